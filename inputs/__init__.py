@@ -1,0 +1,1 @@
+"""Data cases shipped with gasmix; `inputs/mexico/` is the embedded default case."""

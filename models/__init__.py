@@ -1,0 +1,17 @@
+"""The domain model of gasmix: what a case is, its table schemas, reading and validation.
+
+    from models import load_case, default_case
+    case = default_case()          # the embedded Mexico case
+"""
+
+from .case import (Arc, Case, Entry, Node, Period, Policy, Settings, ShareLimit, Source, Storage,
+                   Supplier)
+from .errors import CaseError, Problem
+from .loader import check_setting, default_case, default_case_path, load_case
+from .schema import SCALAR_SETTINGS, SETTINGS, TABLES
+
+__all__ = [
+    "Arc", "Case", "Entry", "Node", "Period", "Policy", "Settings", "ShareLimit", "Source",
+    "Storage", "Supplier", "CaseError", "Problem", "load_case", "default_case",
+    "default_case_path", "check_setting", "TABLES", "SETTINGS", "SCALAR_SETTINGS",
+]

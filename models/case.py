@@ -1,0 +1,189 @@
+"""The domain model: what a case is, as frozen dataclasses.
+
+Record tables (nodes, suppliers, entries, sources, arcs, storage) become tuples of records;
+tables with one row per item × period (demand, hub prices, capacity and floor overrides)
+stay as pandas DataFrames with a `(item, period)` MultiIndex. Nothing here knows PuLP.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Mapping
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Period:
+    id: str
+    start: date
+    days: int
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Supplier:
+    id: str
+    risk: float
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    kind: str
+    node: str
+    capacity_mmcfd: float
+    name: str = ""
+    tariff_usd_mmbtu: float = 0.0
+    first_period: str | None = None
+    last_period: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    supplier: str
+    kind: str
+    entry: str
+    hub: str | None = None
+    price_multiplier: float = 1.0
+    price_adder_usd_mmbtu: float = 0.0
+    min_mmcfd: float = 0.0
+    max_mmcfd: float | None = None
+    first_period: str | None = None
+    last_period: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Arc:
+    id: str
+    from_node: str
+    to_node: str
+    capacity_mmcfd: float
+    tariff_usd_mmbtu: float = 0.0
+
+
+@dataclass(frozen=True)
+class Storage:
+    id: str
+    node: str
+    working_gas_bcf: float
+    initial_bcf: float
+    injection_mmcfd: float
+    withdrawal_mmcfd: float
+    name: str = ""
+    injection_cost_usd_mmbtu: float = 0.0
+    withdrawal_cost_usd_mmbtu: float = 0.0
+    floor_bcf: float = 0.0
+    end_target_bcf: float | None = None
+    first_period: str | None = None
+
+    @property
+    def end_target(self) -> float:
+        """Minimum stock at the horizon's end: by default the initial stock, so the
+        optimiser cannot sell off gas it was handed for free."""
+        return self.initial_bcf if self.end_target_bcf is None else self.end_target_bcf
+
+
+@dataclass(frozen=True)
+class ShareLimit:
+    """Min and/or max share of supply for a group: a supplier, a kind, or one source.
+
+    `period=None` applies the limit in every period (or over the horizon, on that basis).
+    """
+
+    group_type: str
+    group: str
+    period: str | None = None
+    min_share: float | None = None
+    max_share: float | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    heat_content_mmbtu_per_mcf: float = 1.037
+    voll_usd_mmbtu: float = 100.0
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The planner's choices for one solve: diversification caps, risk weight, exclusions.
+
+    caps: supplier → maximum share; max_share: a cap on every supplier; limits: extra
+    share limits (from share_limits.csv); share_basis "period" or "horizon"; share_of
+    "supply" (all sources) or "imports" (non-domestic sources).
+    """
+
+    caps: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    max_share: float | None = None
+    risk_weight_usd_mmbtu: float = 0.0
+    exclude: tuple[str, ...] = ()
+    share_basis: str = "period"
+    share_of: str = "supply"
+    limits: tuple[ShareLimit, ...] = ()
+
+    def __post_init__(self):
+        # Freeze the mapping so a Policy can be shared between solves safely.
+        object.__setattr__(self, "caps", MappingProxyType(dict(self.caps)))
+        object.__setattr__(self, "exclude", tuple(self.exclude))
+        object.__setattr__(self, "limits", tuple(self.limits))
+
+    def replace(self, **changes) -> "Policy":
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A whole case: the gas system, its prices and demand, and its default policy.
+
+    demand: Series indexed by (node, period), MMcf/d. hub_prices: Series indexed by
+    (hub, period), USD/MMBtu. entry_capacity / storage_floors: overrides by (id, period).
+    source_hash: SHA-256 of the input files, so a plan can name exactly what it solved.
+    """
+
+    name: str
+    periods: tuple[Period, ...]
+    nodes: tuple[Node, ...]
+    suppliers: tuple[Supplier, ...]
+    entries: tuple[Entry, ...]
+    sources: tuple[Source, ...]
+    demand: pd.Series
+    hub_prices: pd.Series
+    arcs: tuple[Arc, ...] = ()
+    storage: tuple[Storage, ...] = ()
+    entry_capacity: pd.Series = field(default_factory=lambda: _empty_series(("entry", "period")))
+    storage_floors: pd.Series = field(default_factory=lambda: _empty_series(("storage", "period")))
+    settings: Settings = field(default_factory=Settings)
+    policy: Policy = field(default_factory=Policy)
+    title: str = ""
+    source_hash: str = ""
+    path: str = ""
+
+    @property
+    def period_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.periods)
+
+    def supplier(self, code: str) -> Supplier:
+        for s in self.suppliers:
+            if s.id == code:
+                return s
+        raise KeyError(code)
+
+    def with_settings(self, **changes) -> "Case":
+        """A copy with some scalar settings changed (`--set voll_usd_mmbtu=200`)."""
+        return dataclasses.replace(self, settings=dataclasses.replace(self.settings, **changes))
+
+
+def _empty_series(names: tuple[str, str]) -> pd.Series:
+    index = pd.MultiIndex.from_arrays([[], []], names=list(names))
+    return pd.Series([], index=index, dtype=float)

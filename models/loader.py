@@ -1,0 +1,489 @@
+"""Reading a case folder (`case.toml` + CSV tables) into a validated `Case`.
+
+Every problem is collected in one pass and raised together as a `CaseError`, so a planner
+fixes a broken case in one round, not one error at a time. Reading is in three steps:
+each file on its own (encoding, CSV syntax, header, cell types and ranges, duplicate ids),
+then the references between tables, then the rules that span rows (period chain, min ≤ max,
+completeness of the node × period and hub × period tables).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import tomllib
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from .case import (Arc, Case, Entry, Node, Period, Policy, Settings, ShareLimit, Source,
+                   Storage, Supplier)
+from .errors import CaseError, Problem
+from .schema import KINDS, SETTINGS, TABLES, Column, TableSchema
+
+RECORD_TYPES = {
+    "periods": Period, "nodes": Node, "suppliers": Supplier, "entries": Entry,
+    "sources": Source, "arcs": Arc, "storage": Storage, "share_limits": ShareLimit,
+}
+SERIES_VALUE = {
+    "demand": "demand_mmcfd", "hub_prices": "price_usd_mmbtu",
+    "entry_capacity": "capacity_mmcfd", "storage_floors": "floor_bcf",
+}
+MISSING = object()
+
+
+@dataclass
+class ParsedTable:
+    """A table after its own checks: one dict per row, with the row's spreadsheet number."""
+
+    schema: TableSchema
+    rows: list[dict]
+    row_numbers: list[int]
+    present: bool = True
+
+
+def default_case_path() -> Path:
+    """The embedded Mexico case shipped inside the package."""
+    return Path(str(resources.files("inputs") / "mexico"))
+
+
+def default_case() -> Case:
+    """The embedded Mexico case (January 2026 – December 2027)."""
+    return load_case(default_case_path())
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and validate the case in folder `path`; raise CaseError listing every problem."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise CaseError([Problem(str(folder), "case folder not found (expected a folder "
+                                              "holding case.toml and the CSV tables)")])
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+
+    config = _read_config(folder / "case.toml", problems, digest)
+    tables = {name: _read_table(folder, schema, problems, digest)
+              for name, schema in TABLES.items()}
+    for extra in sorted(p.name for p in folder.glob("*.csv")):
+        if extra[:-4] not in TABLES:
+            problems.append(Problem(extra, "unknown table (known: "
+                                    + ", ".join(t.file for t in TABLES.values()) + ")"))
+
+    keys = {name: [r[t.schema.key] for r in t.rows]
+            for name, t in tables.items() if t.schema.key}
+    keys["hub_prices"] = [r["hub"] for r in tables["hub_prices"].rows]
+    _check_references(tables, keys, problems)
+    _check_rules(tables, keys, problems)
+    settings, policy = _build_settings(config, tables, keys, problems)
+
+    name = str(config.get("case", {}).get("name", folder.name)) if config else folder.name
+    if problems:
+        raise CaseError(problems, case=name)
+    return _build_case(folder, config, tables, settings, policy, digest.hexdigest())
+
+
+# --- step 1: each file on its own -------------------------------------------------------
+
+def _read_text(path: Path, problems: list[Problem], digest) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(path.name, f"cannot read the file ({exc.strerror or exc})"))
+        return None
+    digest.update(path.name.encode() + b"\0" + raw + b"\0")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(path.name, f"not UTF-8 text (byte {exc.start}, line {line}): "
+                                           "save the file as UTF-8", row=line))
+        return None
+
+
+def _read_config(path: Path, problems: list[Problem], digest) -> dict:
+    if not path.exists():
+        problems.append(Problem("case.toml", "missing: every case folder needs case.toml"))
+        return {}
+    text = _read_text(path, problems, digest)
+    if text is None:
+        return {}
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(Problem("case.toml", f"TOML syntax error: {exc}",
+                                row=getattr(exc, "lineno", None)))
+        return {}
+
+
+def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], digest) -> ParsedTable:
+    path = folder / schema.file
+    empty = ParsedTable(schema, [], [], present=False)
+    if not path.exists():
+        if schema.required:
+            problems.append(Problem(schema.file, "missing table: this case needs it"))
+        return empty
+    text = _read_text(path, problems, digest)
+    if text is None:
+        return empty
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        problems.append(Problem(schema.file, f"CSV syntax error: {exc}"))
+        return empty
+    # Row numbers as a spreadsheet shows them; blank lines are skipped but still counted.
+    numbered = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
+    if not numbered:
+        problems.append(Problem(schema.file, "the file is empty: it needs a header row and "
+                                             "at least one data row"))
+        return empty
+    header_row, header = numbered[0]
+    header = [h.strip() for h in header]
+    ok = _check_header(schema, header, header_row, problems)
+    body = numbered[1:]
+    if not body:
+        problems.append(Problem(schema.file, "the table is empty: it has a header but no rows"))
+    if not ok:
+        return ParsedTable(schema, [], [], present=True)
+
+    rows, numbers = [], []
+    for number, cells in body:
+        if len(cells) != len(header):
+            problems.append(Problem(schema.file, f"has {len(cells)} cells, the header has "
+                                                 f"{len(header)}", row=number))
+            continue
+        raw = dict(zip(header, cells))
+        row = {}
+        for column in schema.columns:
+            value = raw.get(column.name, "")
+            row[column.name] = _convert(column, value.strip(), schema.file, number, problems)
+        rows.append(row)
+        numbers.append(number)
+    _check_unique(schema, rows, numbers, problems)
+    return ParsedTable(schema, rows, numbers)
+
+
+def _check_header(schema: TableSchema, header: list[str], row: int,
+                  problems: list[Problem]) -> bool:
+    ok = True
+    known = set(schema.column_names)
+    seen = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(schema.file, "column appears twice in the header",
+                                    row=row, column=name))
+            ok = False
+        seen.add(name)
+        if name not in known:
+            problems.append(Problem(schema.file, "unknown column (known: "
+                                    + ", ".join(schema.column_names) + ")", row=row, column=name))
+            ok = False
+    for column in schema.columns:
+        if column.required and column.name not in seen:
+            problems.append(Problem(schema.file, "required column is missing from the header",
+                                    row=row, column=column.name))
+            ok = False
+    return ok
+
+
+def _convert(column: Column, text: str, file: str, row: int, problems: list[Problem]):
+    """One cell: empty → default (or a problem if required), else typed and range-checked."""
+    def bad(rule: str):
+        problems.append(Problem(file, rule, row=row, column=column.name, value=text))
+        return MISSING
+
+    if text == "":
+        if column.required:
+            return bad("required value is empty")
+        return column.default
+    if column.dtype in ("id", "str"):
+        if column.dtype == "id" and any(ch.isspace() for ch in text):
+            return bad("an id may not contain spaces")
+        return text
+    if column.dtype == "choice":
+        return text if text in column.choices else bad("must be one of " + ", ".join(column.choices))
+    if column.dtype == "date":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return bad("not a date (expected YYYY-MM-DD)")
+    try:
+        number = float(text)
+    except ValueError:
+        return bad("not a number")
+    if not math.isfinite(number):
+        return bad("must be a finite number")
+    if column.dtype == "int":
+        if not number.is_integer():
+            return bad("must be a whole number")
+        number = int(number)
+    if column.minimum is not None and number < column.minimum:
+        return bad(f"must be ≥ {column.minimum:g}" + (" (negative not allowed)" if column.minimum == 0 else ""))
+    if column.maximum is not None and number > column.maximum:
+        return bad(f"must be ≤ {column.maximum:g}")
+    return number
+
+
+def _check_unique(schema: TableSchema, rows: list[dict], numbers: list[int],
+                  problems: list[Problem]) -> None:
+    cols = (schema.key,) if schema.key else schema.unique
+    if not cols:
+        return
+    first: dict[tuple, int] = {}
+    for row, number in zip(rows, numbers):
+        key = tuple(row[c] for c in cols)
+        if any(k is MISSING for k in key):
+            continue
+        if key in first:
+            what = "duplicate id" if schema.key else "duplicate " + " × ".join(cols)
+            problems.append(Problem(schema.file, f"{what}: first given in row {first[key]}",
+                                    row=number, column=cols[-1] if len(cols) == 1 else ", ".join(cols),
+                                    value=" × ".join(str(k) for k in key)))
+        else:
+            first[key] = number
+
+
+# --- step 2: references between tables --------------------------------------------------
+
+def _check_references(tables: dict[str, ParsedTable], keys: dict[str, list],
+                      problems: list[Problem]) -> None:
+    known = {name: set(v) for name, v in keys.items()}
+    for table in tables.values():
+        for column in table.schema.columns:
+            target = column.references
+            if target is None or not tables[target].present:
+                continue
+            for row, number in zip(table.rows, table.row_numbers):
+                value = row[column.name]
+                if value is None or value is MISSING or value in known[target]:
+                    continue
+                noun = "hub (no prices in hub_prices.csv)" if target == "hub_prices" else \
+                    f"{TABLES[target].key or target} (not in {TABLES[target].file})"
+                problems.append(Problem(table.schema.file, f"unknown {noun}", row=number,
+                                        column=column.name, value=value))
+
+
+# --- step 3: rules that span rows -------------------------------------------------------
+
+def _valid(*values) -> bool:
+    return all(v is not MISSING and v is not None for v in values)
+
+
+def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
+                 problems: list[Problem]) -> None:
+    periods = tables["periods"]
+    order = {p: i for i, p in enumerate(keys.get("periods", []))}
+    _check_period_chain(periods, problems)
+
+    def rows(name):
+        return zip(tables[name].rows, tables[name].row_numbers)
+
+    def period_order(file, row, number, first_col, last_col):
+        a, b = row.get(first_col), row.get(last_col)
+        if _valid(a, b) and a in order and b in order and order[a] > order[b]:
+            problems.append(Problem(file, f"{first_col} {a} is after {last_col} {b}",
+                                    row=number, column=first_col, value=a))
+
+    entry_kind = {r["entry"]: r["kind"] for r in tables["entries"].rows}
+    for row, n in rows("entries"):
+        period_order("entries.csv", row, n, "first_period", "last_period")
+    for row, n in rows("sources"):
+        lo, hi = row["min_mmcfd"], row["max_mmcfd"]
+        if _valid(lo, hi) and lo > hi:
+            problems.append(Problem("sources.csv", f"min_mmcfd {lo:g} is above max_mmcfd {hi:g}",
+                                    row=n, column="min_mmcfd", value=lo))
+        period_order("sources.csv", row, n, "first_period", "last_period")
+        kind = entry_kind.get(row["entry"])
+        if _valid(row["kind"], kind) and row["kind"] != kind:
+            problems.append(Problem("sources.csv", f"kind {row['kind']} does not match the kind "
+                                    f"of entry {row['entry']} ({kind})", row=n, column="kind",
+                                    value=row["kind"]))
+    for row, n in rows("arcs"):
+        if _valid(row["from_node"]) and row["from_node"] == row["to_node"]:
+            problems.append(Problem("arcs.csv", "an arc must join two different nodes", row=n,
+                                    column="to_node", value=row["to_node"]))
+    for row, n in rows("storage"):
+        cap = row["working_gas_bcf"]
+        for col in ("initial_bcf", "floor_bcf", "end_target_bcf"):
+            if _valid(cap, row[col]) and row[col] > cap:
+                problems.append(Problem("storage.csv", f"{col} {row[col]:g} is above "
+                                        f"working_gas_bcf {cap:g}", row=n, column=col, value=row[col]))
+    caps = {r["storage"]: r["working_gas_bcf"] for r in tables["storage"].rows}
+    for row, n in rows("storage_floors"):
+        cap = caps.get(row["storage"])
+        if _valid(cap, row["floor_bcf"]) and row["floor_bcf"] > cap:
+            problems.append(Problem("storage_floors.csv", f"floor_bcf {row['floor_bcf']:g} is above "
+                                    f"working_gas_bcf {cap:g}", row=n, column="floor_bcf",
+                                    value=row["floor_bcf"]))
+    groups = {"supplier": set(keys.get("suppliers", [])), "kind": set(KINDS),
+              "source": set(keys.get("sources", []))}
+    for row, n in rows("share_limits"):
+        lo, hi = row["min_share"], row["max_share"]
+        if lo is None and hi is None:
+            problems.append(Problem("share_limits.csv", "give min_share, max_share or both",
+                                    row=n, column="max_share"))
+        if _valid(lo, hi) and lo > hi:
+            problems.append(Problem("share_limits.csv", f"min_share {lo:g} is above max_share {hi:g}",
+                                    row=n, column="min_share", value=lo))
+        gt = row["group_type"]
+        if _valid(gt, row["group"]) and row["group"] not in groups[gt]:
+            problems.append(Problem("share_limits.csv", f"unknown {gt}", row=n, column="group",
+                                    value=row["group"]))
+    _check_complete(tables["demand"], "node", keys.get("nodes", []), keys.get("periods", []), problems)
+    _check_complete(tables["hub_prices"], "hub", sorted(set(keys["hub_prices"]) - {MISSING}),
+                    keys.get("periods", []), problems)
+
+
+def _check_period_chain(periods: ParsedTable, problems: list[Problem]) -> None:
+    """Each period starts the day after the previous one ends: no gaps, no overlaps."""
+    previous = None
+    for row, number in zip(periods.rows, periods.row_numbers):
+        if not _valid(row["start"], row["days"]):
+            previous = None
+            continue
+        if previous is not None:
+            expected = previous["start"] + timedelta(days=previous["days"])
+            if row["start"] > expected:
+                gap = (row["start"] - expected).days
+                problems.append(Problem("periods.csv", f"gap of {gap} day(s) after the previous "
+                                        f"period (expected start {expected})", row=number,
+                                        column="start", value=row["start"]))
+            elif row["start"] < expected:
+                overlap = (expected - row["start"]).days
+                problems.append(Problem("periods.csv", f"overlaps the previous period by {overlap} "
+                                        f"day(s) (expected start {expected})", row=number,
+                                        column="start", value=row["start"]))
+        previous = row
+
+
+def _check_complete(table: ParsedTable, item: str, items: list, periods: list,
+                    problems: list[Problem]) -> None:
+    """Every item × period pair is given (a hub price or a node's demand for each period)."""
+    if not table.present or not table.rows or not periods:
+        return
+    given = {(r[item], r["period"]) for r in table.rows}
+    value_col = SERIES_VALUE[table.schema.name]
+    for it in items:
+        missing = [p for p in periods if (it, p) not in given]
+        if missing:
+            shown = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
+            problems.append(Problem(table.schema.file, f"{item} {it} has no {value_col} for period(s) "
+                                    f"{shown}", column=value_col))
+
+
+# --- settings and policy from case.toml -------------------------------------------------
+
+def _build_settings(config: dict, tables, keys, problems: list[Problem]) -> tuple[Settings, Policy]:
+    values: dict[str, object] = {}
+    for section, content in config.items():
+        if not isinstance(content, dict):
+            problems.append(Problem("case.toml", "expected a [section] here", column=section))
+            continue
+        for name, value in content.items():
+            setting = SETTINGS.get(name)
+            if setting is None or setting.section != section:
+                known = ", ".join(s.name for s in SETTINGS.values() if s.section == section)
+                problems.append(Problem("case.toml", f"unknown setting in [{section}]"
+                                        + (f" (known: {known})" if known else " (unknown section)"),
+                                        column=name, value=value))
+                continue
+            checked = check_setting(name, value)
+            if isinstance(checked, str):
+                problems.append(Problem("case.toml", checked, column=f"{section}.{name}", value=value))
+            else:
+                values[name] = checked[0]
+    suppliers = set(keys.get("suppliers", []))
+    for code in list(values.get("caps", {})) + list(values.get("exclude", ())):
+        if suppliers and code not in suppliers:
+            problems.append(Problem("case.toml", "unknown supplier (not in suppliers.csv)",
+                                    column="policy", value=code))
+    settings = Settings(**{f.name: values[f.name] for f in fields(Settings) if f.name in values})
+    limits = tuple(ShareLimit(**r) for r in tables["share_limits"].rows)
+    policy = Policy(
+        caps=values.get("caps", {}), max_share=values.get("max_share"),
+        risk_weight_usd_mmbtu=values.get("risk_weight_usd_mmbtu", 0.0),
+        exclude=tuple(values.get("exclude", ())), share_basis=values.get("share_basis", "period"),
+        share_of=values.get("share_of", "supply"), limits=limits)
+    return settings, policy
+
+
+def check_setting(name: str, value) -> tuple | str:
+    """Check one setting; return (converted value,) or the rule it breaks."""
+    s = SETTINGS[name]
+    if s.dtype == "str":
+        return (str(value),)
+    if s.dtype == "choice":
+        return (value,) if value in s.choices else "must be one of " + ", ".join(s.choices)
+    if s.dtype == "list":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return "must be a list of supplier codes"
+        return (tuple(value),)
+    if s.dtype == "table":
+        if not isinstance(value, dict):
+            return "must be a table of supplier = share"
+        for k, v in value.items():
+            rule = _number_rule(v, 0, 1)
+            if rule:
+                return f"cap for {k}: {rule}"
+        return ({k: float(v) for k, v in value.items()},)
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return "not a number"
+    rule = _number_rule(value, s.minimum, s.maximum)
+    return rule if rule else (float(value),)
+
+
+def _number_rule(value, low, high) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "not a number"
+    if not math.isfinite(value):
+        return "must be a finite number"
+    if low is not None and value < low:
+        return f"must be ≥ {low:g}"
+    if high is not None and value > high:
+        return f"must be ≤ {high:g}"
+    return None
+
+
+# --- building the Case ------------------------------------------------------------------
+
+def _records(table: ParsedTable) -> tuple:
+    cls = RECORD_TYPES[table.schema.name]
+    key = table.schema.key
+    out = []
+    for row in table.rows:
+        kwargs = {("id" if c == key else c): v for c, v in row.items()}
+        out.append(cls(**kwargs))
+    return tuple(out)
+
+
+def _series(table: ParsedTable) -> pd.Series:
+    item, period = table.schema.unique[0], "period"
+    value = SERIES_VALUE[table.schema.name]
+    index = pd.MultiIndex.from_arrays([[r[item] for r in table.rows],
+                                       [r[period] for r in table.rows]], names=[item, period])
+    return pd.Series([float(r[value]) for r in table.rows], index=index, dtype=float, name=value)
+
+
+def _build_case(folder: Path, config: dict, tables: dict[str, ParsedTable], settings: Settings,
+                policy: Policy, digest: str) -> Case:
+    head = config.get("case", {})
+    kwargs = dict(
+        name=str(head.get("name", folder.name)), title=str(head.get("title", "")),
+        periods=_records(tables["periods"]), nodes=_records(tables["nodes"]),
+        suppliers=_records(tables["suppliers"]), entries=_records(tables["entries"]),
+        sources=_records(tables["sources"]), arcs=_records(tables["arcs"]),
+        storage=_records(tables["storage"]), demand=_series(tables["demand"]),
+        hub_prices=_series(tables["hub_prices"]), settings=settings, policy=policy,
+        source_hash=digest, path=str(folder),
+    )
+    for name in ("entry_capacity", "storage_floors"):
+        if tables[name].present:
+            kwargs[name] = _series(tables[name])
+    return Case(**kwargs)

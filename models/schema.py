@@ -1,0 +1,315 @@
+"""The table schemas of a case: every column, its type, unit, allowed range and default.
+
+This is the one place that says what a case file may contain. The loader reads and checks
+tables against it, `gasmix init` writes tables in its column order, and the README's input
+reference is written from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KINDS = ("pipeline", "lng", "domestic")
+GROUP_TYPES = ("supplier", "kind", "source")
+SHARE_BASES = ("period", "horizon")
+SHARE_OF = ("supply", "imports")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
+
+    `dtype` is one of "id", "str", "float", "int", "date", "choice". A column with
+    `required=False` may be missing from the file or left empty in a row; it then takes
+    `default` (None means "not set": an open bound, an unset period).
+    `references` names another table whose key the value must be ("nodes", "periods", …).
+    """
+
+    name: str
+    dtype: str
+    unit: str = ""
+    description: str = ""
+    required: bool = True
+    default: object = None
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    references: str | None = None
+
+    def range_text(self) -> str:
+        if self.choices:
+            return " | ".join(self.choices)
+        if self.minimum is None and self.maximum is None:
+            return ""
+        low = "−∞" if self.minimum is None else _fmt(self.minimum)
+        high = "∞" if self.maximum is None else _fmt(self.maximum)
+        return f"[{low}, {high}]"
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A table: its file, its columns and, for record tables, the key column.
+
+    `key` is the column whose values must be unique (an id); long tables (one row per
+    item × period) name the column pair that must be unique in `unique`.
+    """
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+    unique: tuple[str, ...] = ()
+    required: bool = True
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def _id(name: str, description: str, references: str | None = None) -> Column:
+    return Column(name, "id", description=description, references=references)
+
+
+def _opt_period(name: str, description: str) -> Column:
+    return Column(name, "id", description=description, required=False, references="periods")
+
+
+TABLES: dict[str, TableSchema] = {
+    t.name: t
+    for t in (
+        TableSchema(
+            "periods",
+            "Planning periods in order: consecutive, without gaps or overlaps.",
+            (
+                _id("period", "period id, e.g. 2026-01"),
+                Column("start", "date", description="first day (YYYY-MM-DD)"),
+                Column("days", "int", "days", "length of the period", minimum=1, maximum=366),
+            ),
+            key="period",
+        ),
+        TableSchema(
+            "nodes",
+            "Demand regions of the gas system.",
+            (
+                _id("node", "node id"),
+                Column("name", "str", description="display name", required=False, default=""),
+            ),
+            key="node",
+        ),
+        TableSchema(
+            "demand",
+            "Average daily demand of each node in each period (every node × period).",
+            (
+                _id("node", "node id", "nodes"),
+                _id("period", "period id", "periods"),
+                Column("demand_mmcfd", "float", "MMcf/d", "average daily demand", minimum=0),
+            ),
+            unique=("node", "period"),
+        ),
+        TableSchema(
+            "suppliers",
+            "Supplier countries (ISO 3166 alpha-2) with their diplomatic-risk score.",
+            (
+                _id("supplier", "ISO 3166 alpha-2 code"),
+                Column("name", "str", description="display name", required=False, default=""),
+                Column("risk", "float", "0–1", "diplomatic-risk score, e.g. 1 − WGI", minimum=0, maximum=1),
+            ),
+            key="supplier",
+        ),
+        TableSchema(
+            "hub_prices",
+            "Price of each market hub in each period (every hub used × period).",
+            (
+                _id("hub", "hub id, e.g. HH"),
+                _id("period", "period id", "periods"),
+                Column("price_usd_mmbtu", "float", "USD/MMBtu", "hub price (may be negative)",
+                       minimum=-100, maximum=1000),
+            ),
+            unique=("hub", "period"),
+        ),
+        TableSchema(
+            "entries",
+            "Entry points: border pipeline systems, LNG terminals, domestic supply zones.",
+            (
+                _id("entry", "entry id"),
+                Column("name", "str", description="display name", required=False, default=""),
+                Column("kind", "choice", description="kind of gas it takes", choices=KINDS),
+                _id("node", "node it feeds", "nodes"),
+                Column("capacity_mmcfd", "float", "MMcf/d", "capacity into the node", minimum=0),
+                Column("tariff_usd_mmbtu", "float", "USD/MMBtu", "entry / regas tariff",
+                       required=False, default=0.0, minimum=0),
+                _opt_period("first_period", "first period in service (empty: from the start)"),
+                _opt_period("last_period", "last period in service (empty: to the end)"),
+            ),
+            key="entry",
+        ),
+        TableSchema(
+            "sources",
+            "Supply sources: one supplier's gas of one kind through one entry, "
+            "priced as multiplier × hub price + adder (+ the entry's tariff).",
+            (
+                _id("source", "source id"),
+                _id("supplier", "supplier code", "suppliers"),
+                Column("kind", "choice", description="pipeline, lng or domestic (must match the entry)",
+                       choices=KINDS),
+                _id("entry", "entry point", "entries"),
+                Column("hub", "id", description="price hub (empty: fixed price = adder)",
+                       required=False, references="hub_prices"),
+                Column("price_multiplier", "float", "–", "multiplier on the hub price",
+                       required=False, default=1.0, minimum=0),
+                Column("price_adder_usd_mmbtu", "float", "USD/MMBtu",
+                       "adder: basis, liquefaction, shipping or fixed cost",
+                       required=False, default=0.0, minimum=-100, maximum=1000),
+                Column("min_mmcfd", "float", "MMcf/d", "contract minimum (take-or-pay) per period",
+                       required=False, default=0.0, minimum=0),
+                Column("max_mmcfd", "float", "MMcf/d", "maximum per period (empty: no limit)",
+                       required=False, default=None, minimum=0),
+                _opt_period("first_period", "first period available (empty: from the start)"),
+                _opt_period("last_period", "last period available (empty: to the end)"),
+                Column("description", "str", description="route, contract or note",
+                       required=False, default=""),
+            ),
+            key="source",
+        ),
+        TableSchema(
+            "arcs",
+            "Pipelines between nodes, one row per direction.",
+            (
+                _id("arc", "arc id"),
+                _id("from_node", "node gas leaves", "nodes"),
+                _id("to_node", "node gas reaches", "nodes"),
+                Column("capacity_mmcfd", "float", "MMcf/d", "capacity", minimum=0),
+                Column("tariff_usd_mmbtu", "float", "USD/MMBtu", "transport tariff",
+                       required=False, default=0.0, minimum=0),
+            ),
+            key="arc",
+            required=False,
+        ),
+        TableSchema(
+            "storage",
+            "Storage sites (depleted fields, caverns, LNG tanks).",
+            (
+                _id("storage", "storage id"),
+                Column("name", "str", description="display name", required=False, default=""),
+                _id("node", "node it serves", "nodes"),
+                Column("working_gas_bcf", "float", "Bcf", "working gas capacity", minimum=0),
+                Column("initial_bcf", "float", "Bcf", "stock before the first period", minimum=0),
+                Column("injection_mmcfd", "float", "MMcf/d", "maximum injection rate", minimum=0),
+                Column("withdrawal_mmcfd", "float", "MMcf/d", "maximum withdrawal rate", minimum=0),
+                Column("injection_cost_usd_mmbtu", "float", "USD/MMBtu", "injection cost",
+                       required=False, default=0.0, minimum=0),
+                Column("withdrawal_cost_usd_mmbtu", "float", "USD/MMBtu", "withdrawal cost",
+                       required=False, default=0.0, minimum=0),
+                Column("floor_bcf", "float", "Bcf", "strategic minimum stock in every period",
+                       required=False, default=0.0, minimum=0),
+                Column("end_target_bcf", "float", "Bcf",
+                       "minimum stock at the end (empty: the initial stock)",
+                       required=False, default=None, minimum=0),
+                _opt_period("first_period", "first period in service (empty: from the start)"),
+            ),
+            key="storage",
+            required=False,
+        ),
+        TableSchema(
+            "entry_capacity",
+            "Time-varying entry capacity: overrides capacity_mmcfd for the periods listed.",
+            (
+                _id("entry", "entry id", "entries"),
+                _id("period", "period id", "periods"),
+                Column("capacity_mmcfd", "float", "MMcf/d", "capacity in that period", minimum=0),
+            ),
+            unique=("entry", "period"),
+            required=False,
+        ),
+        TableSchema(
+            "storage_floors",
+            "Time-varying strategic floor: overrides floor_bcf for the periods listed.",
+            (
+                _id("storage", "storage id", "storage"),
+                _id("period", "period id", "periods"),
+                Column("floor_bcf", "float", "Bcf", "minimum end-of-period stock", minimum=0),
+            ),
+            unique=("storage", "period"),
+            required=False,
+        ),
+        TableSchema(
+            "share_limits",
+            "Share limits (min and/or max) for a supplier, a kind or a single source, in every "
+            "period or in one; a glide path is one row per period.",
+            (
+                Column("group_type", "choice", description="what the limit groups by",
+                       choices=GROUP_TYPES),
+                Column("group", "id", description="supplier code, kind or source id"),
+                _opt_period("period", "period it applies to (empty: every period)"),
+                Column("min_share", "float", "0–1", "minimum share", required=False,
+                       default=None, minimum=0, maximum=1),
+                Column("max_share", "float", "0–1", "maximum share", required=False,
+                       default=None, minimum=0, maximum=1),
+            ),
+            unique=("group_type", "group", "period"),
+            required=False,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A scalar of case.toml: its section, type, unit, range and default."""
+
+    section: str
+    name: str
+    dtype: str  # "float", "str", "choice", "list", "table"
+    unit: str = ""
+    description: str = ""
+    default: object = None
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("case", "name", "str", description="short case name", default="case"),
+        Setting("case", "title", "str", description="display title", default=""),
+        Setting("settings", "heat_content_mmbtu_per_mcf", "float", "MMBtu/Mcf",
+                "heat content of the gas", 1.037, minimum=0.8, maximum=1.3),
+        Setting("settings", "voll_usd_mmbtu", "float", "USD/MMBtu",
+                "value of lost load: the cost of gas demand left unserved", 100.0,
+                minimum=0, maximum=10_000),
+        Setting("policy", "risk_weight_usd_mmbtu", "float", "USD/MMBtu",
+                "λ: penalty per unit of supplier risk score", 0.0, minimum=0, maximum=1000),
+        Setting("policy", "max_share", "float", "0–1",
+                "cap on every supplier's share (empty: none)", None, minimum=0, maximum=1),
+        Setting("policy", "share_basis", "choice", description="caps hold per period or over the horizon",
+                default="period", choices=SHARE_BASES),
+        Setting("policy", "share_of", "choice", description="shares of all supply or of imports",
+                default="supply", choices=SHARE_OF),
+        Setting("policy", "exclude", "list", description="suppliers excluded outright", default=()),
+        Setting("policy", "caps", "table", description="supplier → maximum share", default={}),
+    )
+}
+
+# Scalars `--set KEY=VALUE` may override (lists and tables have their own options).
+SCALAR_SETTINGS = {k: s for k, s in SETTINGS.items() if s.dtype in ("float", "str", "choice")}
+
+
+__all__ = [
+    "Column", "TableSchema", "TABLES", "Setting", "SETTINGS", "SCALAR_SETTINGS",
+    "KINDS", "GROUP_TYPES", "SHARE_BASES", "SHARE_OF",
+]
