@@ -1,0 +1,15 @@
+"""The optimisation model of gasmix: formulation, solving, verification and the Plan.
+
+    from models import default_case
+    from optimizer import solve
+    plan = solve(default_case(), caps={"US": 0.6}, risk_weight=2.0)
+"""
+
+from .api import InfeasiblePolicy, SolverFailure, make_policy, solve
+from .diagnose import Violation
+from .plan import Plan, PlanWriteError
+from .solvers import SOLVERS, SolveStatus
+from .verify import VerificationError
+
+__all__ = ["solve", "make_policy", "Plan", "PlanWriteError", "SolveStatus", "SOLVERS",
+           "InfeasiblePolicy", "SolverFailure", "Violation", "VerificationError"]

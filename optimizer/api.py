@@ -1,0 +1,89 @@
+"""`solve(case, **policy)`: case → formulation → solver → verified `Plan`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+from models import Case, Policy
+
+from .data import prepare
+from .diagnose import Violation, diagnose
+from .model import build
+from .plan import Plan, make_plan
+from .solvers import SOLVERS, SolveStatus, run_solver
+from .verify import check_solution
+
+
+class InfeasiblePolicy(Exception):
+    """The policy cannot be met; `violations` says which rows must give way and by how much."""
+
+    def __init__(self, violations: list[Violation]):
+        self.violations = violations
+        lines = [str(v) for v in violations] or ["(no single relaxation found)"]
+        super().__init__("the policy is infeasible:\n" + "\n".join(f"  - {v}" for v in lines))
+
+
+class SolverFailure(Exception):
+    """The solver stopped without an optimal plan (time limit, numerical trouble), or its
+    answer failed the post-solve check."""
+
+    def __init__(self, status: SolveStatus, message: str):
+        self.status = status
+        super().__init__(f"{status}: {message}")
+
+
+def make_policy(case: Case, policy: Policy | None = None, *, caps: Mapping[str, float] | None = None,
+                max_share: float | None = None, risk_weight: float | None = None,
+                exclude=None, share_basis: str | None = None, share_of: str | None = None,
+                limits=None) -> Policy:
+    """The case's default policy with the given choices laid over it.
+
+    `caps` are added to (and override) the case's caps; `exclude` adds to its exclusions.
+    """
+    base = policy or case.policy
+    changes = {}
+    if caps:
+        changes["caps"] = {**base.caps, **{k: float(v) for k, v in caps.items()}}
+    if max_share is not None:
+        changes["max_share"] = float(max_share)
+    if risk_weight is not None:
+        changes["risk_weight_usd_mmbtu"] = float(risk_weight)
+    if exclude:
+        changes["exclude"] = tuple(dict.fromkeys([*base.exclude, *exclude]))
+    if share_basis is not None:
+        changes["share_basis"] = share_basis
+    if share_of is not None:
+        changes["share_of"] = share_of
+    if limits is not None:
+        changes["limits"] = tuple(limits)
+    return base.replace(**changes) if changes else base
+
+
+def solve(case: Case, policy: Policy | None = None, *, solver: str = "highs",
+          time_limit: float | None = None, **choices) -> Plan:
+    """Solve `case` for the cheapest supply plan under its policy, with `choices` (caps,
+    max_share, risk_weight, exclude, share_basis, share_of, limits) laid over it.
+
+    Raises CaseError for a policy naming unknown suppliers, InfeasiblePolicy (with a
+    diagnosis) when the policy cannot be met, SolverFailure when no verified optimal plan
+    came back.
+    """
+    if solver not in SOLVERS:
+        raise ValueError(f"unknown solver {solver!r} (choose from {', '.join(SOLVERS)})")
+    started = time.perf_counter()
+    policy = make_policy(case, policy, **choices)
+    data = prepare(case, policy)
+    formulation = build(data)
+    built = time.perf_counter()
+    result = run_solver(formulation.model, solver, time_limit)
+    if result.status in (SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED):
+        raise InfeasiblePolicy(diagnose(data))
+    if result.status is not SolveStatus.OPTIMAL:
+        raise SolverFailure(result.status, result.message or "no plan")
+    try:
+        check = check_solution(formulation.model, result.x)
+    except Exception as exc:  # VerificationError: the answer breaks the model
+        raise SolverFailure(SolveStatus.ERROR, str(exc)) from exc
+    timings = {"build": built - started}
+    return make_plan(data, formulation.columns, formulation.model, result, check, timings)

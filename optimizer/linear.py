@@ -1,0 +1,282 @@
+"""A linear program held as arrays, materialised as a PuLP problem and loaded into solvers.
+
+The constraint families (`constraints.py`) describe their columns and rows as numpy arrays:
+bounds and costs per column, and (row, column, coefficient) triplets per block of rows. This
+module keeps those arrays as the single source of truth and turns them
+
+* into a PuLP `LpProblem` — each row an `LpAffineExpression` built from (variable,
+  coefficient) pairs in one call, each constraint named after its family — which CBC solves
+  and which can be written as MPS / LP, and
+* into one `HighsLp` passed to HiGHS in a single `passModel` call (no row-by-row adding),
+
+so both solvers see exactly the same model and results come back as arrays.
+
+Elastic mode: rows and lower bounds that express *policy* (share limits, contract minimums,
+storage floors and end targets) may be marked `elastic`. In an elastic model each such row
+gets a slack column priced at 1 and every other cost is zero: its optimum is the smallest
+total violation, which `diagnose.py` turns into words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+import pulp
+
+INF = float("inf")
+SENSES = {"==": pulp.LpConstraintEQ, "<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE}
+
+
+@dataclass
+class VariableBlock:
+    """Columns `start:stop` of the model, one per label (e.g. (source, period))."""
+
+    family: str
+    labels: list
+    start: int
+    stop: int
+
+    @property
+    def columns(self) -> np.ndarray:
+        return np.arange(self.start, self.stop)
+
+
+@dataclass
+class RowBlock:
+    """Rows `start:stop`: one constraint family (or part of one) with its labels.
+
+    `rhs` is the right-hand side per row; `sense` one of "==", "<=", ">=". When the block is
+    elastic, `slack_sign` says which way the slack column relaxes it (+1 adds, −1 subtracts).
+    """
+
+    family: str
+    labels: list
+    sense: str
+    start: int
+    stop: int
+    rhs: np.ndarray
+    elastic: bool = False
+
+
+@dataclass
+class LinearModel:
+    """Columns, rows and coefficients of an LP, kept as growing numpy arrays."""
+
+    elastic: bool = False
+    lower: list = field(default_factory=list)
+    upper: list = field(default_factory=list)
+    cost: list = field(default_factory=list)
+    variables: dict[str, VariableBlock] = field(default_factory=dict)
+    rows: list[RowBlock] = field(default_factory=list)
+    triplets: list = field(default_factory=list)  # (rows, cols, values) arrays
+    n_cols: int = 0
+    n_rows: int = 0
+
+    # --- columns ------------------------------------------------------------------------
+    def add_variables(self, family: str, labels: list, lower=0.0, upper=INF, cost=0.0) -> np.ndarray:
+        """Add one column per label; return their column indices (shaped like `lower`)."""
+        n = len(labels)
+        lower_a = np.broadcast_to(np.asarray(lower, dtype=float).ravel(), (n,)).copy() if n else np.zeros(0)
+        upper_a = np.broadcast_to(np.asarray(upper, dtype=float).ravel(), (n,)).copy() if n else np.zeros(0)
+        cost_a = np.broadcast_to(np.asarray(cost, dtype=float).ravel(), (n,)).copy() if n else np.zeros(0)
+        block = VariableBlock(family, list(labels), self.n_cols, self.n_cols + n)
+        self.variables[family] = block
+        self.lower.append(lower_a)
+        self.upper.append(upper_a)
+        self.cost.append(cost_a if not self.elastic else np.zeros(n))
+        self.n_cols += n
+        return block.columns
+
+    def _column_array(self, which: str) -> np.ndarray:
+        parts = getattr(self, which)
+        if len(parts) != 1:
+            merged = np.concatenate(parts) if parts else np.zeros(0)
+            parts[:] = [merged]
+        return parts[0]
+
+    @property
+    def col_lower(self) -> np.ndarray:
+        return self._column_array("lower")
+
+    @property
+    def col_upper(self) -> np.ndarray:
+        return self._column_array("upper")
+
+    @property
+    def col_cost(self) -> np.ndarray:
+        return self._column_array("cost")
+
+    def set_upper(self, cols, values) -> None:
+        self.col_upper[np.asarray(cols)] = values
+
+    def set_lower(self, family: str, cols, values, labels: list, elastic: bool = False) -> None:
+        """Raise the lower bound of `cols` to `values`.
+
+        In an elastic model, an elastic lower bound becomes a row `x + slack ≥ value` with the
+        column's bound left at zero, so the diagnosis can say how far it had to give.
+        """
+        cols = np.asarray(cols).ravel()
+        values = np.broadcast_to(np.asarray(values, dtype=float).ravel(), cols.shape)
+        if self.elastic and elastic:
+            keep = values > 0
+            if keep.any():
+                n = int(keep.sum())
+                self.add_rows(family, [lab for lab, k in zip(labels, keep) if k], ">=",
+                              np.arange(n), cols[keep], np.ones(n), values[keep], elastic=True)
+            return
+        self.col_lower[cols] = np.maximum(self.col_lower[cols], values)
+
+    # --- rows ---------------------------------------------------------------------------
+    def add_rows(self, family: str, labels: list, sense: str, rows, cols, values, rhs,
+                 elastic: bool = False) -> RowBlock:
+        """Add a block of len(labels) rows: coefficient values[i] at (rows[i], cols[i]).
+
+        `rows` counts within the block (0 … len(labels)−1). Duplicate (row, col) pairs are
+        summed, so a family may list a column twice (e.g. in a group and in the total).
+        """
+        n = len(labels)
+        block = RowBlock(family, list(labels), sense, self.n_rows, self.n_rows + n,
+                         np.broadcast_to(np.asarray(rhs, dtype=float), (n,)).copy(),
+                         elastic=elastic and self.elastic)
+        rows = np.asarray(rows, dtype=np.int64) + self.n_rows
+        cols = np.asarray(cols, dtype=np.int64)
+        values = np.asarray(values, dtype=float)
+        self.triplets.append((rows, cols, values))
+        self.rows.append(block)
+        self.n_rows += n
+        if block.elastic:
+            # One slack per row, priced 1: x + s ≥ b, x − s ≤ b, and both ways for "==".
+            signs = {">=": [1.0], "<=": [-1.0], "==": [1.0, -1.0]}[sense]
+            for sign in signs:
+                slack = self.add_variables(f"slack_{family}_{len(self.variables)}", list(labels))
+                self.col_cost[slack] = 1.0
+                self.triplets.append((np.arange(block.start, block.stop), slack, np.full(n, sign)))
+        return block
+
+    def block(self, family: str) -> list[RowBlock]:
+        return [b for b in self.rows if b.family == family]
+
+    # --- the assembled matrix -----------------------------------------------------------
+    def csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The constraint matrix in compressed row form (starts, column indices, values)."""
+        if self.triplets:
+            rows = np.concatenate([t[0] for t in self.triplets])
+            cols = np.concatenate([t[1] for t in self.triplets])
+            vals = np.concatenate([t[2] for t in self.triplets])
+        else:
+            rows = cols = np.zeros(0, dtype=np.int64)
+            vals = np.zeros(0)
+        # Sum duplicates and drop zeros: solvers reject repeated (row, col) entries.
+        key = rows * max(self.n_cols, 1) + cols
+        unique, inverse = np.unique(key, return_inverse=True)
+        summed = np.bincount(inverse, weights=vals, minlength=len(unique))
+        nonzero = summed != 0
+        unique, summed = unique[nonzero], summed[nonzero]
+        r = unique // max(self.n_cols, 1)
+        c = unique % max(self.n_cols, 1)
+        starts = np.zeros(self.n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(r, minlength=self.n_rows), out=starts[1:])
+        return starts, c, summed
+
+    def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        lower = np.full(self.n_rows, -INF)
+        upper = np.full(self.n_rows, INF)
+        for b in self.rows:
+            if b.sense in ("==", ">="):
+                lower[b.start:b.stop] = b.rhs
+            if b.sense in ("==", "<="):
+                upper[b.start:b.stop] = b.rhs
+        return lower, upper
+
+    def row_activity(self, x: np.ndarray) -> np.ndarray:
+        starts, cols, vals = self.csr()
+        products = vals * x[cols]
+        out = np.zeros(self.n_rows)
+        np.add.at(out, np.repeat(np.arange(self.n_rows), np.diff(starts)), products)
+        return out
+
+    def column_names(self) -> list[str]:
+        names: list[str] = [""] * self.n_cols
+        used: set[str] = set()
+        for block in self.variables.values():
+            for j, label in zip(range(block.start, block.stop), block.labels):
+                names[j] = _unique_name(f"{block.family}_{_label_text(label)}", j, used)
+        return names
+
+    def row_names(self) -> list[str]:
+        names: list[str] = []
+        used: set[str] = set()
+        for block in self.rows:
+            for i, label in zip(range(block.start, block.stop), block.labels):
+                names.append(_unique_name(f"{block.family}_{_label_text(label)}", i, used))
+        return names
+
+    # --- PuLP ---------------------------------------------------------------------------
+    def to_pulp(self, name: str = "gasmix") -> tuple[pulp.LpProblem, list, list]:
+        """The same LP as a PuLP problem; returns (problem, variables, constraints) in
+        column and row order."""
+        problem = pulp.LpProblem(_safe(name), pulp.LpMinimize)
+        lower, upper = self.col_lower, self.col_upper
+        variables = [
+            pulp.LpVariable(n, lowBound=None if lo == -INF else float(lo),
+                            upBound=None if up == INF else float(up))
+            for n, lo, up in zip(self.column_names(), lower, upper)
+        ]
+        cost = self.col_cost
+        nz = np.flatnonzero(cost)
+        problem.setObjective(pulp.LpAffineExpression([(variables[j], float(cost[j])) for j in nz]))
+        starts, cols, vals = self.csr()
+        constraints = []
+        names = self.row_names()
+        for block in self.rows:
+            sense = SENSES[block.sense]
+            for i in range(block.start, block.stop):
+                lo, hi = starts[i], starts[i + 1]
+                expr = pulp.LpAffineExpression(
+                    [(variables[c], float(v)) for c, v in zip(cols[lo:hi], vals[lo:hi])])
+                con = pulp.LpConstraint(expr, sense=sense, name=names[i],
+                                        rhs=float(block.rhs[i - block.start]))
+                problem.addConstraint(con, name=names[i])
+                constraints.append(con)
+        return problem, variables, constraints
+
+
+def _label_text(label) -> str:
+    if isinstance(label, tuple):
+        return "_".join(str(x) for x in label)
+    return str(label)
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+
+
+def _unique_name(text: str, index: int, used: set[str]) -> str:
+    name = _safe(text)
+    if name in used:
+        name = f"{name}__{index}"
+    used.add(name)
+    return name
+
+
+@contextlib.contextmanager
+def quiet_stdout():
+    """Silence the C library's own stdout (HiGHS prints a banner when it starts)."""
+    sys.stdout.flush()
+    try:
+        fd = os.dup(1)
+    except OSError:  # no stdout at all
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            yield
+    finally:
+        os.dup2(fd, 1)
+        os.close(fd)

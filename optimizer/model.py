@@ -1,0 +1,28 @@
+"""Assembling the formulation: variables, objective and the seven families, in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .constraints import FAMILIES, Columns, define_variables
+from .data import ModelData
+from .linear import LinearModel
+
+
+@dataclass
+class Formulation:
+    """The LP of one case and policy, with the columns of each variable."""
+
+    data: ModelData
+    model: LinearModel
+    columns: Columns
+
+
+def build(data: ModelData, elastic: bool = False) -> Formulation:
+    """Build the LP. With `elastic=True` the policy rows get penalised slack and the
+    objective becomes the total violation (used to diagnose an infeasible policy)."""
+    model = LinearModel(elastic=elastic)
+    columns = define_variables(model, data)
+    for family in FAMILIES:  # order matters: exclusions override the source bounds
+        family(model, data, columns)
+    return Formulation(data, model, columns)

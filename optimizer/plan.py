@@ -1,0 +1,324 @@
+"""The result of a solve: tidy tables, the summary, and the writers.
+
+Tables (pandas DataFrames, one row per item × period):
+  flows        period, source, supplier, kind, entry, node, flow_mmcfd, volume_bcf,
+               price_usd_mmbtu, cost_musd, risk_penalty_musd
+  storage      period, storage, node, injection_mmcfd, withdrawal_mmcfd, stock_bcf, floor_bcf,
+               working_gas_bcf, cost_musd
+  transport    period, arc, from_node, to_node, flow_mmcfd, capacity_mmcfd, utilisation, cost_musd
+  prices       period, node, demand_mmcfd, unserved_mmcfd, marginal_cost_usd_mmbtu
+  shares       period, supplier, volume_bcf, share, cap
+  constraints  family, name, period, limit, value, slack, shadow_price, unit, binding
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .constraints import Columns
+from .data import ModelData
+from .solvers import SolverResult
+from .verify import Check
+
+TABLE_NAMES = ("flows", "storage", "transport", "prices", "shares", "constraints")
+PLAN_MARKER = "summary.json"
+# Rows whose slack is within this (in their own units) count as binding.
+BINDING_TOLERANCE = 1e-6
+
+
+class PlanWriteError(OSError):
+    """The plan could not be written where asked (nothing there was changed)."""
+
+
+@dataclass
+class Plan:
+    """An optimal supply plan: tables, summary and the arrays behind them."""
+
+    summary: dict
+    flows: pd.DataFrame
+    storage: pd.DataFrame
+    transport: pd.DataFrame
+    prices: pd.DataFrame
+    shares: pd.DataFrame
+    constraints: pd.DataFrame
+    data: ModelData = field(repr=False)
+
+    @property
+    def objective(self) -> float:
+        return self.summary["objective_musd"]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in TABLE_NAMES}
+
+    def to_dict(self) -> dict:
+        """The whole plan as one JSON-ready document."""
+        out = {"summary": self.summary}
+        for name, table in self.tables().items():
+            out[name] = json.loads(table.to_json(orient="records", double_precision=10))
+        return out
+
+    def write(self, path: str | Path, format: str = "csv") -> Path:
+        """Write the plan: a folder of CSV tables + summary.json (format "csv"), or one JSON
+        file (format "json"). The output is finished in a temporary place and then moved
+        into `path`, so an interrupted write never leaves a half-written plan."""
+        path = Path(path)
+        if format == "json":
+            return _replace_file(path, json.dumps(self.to_dict(), indent=1, allow_nan=False))
+        if format != "csv":
+            raise ValueError(f"unknown format {format!r} (csv or json)")
+        return _replace_folder(path, self._write_folder)
+
+    def _write_folder(self, folder: Path) -> None:
+        for name, table in self.tables().items():
+            table.to_csv(folder / f"{name}.csv", index=False, float_format="%.6f")
+        (folder / PLAN_MARKER).write_text(json.dumps(self.summary, indent=1, allow_nan=False) + "\n")
+
+
+def _replace_file(path: Path, text: str) -> Path:
+    if path.is_dir():
+        raise PlanWriteError(f"{path} is a folder; give a file name for --format json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _replace_folder(path: Path, fill) -> Path:
+    """Fill a fresh temporary folder beside `path`, then swap it into place.
+
+    An existing `path` is replaced only if it is empty or a previous plan (it holds
+    summary.json); any other folder is left alone, so `-o` can never wipe a user's files.
+    """
+    if path.exists() and not path.is_dir():
+        raise PlanWriteError(f"{path} exists and is not a folder")
+    if path.is_dir() and any(path.iterdir()) and not (path / PLAN_MARKER).exists():
+        raise PlanWriteError(f"{path} exists and is not a gasmix plan (no {PLAN_MARKER}); "
+                             "choose an empty or new folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        fill(tmp)
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            old.rmdir()
+            os.rename(path, old)
+            os.rename(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return path
+
+
+# --- building a Plan from a solution ----------------------------------------------------
+
+def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check: Check,
+              timings: dict[str, float]) -> Plan:
+    x = result.x
+    T = len(data.period_ids)
+    wt = data.weight
+    periods = np.array(data.period_ids, dtype=object)
+    q, f, inj, wd, v, u = (x[c] for c in (cols.q, cols.f, cols.x, cols.w, cols.v, cols.u))
+
+    def long(items, values: dict) -> pd.DataFrame:
+        # Arrays are item × period; the table is ordered by period, items in model order.
+        n = len(next(iter(items.values())))
+        frame = {"period": np.tile(periods, n), **{k: np.repeat(np.asarray(a, dtype=object), T)
+                                                    for k, a in items.items()}}
+        frame.update({k: np.asarray(a, dtype=float).ravel() for k, a in values.items()})
+        return pd.DataFrame(frame).sort_values("period", kind="stable", ignore_index=True)
+
+    S = len(data.source_ids)
+    suppliers = np.array(data.supplier_ids, dtype=object)
+    source_supplier = suppliers[data.source_supplier]
+    cash = wt * data.price * q
+    penalty = wt * data.risk_weight * data.risk[:, None] * q
+    flows = long(
+        {"source": data.source_ids, "supplier": source_supplier, "kind": data.source_kind,
+         "entry": np.array(data.entry_ids, dtype=object)[data.source_entry],
+         "node": np.array(data.node_ids, dtype=object)[data.source_node]}
+        if S else {"source": [], "supplier": [], "kind": [], "entry": [], "node": []},
+        {"flow_mmcfd": q, "volume_bcf": q * data.days / 1000, "price_usd_mmbtu": data.price,
+         "cost_musd": cash, "risk_penalty_musd": penalty})
+
+    K = len(data.storage_ids)
+    storage_cost = wt * (data.injection_cost[:, None] * inj + data.withdrawal_cost[:, None] * wd)
+    storage = long(
+        {"storage": data.storage_ids, "node": np.array(data.node_ids, dtype=object)[data.storage_node]},
+        {"injection_mmcfd": inj, "withdrawal_mmcfd": wd, "stock_bcf": v, "floor_bcf": data.floor,
+         "working_gas_bcf": np.broadcast_to(data.working_gas[:, None], (K, T)),
+         "cost_musd": storage_cost})
+
+    A = len(data.arc_ids)
+    node_names = np.array(data.node_ids, dtype=object)
+    arc_cap = np.broadcast_to(data.arc_capacity[:, None], (A, T))
+    transport_cost = wt * data.arc_tariff[:, None] * f
+    with np.errstate(invalid="ignore", divide="ignore"):
+        utilisation = np.where(arc_cap > 0, f / arc_cap, 0.0)
+    transport = long(
+        {"arc": data.arc_ids, "from_node": node_names[data.arc_from], "to_node": node_names[data.arc_to]},
+        {"flow_mmcfd": f, "capacity_mmcfd": arc_cap, "utilisation": utilisation,
+         "cost_musd": transport_cost})
+
+    balance = model.block("balance")[0]
+    marginal = result.row_dual[balance.start:balance.stop].reshape(len(data.node_ids), T) / wt
+    prices = long({"node": data.node_ids},
+                  {"demand_mmcfd": data.demand, "unserved_mmcfd": u, "marginal_cost_usd_mmbtu": marginal})
+
+    shares = _shares_table(data, q)
+    constraints = _constraints_table(data, cols, model, result)
+    summary = _summary(data, result, check, timings, q, cash, penalty, storage_cost, transport_cost,
+                       u, v, shares, constraints)
+    return Plan(summary, flows, storage, transport, prices, shares, constraints, data)
+
+
+def _shares_table(data: ModelData, q: np.ndarray) -> pd.DataFrame:
+    """Each supplier's share of the share base (supply or imports) in each period, with its
+    cap where one applies in that period."""
+    G, T = len(data.supplier_ids), len(data.period_ids)
+    by_supplier = np.zeros((G, T))
+    np.add.at(by_supplier, data.source_supplier, q)
+    base = q[data.in_denominator].sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(base > 0, by_supplier / base, 0.0)
+    caps = np.full((G, T), np.nan)
+    index = {g: i for i, g in enumerate(data.supplier_ids)}
+    for rule in data.share_rules:
+        if rule.group_type == "supplier" and rule.sense == "<=":
+            ts = list(range(T)) if rule.periods is None else list(rule.periods)
+            caps[index[rule.group], ts] = np.fmin(caps[index[rule.group], ts], rule.bound)
+    periods = np.array(data.period_ids, dtype=object)
+    frame = pd.DataFrame({
+        "period": np.tile(periods, G),
+        "supplier": np.repeat(np.array(data.supplier_ids, dtype=object), T),
+        "volume_bcf": (by_supplier * data.days / 1000).ravel(),
+        "share": share.ravel(),
+        "cap": caps.ravel(),
+    })
+    return frame.sort_values(["period", "supplier"], kind="stable", ignore_index=True)
+
+
+def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResult) -> pd.DataFrame:
+    """Each share limit and capacity with its slack and shadow price.
+
+    shadow_price is the change in the objective per unit increase of the limit: for share
+    limits in million USD per percentage point, for capacities in USD/MMBtu (million USD
+    per MMcf/d in a period divided by that period's d_t·E). Negative on a binding cap:
+    loosening it lowers cost.
+    """
+    x, y, dj = result.x, result.row_dual, result.col_dual
+    activity = model.row_activity(x)
+    wt = data.weight
+    T = len(data.period_ids)
+    rows = []
+
+    # Share limits: row  Σ_g q − σ·Σ_B q (≤ or ≥) 0, so ∂obj/∂σ = y · Σ_B q.
+    base_q = x[cols.q][data.in_denominator]
+    for block in model.block("share_limit"):
+        for i, (name, period) in zip(range(block.start, block.stop), block.labels):
+            rule = next(r for r in data.share_rules if r.name == name
+                        and (r.sense == block.sense))
+            if period == "horizon":
+                base = float((base_q.sum(axis=0) * data.days).sum())
+            else:
+                base = float(base_q[:, data.period_ids.index(period)].sum())
+            share = (activity[i] / base + rule.bound) if base > 0 else 0.0
+            slack = (rule.bound - share) if block.sense == "<=" else (share - rule.bound)
+            rows.append(("share_cap" if block.sense == "<=" else "share_min", name, period,
+                         rule.bound, share, slack, y[i] * base * 0.01, "MUSD/pp"))
+
+    for block in model.block("entry_capacity"):
+        for i, (entry, period) in zip(range(block.start, block.stop), block.labels):
+            t = i - block.start
+            limit = block.rhs[t]
+            rows.append(("entry_capacity", entry, period, limit, activity[i], limit - activity[i],
+                         y[i] / wt[t % T], "USD/MMBtu"))
+
+    f = x[cols.f]
+    for a, arc in enumerate(data.arc_ids):
+        for t, period in enumerate(data.period_ids):
+            slack = data.arc_capacity[a] - f[a, t]
+            at_upper = slack <= BINDING_TOLERANCE * (1 + data.arc_capacity[a])
+            shadow = min(dj[cols.f[a, t]], 0.0) / wt[t] if at_upper else 0.0
+            rows.append(("arc_capacity", arc, period, data.arc_capacity[a], f[a, t], slack, shadow,
+                         "USD/MMBtu"))
+
+    frame = pd.DataFrame(rows, columns=["family", "name", "period", "limit", "value", "slack",
+                                        "shadow_price", "unit"])
+    frame["binding"] = (frame["slack"].abs() <= BINDING_TOLERANCE * (1 + frame["limit"].abs())) & \
+        (frame["shadow_price"].abs() > 1e-9)
+    return frame
+
+
+def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict, q, cash, penalty,
+             storage_cost, transport_cost, u, v, shares: pd.DataFrame,
+             constraints: pd.DataFrame) -> dict:
+    wt = data.weight
+    case = data.case
+    policy = data.policy
+    volume = q * data.days / 1000  # Bcf
+    total = float(volume.sum())
+    G = len(data.supplier_ids)
+    by_supplier = np.zeros(G)
+    np.add.at(by_supplier, data.source_supplier, volume.sum(axis=1))
+    share = by_supplier / total if total > 0 else np.zeros(G)
+    imports = float(volume[data.source_kind != "domestic"].sum())
+    unserved_cost = float((wt * data.voll * u).sum())
+    supply_cash, transport_musd, storage_musd = float(cash.sum()), float(transport_cost.sum()), float(storage_cost.sum())
+    cash_cost = supply_cash + transport_musd + storage_musd
+    served_energy = float((wt * (data.demand - u).sum(axis=0)).sum())  # million MMBtu
+    demand_avg = data.demand.sum(axis=0)  # MMcf/d per period
+    stock = v.sum(axis=0) if v.size else np.zeros(len(data.period_ids))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cover = np.where(demand_avg > 0, stock * 1000 / demand_avg, 0.0)
+    max_period_share = shares.groupby("supplier", sort=False)["share"].max()
+    binding = constraints[constraints["binding"]]
+    return {
+        "status": str(result.status),
+        "objective_musd": float(result.objective),
+        "cash_cost_musd": cash_cost,
+        "risk_penalty_musd": float(penalty.sum()),
+        "unserved_cost_musd": unserved_cost,
+        "cost_breakdown_musd": {"supply": supply_cash, "transport": transport_musd,
+                                "storage": storage_musd, "unserved_at_voll": unserved_cost,
+                                "risk_penalty": float(penalty.sum())},
+        "unserved_bcf": float((u * data.days / 1000).sum()),
+        "supply_bcf": total,
+        "avg_cost_usd_mmbtu": cash_cost / served_energy if served_energy > 0 else None,
+        "shares": {g: float(s) for g, s in zip(data.supplier_ids, share)},
+        "max_period_shares": {g: float(max_period_share.get(g, 0.0)) for g in data.supplier_ids},
+        "hhi": float(10_000 * (share ** 2).sum()),
+        "import_dependence": imports / total if total > 0 else 0.0,
+        "storage_cover_days": float(cover.mean()) if cover.size else 0.0,
+        "storage_capacity_days": float(data.working_gas.sum() * 1000 / demand_avg.mean())
+        if demand_avg.mean() > 0 else 0.0,
+        "binding_constraints": int(len(binding)),
+        "max_balance_residual_mmcfd": check.max_balance_residual,
+        "solver": result.solver,
+        "solve_seconds": result.seconds,
+        "build_seconds": timings.get("build", 0.0),
+        "case": {"name": case.name, "title": case.title, "input_sha256": case.source_hash,
+                 "periods": len(data.period_ids), "first_period": data.period_ids[0],
+                 "last_period": data.period_ids[-1]},
+        "policy": {"caps": dict(policy.caps), "max_share": policy.max_share,
+                   "risk_weight_usd_mmbtu": policy.risk_weight_usd_mmbtu,
+                   "exclude": list(policy.exclude), "share_basis": policy.share_basis,
+                   "share_of": policy.share_of, "share_limits": len(policy.limits),
+                   "voll_usd_mmbtu": data.voll},
+    }

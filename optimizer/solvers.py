@@ -1,0 +1,153 @@
+"""Running HiGHS (through highspy, the default) or CBC (through PuLP) on a `LinearModel`.
+
+Both return a `SolverResult` with the project's own status, primal values and duals as
+arrays in the model's column and row order. Duals follow one convention for both solvers:
+the change in the objective per unit increase of a row's right-hand side (row duals) or of
+a column's active bound (reduced costs).
+"""
+
+from __future__ import annotations
+
+import enum
+import tempfile
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pulp
+
+from .linear import LinearModel, quiet_stdout
+
+SOLVERS = ("highs", "cbc")
+
+
+class SolveStatus(str, enum.Enum):
+    """What came of a solve, in gasmix's own words (not a solver's codes)."""
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    TIME_LIMIT = "time_limit"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class SolverResult:
+    status: SolveStatus
+    solver: str
+    seconds: float
+    objective: float = float("nan")
+    x: np.ndarray | None = None
+    row_dual: np.ndarray | None = None
+    col_dual: np.ndarray | None = None
+    message: str = ""
+
+
+def run_solver(model: LinearModel, solver: str = "highs", time_limit: float | None = None) -> SolverResult:
+    if solver == "highs":
+        return solve_highs(model, time_limit)
+    if solver == "cbc":
+        return solve_cbc(model, time_limit)
+    raise ValueError(f"unknown solver {solver!r} (choose from {', '.join(SOLVERS)})")
+
+
+def highs_lp(model: LinearModel) -> highspy.HighsLp:
+    """The model as one HighsLp, ready for a single passModel call."""
+    lp = highspy.HighsLp()
+    lp.num_col_ = model.n_cols
+    lp.num_row_ = model.n_rows
+    lp.col_cost_ = model.col_cost
+    lp.col_lower_ = model.col_lower
+    lp.col_upper_ = model.col_upper
+    lower, upper = model.row_bounds()
+    lp.row_lower_ = lower
+    lp.row_upper_ = upper
+    starts, cols, vals = model.csr()
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = model.n_cols
+    lp.a_matrix_.num_row_ = model.n_rows
+    lp.a_matrix_.start_ = starts.astype(np.int32)
+    lp.a_matrix_.index_ = cols.astype(np.int32)
+    lp.a_matrix_.value_ = vals
+    return lp
+
+
+_HIGHS_STATUS = {
+    highspy.HighsModelStatus.kOptimal: SolveStatus.OPTIMAL,
+    highspy.HighsModelStatus.kInfeasible: SolveStatus.INFEASIBLE,
+    # Every gasmix model is bounded (unserved gas at VOLL, capacities on every flow), so
+    # "unbounded or infeasible" can only mean infeasible.
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: SolveStatus.INFEASIBLE,
+    highspy.HighsModelStatus.kUnbounded: SolveStatus.UNBOUNDED,
+    highspy.HighsModelStatus.kTimeLimit: SolveStatus.TIME_LIMIT,
+    highspy.HighsModelStatus.kIterationLimit: SolveStatus.TIME_LIMIT,
+}
+
+
+def new_highs(time_limit: float | None = None) -> highspy.Highs:
+    with quiet_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
+    return h
+
+
+def solve_highs(model: LinearModel, time_limit: float | None = None) -> SolverResult:
+    started = time.perf_counter()
+    h = new_highs(time_limit)
+    status = h.passModel(highs_lp(model))
+    if status == highspy.HighsStatus.kError:
+        return SolverResult(SolveStatus.ERROR, "highs", time.perf_counter() - started,
+                            message="HiGHS rejected the model")
+    h.run()
+    model_status = h.getModelStatus()
+    ours = _HIGHS_STATUS.get(model_status, SolveStatus.ERROR)
+    seconds = time.perf_counter() - started
+    if ours is not SolveStatus.OPTIMAL:
+        return SolverResult(ours, "highs", seconds, message=h.modelStatusToString(model_status))
+    solution = h.getSolution()
+    return SolverResult(
+        SolveStatus.OPTIMAL, "highs", seconds,
+        objective=float(h.getInfo().objective_function_value),
+        x=np.asarray(solution.col_value, dtype=float),
+        row_dual=np.asarray(solution.row_dual, dtype=float),
+        col_dual=np.asarray(solution.col_dual, dtype=float),
+        message=h.modelStatusToString(model_status),
+    )
+
+
+def solve_cbc(model: LinearModel, time_limit: float | None = None) -> SolverResult:
+    """Solve the PuLP form of the model with the CBC bundled with PuLP."""
+    started = time.perf_counter()
+    problem, variables, constraints = model.to_pulp()
+    with tempfile.TemporaryDirectory(prefix="gasmix-cbc-") as tmp:
+        cmd = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, keepFiles=False,
+                                options=["primalT 1e-9", "dualT 1e-9"])
+        cmd.tmpDir = tmp
+        try:
+            problem.solve(cmd)
+        except pulp.PulpSolverError as exc:
+            return SolverResult(SolveStatus.ERROR, "cbc", time.perf_counter() - started,
+                                message=str(exc))
+    seconds = time.perf_counter() - started
+    status = problem.status
+    if status == pulp.LpStatusInfeasible:
+        return SolverResult(SolveStatus.INFEASIBLE, "cbc", seconds, message="infeasible")
+    if status == pulp.LpStatusUnbounded:
+        return SolverResult(SolveStatus.UNBOUNDED, "cbc", seconds, message="unbounded")
+    if status != pulp.LpStatusOptimal or problem.sol_status != pulp.LpSolutionOptimal:
+        # PuLP reports CBC stopped on its time limit as "optimal" with a non-optimal
+        # solution status; that is not a plan.
+        kind = SolveStatus.TIME_LIMIT if time_limit is not None else SolveStatus.ERROR
+        return SolverResult(kind, "cbc", seconds, message=pulp.LpStatus.get(status, str(status)))
+    x = np.array([v.varValue if v.varValue is not None else np.nan for v in variables], dtype=float)
+    row_dual = np.array([c.pi if c.pi is not None else 0.0 for c in constraints], dtype=float)
+    col_dual = np.array([v.dj if v.dj is not None else 0.0 for v in variables], dtype=float)
+    objective = float(model.col_cost @ np.nan_to_num(x))
+    return SolverResult(SolveStatus.OPTIMAL, "cbc", seconds, objective=objective, x=x,
+                        row_dual=row_dual, col_dual=col_dual, message="optimal")

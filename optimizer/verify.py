@@ -1,0 +1,61 @@
+"""After-the-fact checks of a solver's answer, recomputed from the primal values.
+
+A solver's "optimal" is not taken on trust (PuLP has reported infeasible CBC runs as
+optimal): every row and bound is re-evaluated with the returned values, and the node
+balances are recomputed on their own so the plan can state its largest residual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .linear import LinearModel
+
+# Absolute tolerance in the model's units (MMcf/d, Bcf), scaled by the size of the bound:
+# solvers work to about 1e-7 relative after scaling.
+TOLERANCE = 1e-6
+
+
+class VerificationError(RuntimeError):
+    """The solver's solution breaks the model it was given."""
+
+
+@dataclass(frozen=True)
+class Check:
+    max_balance_residual: float   # MMcf/d, over all balance rows
+    max_row_violation: float      # relative to 1 + |bound|
+    max_bound_violation: float
+    worst_row: str
+
+
+def check_solution(model: LinearModel, x: np.ndarray) -> Check:
+    """Recompute every row and bound from `x`; raise VerificationError if any is broken."""
+    if x is None or not np.all(np.isfinite(x)):
+        raise VerificationError("the solver returned no finite values for some variables")
+    activity = model.row_activity(x)
+    lower, upper = model.row_bounds()
+    scale = 1.0 + np.minimum(np.abs(np.where(np.isfinite(lower), lower, 0)),
+                             np.abs(np.where(np.isfinite(upper), upper, 0)))
+    below = np.where(np.isfinite(lower), lower - activity, 0.0) / scale
+    above = np.where(np.isfinite(upper), activity - upper, 0.0) / scale
+    row_violation = np.maximum(np.maximum(below, above), 0.0)
+    col_scale = 1.0 + np.abs(np.where(np.isfinite(model.col_upper), model.col_upper, 0))
+    col_violation = np.maximum(np.maximum(model.col_lower - x, x - model.col_upper), 0.0) / col_scale
+
+    balance = np.concatenate([np.arange(b.start, b.stop) for b in model.block("balance")] or [np.zeros(0, int)])
+    residual = np.abs(activity[balance] - lower[balance])
+    worst = int(np.argmax(row_violation)) if row_violation.size else -1
+    check = Check(
+        max_balance_residual=float(residual.max()) if residual.size else 0.0,
+        max_row_violation=float(row_violation.max()) if row_violation.size else 0.0,
+        max_bound_violation=float(col_violation.max()) if col_violation.size else 0.0,
+        worst_row=model.row_names()[worst] if worst >= 0 else "",
+    )
+    if check.max_row_violation > TOLERANCE or check.max_bound_violation > TOLERANCE:
+        raise VerificationError(
+            f"the solver's solution breaks the model: worst row {check.worst_row} off by "
+            f"{check.max_row_violation:.3g} (relative), worst bound off by "
+            f"{check.max_bound_violation:.3g}")
+    return check
