@@ -306,7 +306,8 @@ SETTINGS: dict[str, Setting] = {
 }
 
 # Scalars `--set KEY=VALUE` may override (lists and tables have their own options).
-SCALAR_SETTINGS = {k: s for k, s in SETTINGS.items() if s.dtype in ("float", "str", "choice")}
+SCALAR_SETTINGS = {k: s for k, s in SETTINGS.items()
+                   if s.section != "case" and s.dtype in ("float", "str", "choice")}
 
 
 __all__ = [

@@ -1,0 +1,237 @@
+"""The gasmix command line: parse, call the library, print, exit.
+
+Exit codes: 0 a plan was written; 2 bad input or usage; 3 the policy is infeasible
+(diagnosis printed); 4 the solver failed or stopped without a plan.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from models import SCALAR_SETTINGS, CaseError, check_setting, default_case_path, load_case
+from optimizer import SOLVERS, InfeasiblePolicy, PlanWriteError, SolverFailure, solve
+
+EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 2, 3, 4
+CASE_HELP = "Case folder (case.toml + CSV tables); default: the embedded Mexico case."
+
+err = Console(stderr=True, highlight=False)
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    sys.exit(code)
+
+
+def _load(case_dir: str | None):
+    try:
+        return load_case(case_dir if case_dir else default_case_path())
+    except CaseError as exc:
+        _fail(exc.report(), EXIT_INPUT)
+
+
+def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
+    out = []
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise click.BadParameter(f"{item!r}: expected KEY=VALUE", param_hint=option)
+        out.append((key.strip(), value.strip()))
+    return out
+
+
+def _share(text: str, option: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a number", param_hint=option) from None
+    if not 0.0 <= value <= 1.0:
+        raise click.BadParameter(f"{text} is not a share between 0 and 1", param_hint=option)
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gasmix")
+def main():
+    """gasmix: the least-cost, diversified natural-gas supply plan for an importing country.
+
+    \b
+    Example:
+      gasmix solve --cap US=0.6 -o plan-us60
+    """
+
+
+@main.command("solve")
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
+@click.option("-o", "--output", default=None,
+              help="Plan folder (csv) or file (json). Default: plan/ or plan.json.")
+@click.option("--cap", "caps", multiple=True, metavar="SUPPLIER=SHARE",
+              help="Cap one supplier's share of supply, e.g. --cap US=0.6. Repeatable.")
+@click.option("--max-share", type=float, default=None, metavar="SHARE",
+              help="Cap every supplier's share (a --cap for a supplier overrides it).")
+@click.option("--risk-weight", type=float, default=None, metavar="USD",
+              help="λ in USD/MMBtu per unit of supplier risk score (penalty, not cash).")
+@click.option("--exclude", multiple=True, metavar="SUPPLIER",
+              help="Exclude a supplier outright (e.g. sanctions). Repeatable.")
+@click.option("--share-basis", type=click.Choice(["period", "horizon"]), default=None,
+              help="Caps hold in every period, or volume-weighted over the horizon.")
+@click.option("--share-of", type=click.Choice(["supply", "imports"]), default=None,
+              help="Shares of all supply, or of imports only.")
+@click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS", help="Stop the solver after this many seconds.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="csv: a folder of tables + summary.json; json: one JSON document.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="Override a scalar case setting, e.g. --set voll_usd_mmbtu=200. Repeatable.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share_basis, share_of,
+                  solver, time_limit, fmt, sets, quiet):
+    """Solve CASE for the cheapest supply mix under the policy and write the plan.
+
+    \b
+    Examples:
+      gasmix solve                              # embedded Mexico case → plan/
+      gasmix solve --cap US=0.6 -o plan-us60    # no more than 60% from the US, every month
+      gasmix solve --max-share 0.5 --risk-weight 2 --exclude RU --format json -o plan.json
+      gasmix solve my-case/ --set voll_usd_mmbtu=250 --solver cbc
+    """
+    cap_values = {k: _share(v, "--cap") for k, v in _pairs(caps, "--cap")}
+    if max_share is not None:
+        _share(str(max_share), "--max-share")
+    if risk_weight is not None and risk_weight < 0:
+        raise click.BadParameter("must be ≥ 0", param_hint="--risk-weight")
+    case = _load(case_dir)
+    settings, choices = {}, {}
+    for key, value in _pairs(sets, "--set"):
+        setting = SCALAR_SETTINGS.get(key)
+        if setting is None:
+            raise click.BadParameter(f"unknown setting {key!r} (known: {', '.join(SCALAR_SETTINGS)})",
+                                     param_hint="--set")
+        checked = check_setting(key, value)
+        if isinstance(checked, str):
+            raise click.BadParameter(f"{key}={value}: {checked}", param_hint="--set")
+        if setting.section == "settings":
+            settings[key] = checked[0]
+        elif setting.section == "policy":
+            choices[{"risk_weight_usd_mmbtu": "risk_weight"}.get(key, key)] = checked[0]
+    if settings:
+        case = case.with_settings(**settings)
+    choices.update({k: v for k, v in dict(caps=cap_values, max_share=max_share, risk_weight=risk_weight,
+                                          exclude=list(exclude), share_basis=share_basis,
+                                          share_of=share_of).items() if v not in (None, {}, [])})
+    try:
+        plan = solve(case, solver=solver, time_limit=time_limit, **choices)
+    except CaseError as exc:
+        _fail(exc.report(), EXIT_INPUT)
+    except InfeasiblePolicy as exc:
+        _fail(str(exc), EXIT_INFEASIBLE)
+    except SolverFailure as exc:
+        _fail(f"the solver gave no plan ({exc})", EXIT_SOLVER)
+    target = Path(output) if output else Path("plan.json" if fmt == "json" else "plan")
+    try:
+        written = plan.write(target, format=fmt)
+    except (PlanWriteError, OSError) as exc:
+        _fail(f"cannot write the plan: {exc}", EXIT_INPUT)
+    if not quiet:
+        print_summary(Console(highlight=False), plan, written)
+
+
+@main.command("validate")
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def validate_command(case_dir, quiet):
+    """Check CASE and report every problem at once (exit 2 if there is any).
+
+    \b
+    Example:
+      gasmix validate my-case/
+    """
+    case = _load(case_dir)
+    if not quiet:
+        Console(highlight=False).print(
+            f"[green]ok[/]: case {case.name} — {len(case.periods)} periods, {len(case.nodes)} nodes, "
+            f"{len(case.sources)} sources from {len(case.suppliers)} suppliers, "
+            f"{len(case.entries)} entries, {len(case.arcs)} arcs, {len(case.storage)} storage sites")
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def init_command(directory, quiet):
+    """Write the embedded Mexico case to DIRECTORY, to edit and solve.
+
+    \b
+    Example:
+      gasmix init my-case && gasmix solve my-case --cap US=0.6
+    """
+    target = Path(directory)
+    if target.exists() and any(target.iterdir()):
+        _fail(f"{target} is not empty; choose a new or empty folder", EXIT_INPUT)
+    source = default_case_path()
+    target.mkdir(parents=True, exist_ok=True)
+    for item in sorted(source.iterdir()):
+        if item.suffix in (".csv", ".toml", ".md"):
+            shutil.copy2(item, target / item.name)
+    if not quiet:
+        Console(highlight=False).print(f"wrote the Mexico case to {target}/ — edit the tables, then "
+                                       f"`gasmix validate {target}`")
+
+
+# --- the terminal summary ---------------------------------------------------------------
+
+def print_summary(console: Console, plan, written: Path) -> None:
+    s = plan.summary
+    case = s["case"]
+    console.print(f"[bold]{case['title'] or case['name']}[/] — {case['first_period']} to "
+                  f"{case['last_period']} ({case['periods']} periods), solver {s['solver']} "
+                  f"({s['solve_seconds']:.2f} s): [green]{s['status']}[/]")
+    console.print(f"cost {s['objective_musd']:,.1f} MUSD (cash {s['cash_cost_musd']:,.1f}, "
+                  f"risk penalty {s['risk_penalty_musd']:,.1f}); average "
+                  f"{s['avg_cost_usd_mmbtu']:.2f} USD/MMBtu; HHI {s['hhi']:,.0f}; "
+                  f"import dependence {s['import_dependence']:.1%}")
+    if s["unserved_bcf"] > 1e-6:
+        worst = plan.prices.groupby("period")["unserved_mmcfd"].sum()
+        worst = worst[worst > 1e-6]
+        console.print(f"[bold red]unserved demand {s['unserved_bcf']:,.1f} Bcf[/] in {len(worst)} "
+                      f"period(s), worst {worst.idxmax()} ({worst.max():,.0f} MMcf/d), "
+                      f"costed at VOLL {s['policy']['voll_usd_mmbtu']:g} USD/MMBtu")
+
+    caps = plan.shares.groupby("supplier", sort=False)["cap"].min()
+    shares = Table(title="supplier shares of supply", title_justify="left")
+    for col in ("supplier", "horizon", "max month", "cap"):
+        shares.add_column(col, justify="left" if col == "supplier" else "right")
+    for code, share in sorted(s["shares"].items(), key=lambda kv: -kv[1]):
+        cap = caps.get(code)
+        if share < 5e-4 and (cap is None or cap != cap):
+            continue
+        shares.add_row(code, f"{share:.1%}", f"{s['max_period_shares'][code]:.1%}",
+                       "" if cap is None or cap != cap else f"{cap:.0%}")
+    console.print(shares)
+
+    binding = plan.constraints[plan.constraints["binding"]]
+    if len(binding):
+        grouped = binding.groupby(["family", "name", "unit"], sort=False).agg(
+            periods=("period", "count"), total=("shadow_price", "sum"), mean=("shadow_price", "mean"))
+        grouped["order"] = grouped["total"].abs()
+        table = Table(title="binding constraints (shadow price: change in cost per unit of limit)",
+                      title_justify="left")
+        for col in ("constraint", "periods", "shadow price"):
+            table.add_column(col, justify="left" if col == "constraint" else "right")
+        for (family, name, unit), row in grouped.sort_values("order", ascending=False).head(10).iterrows():
+            if unit == "MUSD/pp":
+                price = f"{row['total']:,.1f} MUSD per pp (all periods)"
+            else:
+                price = f"{row['mean']:,.2f} {unit} (mean)"
+            table.add_row(f"{family} {name}", str(int(row["periods"])), price)
+        console.print(table)
+    console.print(f"plan written to {written}")
+
+
+if __name__ == "__main__":
+    main()
