@@ -1,0 +1,187 @@
+"""End-to-end runs of the gasmix command line: exit codes, files, messages, safe writes."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import cli
+from models import default_case
+from optimizer import SolveStatus
+from optimizer import api as api_module
+from optimizer.plan import Plan
+from optimizer.solvers import SolverResult
+
+
+def read_plan(folder):
+    summary = json.loads((folder / "summary.json").read_text())
+    tables = {name: pd.read_csv(folder / f"{name}.csv")
+              for name in ("flows", "storage", "transport", "prices", "shares", "constraints")}
+    return summary, tables
+
+
+def test_solve_default_case_from_an_empty_folder(run_gasmix):
+    done = run_gasmix("solve", "-o", "plan")
+    assert done.returncode == 0, done.stderr
+    summary, t = read_plan(run_gasmix.cwd / "plan")
+    assert summary["status"] == "optimal"
+    assert summary["case"]["name"] == "mexico" and len(summary["case"]["input_sha256"]) == 64
+    # The plan's numbers are the case's: demand per node and period, supply = flows.
+    case = default_case()
+    demand = t["prices"].set_index(["node", "period"])["demand_mmcfd"]
+    expected = case.demand.reorder_levels(["node", "period"])
+    assert demand.sort_index().to_numpy() == pytest.approx(expected.sort_index().to_numpy())
+    assert t["flows"]["volume_bcf"].sum() == pytest.approx(summary["supply_bcf"], rel=1e-9)
+    assert t["flows"]["cost_musd"].sum() + t["transport"]["cost_musd"].sum() + \
+        t["storage"]["cost_musd"].sum() == pytest.approx(summary["cash_cost_musd"], rel=1e-6)
+    assert sum(summary["shares"].values()) == pytest.approx(1.0)
+    assert 0.70 <= summary["shares"]["US"] <= 0.80
+    assert "cost" in done.stdout and "plan written to plan" in done.stdout
+
+
+def test_us_cap_holds_every_period_and_costs_more(run_gasmix):
+    assert run_gasmix("solve", "-o", "base", "-q").returncode == 0
+    done = run_gasmix("solve", "--cap", "US=0.6", "-o", "capped")
+    assert done.returncode == 0, done.stderr
+    base, _ = read_plan(run_gasmix.cwd / "base")
+    capped, t = read_plan(run_gasmix.cwd / "capped")
+    us = t["shares"][t["shares"]["supplier"] == "US"]
+    assert len(us) == 24 and (us["share"] <= 0.6 + 1e-7).all()
+    assert (us["cap"] == 0.6).all()
+    assert capped["objective_musd"] > base["objective_musd"]
+    assert capped["policy"]["caps"] == {"US": 0.6}
+
+
+def test_cbc_gives_the_same_objective(run_gasmix):
+    highs = run_gasmix("solve", "--format", "json", "-o", "highs.json", "-q")
+    cbc = run_gasmix("solve", "--solver", "cbc", "--format", "json", "-o", "cbc.json", "-q")
+    assert highs.returncode == 0 and cbc.returncode == 0, cbc.stderr
+    a = json.loads((run_gasmix.cwd / "highs.json").read_text())
+    b = json.loads((run_gasmix.cwd / "cbc.json").read_text())
+    assert b["summary"]["solver"] == "cbc"
+    assert b["summary"]["objective_musd"] == pytest.approx(a["summary"]["objective_musd"], rel=1e-6)
+    assert set(a) == {"summary", "flows", "storage", "transport", "prices", "shares", "constraints"}
+    assert len(a["flows"]) == 24 * len(default_case().sources)
+
+
+def test_quiet_prints_nothing(run_gasmix):
+    done = run_gasmix("solve", "-q", "-o", "plan")
+    assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
+
+
+def test_validate_and_init_round_trip(run_gasmix):
+    assert run_gasmix("validate").returncode == 0
+    done = run_gasmix("init", "mycase")
+    assert done.returncode == 0, done.stderr
+    assert (run_gasmix.cwd / "mycase" / "case.toml").exists()
+    assert (run_gasmix.cwd / "mycase" / "SOURCES.md").exists()
+    assert run_gasmix("validate", "mycase").returncode == 0
+    again = run_gasmix("init", "mycase")
+    assert again.returncode == 2 and "not empty" in again.stderr
+
+
+def test_broken_input_exits_2_naming_file_row_column(run_gasmix, case_copy):
+    table = case_copy / "entries.csv"
+    frame = pd.read_csv(table, dtype=str, keep_default_na=False)
+    frame.loc[2, "capacity_mmcfd"] = "-5"
+    frame.to_csv(table, index=False)
+    for command in ("validate", "solve"):
+        done = run_gasmix(command, str(case_copy))
+        assert done.returncode == 2
+        assert "entries.csv, row 4, column capacity_mmcfd, value '-5'" in done.stderr
+        assert "Traceback" not in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--cap", "US=1.5"], "not a share between 0 and 1"),
+    (["--cap", "US"], "expected KEY=VALUE"),
+    (["--cap", "XX=0.5"], "unknown supplier"),
+    (["--exclude", "ZZ"], "unknown supplier"),
+    (["--set", "nope=1"], "unknown setting"),
+    (["--set", "voll_usd_mmbtu=abc"], "not a number"),
+    (["--set", "voll_usd_mmbtu=-4"], "must be ≥ 0"),
+    (["--share-basis", "year"], "Invalid value for '--share-basis'"),
+    (["no-such-case"], "case folder not found"),
+])
+def test_bad_usage_exits_2_with_a_message(run_gasmix, args, message):
+    done = run_gasmix("solve", *args)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_set_overrides_a_case_setting(run_gasmix):
+    # With VOLL below the dearest delivered price, leaving some demand unserved is cheaper.
+    done = run_gasmix("solve", "--set", "voll_usd_mmbtu=3.5", "-o", "plan", "-q")
+    assert done.returncode == 0, done.stderr
+    summary, t = read_plan(run_gasmix.cwd / "plan")
+    assert summary["policy"]["voll_usd_mmbtu"] == 3.5
+    assert summary["unserved_bcf"] > 0
+    assert t["prices"]["marginal_cost_usd_mmbtu"].max() <= 3.5 + 1e-6
+
+
+def test_infeasible_policy_exits_3_with_a_diagnosis(run_gasmix):
+    # Domestic production is must-take (2,200 MMcf/d of ~8,800): a 10% cap on MX cannot hold.
+    done = run_gasmix("solve", "--cap", "MX=0.1")
+    assert done.returncode == 3
+    assert "infeasible" in done.stderr and "cap MX" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (run_gasmix.cwd / "plan").exists()
+
+
+def test_solver_without_a_plan_exits_4(monkeypatch, tmp_path):
+    def stopped(model, solver, time_limit):
+        return SolverResult(SolveStatus.TIME_LIMIT, solver, 0.0, message="time limit reached")
+
+    monkeypatch.setattr(api_module, "run_solver", stopped)
+    result = CliRunner().invoke(cli.main, ["solve", "-o", str(tmp_path / "plan")])
+    assert result.exit_code == 4
+    assert "time_limit" in result.output and not (tmp_path / "plan").exists()
+
+
+def test_output_folder_that_is_not_a_plan_is_left_alone(run_gasmix):
+    precious = run_gasmix.cwd / "documents"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work")
+    done = run_gasmix("solve", "-o", "documents")
+    assert done.returncode == 2 and "not a gasmix plan" in done.stderr
+    assert (precious / "thesis.txt").read_text() == "years of work"
+    assert sorted(p.name for p in precious.iterdir()) == ["thesis.txt"]
+
+
+def test_interrupted_write_leaves_the_old_plan_intact(monkeypatch, tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "plan"
+    assert runner.invoke(cli.main, ["solve", "-o", str(target), "-q"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+
+    def interrupted(self, folder):
+        (folder / "flows.csv").write_text("half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Plan, "_write_folder", interrupted)
+    result = runner.invoke(cli.main, ["solve", "--cap", "US=0.6", "-o", str(target), "-q"])
+    assert result.exit_code != 0
+    after = {p.name: p.read_bytes() for p in target.iterdir()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]  # no temporary leftovers
+
+
+def test_rewriting_a_plan_replaces_it(tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "plan"
+    assert runner.invoke(cli.main, ["solve", "-o", str(target), "-q"]).exit_code == 0
+    assert runner.invoke(cli.main, ["solve", "--cap", "US=0.6", "-o", str(target), "-q"]).exit_code == 0
+    summary = json.loads((target / "summary.json").read_text())
+    assert summary["policy"]["caps"] == {"US": 0.6}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
+
+
+def test_every_command_help_has_an_example():
+    runner = CliRunner()
+    for command in ("solve", "validate", "init"):
+        result = runner.invoke(cli.main, [command, "--help"])
+        assert result.exit_code == 0 and "Example" in result.output
