@@ -314,3 +314,27 @@ __all__ = [
     "Column", "TableSchema", "TABLES", "Setting", "SETTINGS", "SCALAR_SETTINGS",
     "KINDS", "GROUP_TYPES", "SHARE_BASES", "SHARE_OF",
 ]
+
+
+def reference_markdown() -> str:
+    """The input reference for the README, written from the schemas above."""
+    out = []
+    for table in TABLES.values():
+        need = "required" if table.required else "optional"
+        out.append(f"#### `{table.file}` ({need})\n\n{table.description}\n")
+        out.append("| column | type | unit | range | required | default | meaning |")
+        out.append("|---|---|---|---|---|---|---|")
+        for c in table.columns:
+            default = "" if c.required else ("empty" if c.default in (None, "") else f"{c.default:g}"
+                                             if isinstance(c.default, float) else str(c.default))
+            kind = f"id → {c.references}" if c.references else c.dtype
+            out.append(f"| `{c.name}` | {kind} | {c.unit} | {c.range_text()} | "
+                       f"{'yes' if c.required else 'no'} | {default} | {c.description} |")
+        out.append("")
+    out.append("#### `case.toml`\n")
+    out.append("| section | key | unit | default | meaning |")
+    out.append("|---|---|---|---|---|")
+    for s in SETTINGS.values():
+        default = "" if s.default in (None, (), {}) else str(s.default)
+        out.append(f"| `[{s.section}]` | `{s.name}` | {s.unit} | {default} | {s.description} |")
+    return "\n".join(out) + "\n"
