@@ -10,7 +10,7 @@ class Problem:
     """One thing wrong with a case's input.
 
     `row` counts as a spreadsheet does: the header is row 1, the first data row is row 2,
-    so the number is also the line number of a CSV file.
+    so the number is also the line number of a CSV file (unless a quoted cell spans lines).
     """
 
     file: str

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import math
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
@@ -74,14 +75,15 @@ def load_case(path: str | Path) -> Case:
             problems.append(Problem(extra, "unknown table (known: "
                                     + ", ".join(t.file for t in TABLES.values()) + ")"))
 
-    keys = {name: [r[t.schema.key] for r in t.rows]
+    keys = {name: [r[t.schema.key] for r in t.rows if r[t.schema.key] is not MISSING]
             for name, t in tables.items() if t.schema.key}
-    keys["hub_prices"] = [r["hub"] for r in tables["hub_prices"].rows]
+    keys["hub_prices"] = [r["hub"] for r in tables["hub_prices"].rows if r["hub"] is not MISSING]
     _check_references(tables, keys, problems)
     _check_rules(tables, keys, problems)
     settings, policy = _build_settings(config, tables, keys, problems)
 
-    name = str(config.get("case", {}).get("name", folder.name)) if config else folder.name
+    head = config.get("case") if isinstance(config.get("case"), dict) else {}
+    name = str(head.get("name", folder.name))
     if problems:
         raise CaseError(problems, case=name)
     return _build_case(folder, config, tables, settings, policy, digest.hexdigest())
@@ -115,8 +117,12 @@ def _read_config(path: Path, problems: list[Problem], digest) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        problems.append(Problem("case.toml", f"TOML syntax error: {exc}",
-                                row=getattr(exc, "lineno", None)))
+        # Python 3.14 gives exc.lineno; before that the line is only in the message.
+        line = getattr(exc, "lineno", None)
+        if line is None:
+            found = re.search(r"line (\d+)", str(exc))
+            line = int(found.group(1)) if found else None
+        problems.append(Problem("case.toml", f"TOML syntax error: {exc}", row=line))
         return {}
 
 
@@ -147,8 +153,10 @@ def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], dige
     body = numbered[1:]
     if not body:
         problems.append(Problem(schema.file, "the table is empty: it has a header but no rows"))
-    if not ok:
-        return ParsedTable(schema, [], [], present=True)
+    if not ok or not body:
+        # Unusable: reported once here, and not a reference target (one bad header
+        # must not turn into a "not found" for every row that names its ids).
+        return empty
 
     rows, numbers = [], []
     for number, cells in body:
@@ -208,6 +216,8 @@ def _convert(column: Column, text: str, file: str, row: int, problems: list[Prob
         return text if text in column.choices else bad("must be one of " + ", ".join(column.choices))
     if column.dtype == "date":
         try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError(text)
             return date.fromisoformat(text)
         except ValueError:
             return bad("not a date (expected YYYY-MM-DD)")
@@ -295,7 +305,7 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
         lo, hi = row["min_mmcfd"], row["max_mmcfd"]
         if _valid(lo, hi) and lo > hi:
             problems.append(Problem("sources.csv", f"min_mmcfd {lo:g} is above max_mmcfd {hi:g}",
-                                    row=n, column="min_mmcfd", value=lo))
+                                    row=n, column="min_mmcfd", value=f"{lo:g}"))
         period_order("sources.csv", row, n, "first_period", "last_period")
         kind = entry_kind.get(row["entry"])
         if _valid(row["kind"], kind) and row["kind"] != kind:
@@ -311,14 +321,14 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
         for col in ("initial_bcf", "floor_bcf", "end_target_bcf"):
             if _valid(cap, row[col]) and row[col] > cap:
                 problems.append(Problem("storage.csv", f"{col} {row[col]:g} is above "
-                                        f"working_gas_bcf {cap:g}", row=n, column=col, value=row[col]))
+                                        f"working_gas_bcf {cap:g}", row=n, column=col, value=f"{row[col]:g}"))
     caps = {r["storage"]: r["working_gas_bcf"] for r in tables["storage"].rows}
     for row, n in rows("storage_floors"):
         cap = caps.get(row["storage"])
         if _valid(cap, row["floor_bcf"]) and row["floor_bcf"] > cap:
             problems.append(Problem("storage_floors.csv", f"floor_bcf {row['floor_bcf']:g} is above "
                                     f"working_gas_bcf {cap:g}", row=n, column="floor_bcf",
-                                    value=row["floor_bcf"]))
+                                    value=f"{row['floor_bcf']:g}"))
     groups = {"supplier": set(keys.get("suppliers", [])), "kind": set(KINDS),
               "source": set(keys.get("sources", []))}
     for row, n in rows("share_limits"):
@@ -328,13 +338,13 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
                                     row=n, column="max_share"))
         if _valid(lo, hi) and lo > hi:
             problems.append(Problem("share_limits.csv", f"min_share {lo:g} is above max_share {hi:g}",
-                                    row=n, column="min_share", value=lo))
+                                    row=n, column="min_share", value=f"{lo:g}"))
         gt = row["group_type"]
         if _valid(gt, row["group"]) and row["group"] not in groups[gt]:
             problems.append(Problem("share_limits.csv", f"unknown {gt}", row=n, column="group",
                                     value=row["group"]))
     _check_complete(tables["demand"], "node", keys.get("nodes", []), keys.get("periods", []), problems)
-    _check_complete(tables["hub_prices"], "hub", sorted(set(keys["hub_prices"]) - {MISSING}),
+    _check_complete(tables["hub_prices"], "hub", sorted(set(keys["hub_prices"])),
                     keys.get("periods", []), problems)
 
 
@@ -473,7 +483,7 @@ def _series(table: ParsedTable) -> pd.Series:
 
 def _build_case(folder: Path, config: dict, tables: dict[str, ParsedTable], settings: Settings,
                 policy: Policy, digest: str) -> Case:
-    head = config.get("case", {})
+    head = config.get("case", {})  # a table: _build_settings reported anything else
     kwargs = dict(
         name=str(head.get("name", folder.name)), title=str(head.get("title", "")),
         periods=_records(tables["periods"]), nodes=_records(tables["nodes"]),

@@ -164,22 +164,26 @@ def define_share_limits(m: LinearModel, d: ModelData, c: Columns) -> None:
     base = np.flatnonzero(d.in_denominator)
     T = len(d.period_ids)
     for sense in ("<=", ">="):
-        labels, rows, cols, vals = [], [], [], []
-        for rule in (r for r in d.share_rules if r.sense == sense):
-            periods = range(T) if rule.periods is None else rule.periods
-            weights = d.days if rule.periods is None else np.ones(T)
-            if rule.periods is None:
+        labels, origin, rows, cols, vals = [], [], [], [], []
+        for index, rule in enumerate(d.share_rules):
+            if rule.sense != sense:
+                continue
+            horizon = rule.periods is None
+            weights = d.days if horizon else np.ones(T)
+            if horizon:
                 labels.append((rule.name, "horizon"))
-            for t in periods:
-                if rule.periods is not None:
+                origin.append(index)
+            for t in (range(T) if horizon else rule.periods):
+                if not horizon:
                     labels.append((rule.name, d.period_ids[t]))
-                r = len(labels) - 1
+                    origin.append(index)
                 cols += [c.q[rule.members, t], c.q[base, t]]
-                vals += [np.full(len(rule.members), weights[t]), np.full(len(base), -rule.bound * weights[t])]
-                rows += [np.full(len(rule.members) + len(base), r)]
+                vals += [np.full(len(rule.members), weights[t]),
+                         np.full(len(base), -rule.bound * weights[t])]
+                rows.append(np.full(len(rule.members) + len(base), len(labels) - 1))
         if labels:
             m.add_rows("share_limit", labels, sense, np.concatenate(rows), np.concatenate(cols),
-                       np.concatenate(vals), 0.0, elastic=True)
+                       np.concatenate(vals), 0.0, elastic=True, origin=origin)
 
 
 def define_exclusions(m: LinearModel, d: ModelData, c: Columns) -> None:

@@ -61,6 +61,7 @@ class RowBlock:
     stop: int
     rhs: np.ndarray
     elastic: bool = False
+    origin: list | None = None  # per row, what the family built it from (e.g. a rule index)
 
 
 @dataclass
@@ -133,7 +134,7 @@ class LinearModel:
 
     # --- rows ---------------------------------------------------------------------------
     def add_rows(self, family: str, labels: list, sense: str, rows, cols, values, rhs,
-                 elastic: bool = False) -> RowBlock:
+                 elastic: bool = False, origin: list | None = None) -> RowBlock:
         """Add a block of len(labels) rows: coefficient values[i] at (rows[i], cols[i]).
 
         `rows` counts within the block (0 … len(labels)−1). Duplicate (row, col) pairs are
@@ -142,7 +143,7 @@ class LinearModel:
         n = len(labels)
         block = RowBlock(family, list(labels), sense, self.n_rows, self.n_rows + n,
                          np.broadcast_to(np.asarray(rhs, dtype=float), (n,)).copy(),
-                         elastic=elastic and self.elastic)
+                         elastic=elastic and self.elastic, origin=origin)
         rows = np.asarray(rows, dtype=np.int64) + self.n_rows
         cols = np.asarray(cols, dtype=np.int64)
         values = np.asarray(values, dtype=float)

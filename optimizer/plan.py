@@ -231,9 +231,9 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
     # Share limits: row  Σ_g q − σ·Σ_B q (≤ or ≥) 0, so ∂obj/∂σ = y · Σ_B q.
     base_q = x[cols.q][data.in_denominator]
     for block in model.block("share_limit"):
-        for i, (name, period) in zip(range(block.start, block.stop), block.labels):
-            rule = next(r for r in data.share_rules if r.name == name
-                        and (r.sense == block.sense))
+        for i, (name, period), index in zip(range(block.start, block.stop), block.labels,
+                                            block.origin):
+            rule = data.share_rules[index]
             if period == "horizon":
                 base = float((base_q.sum(axis=0) * data.days).sum())
             else:
