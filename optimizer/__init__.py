@@ -5,11 +5,11 @@
     plan = solve(default_case(), caps={"US": 0.6}, risk_weight=2.0)
 """
 
-from .api import InfeasiblePolicy, SolverFailure, make_policy, solve
+from .api import InfeasiblePolicy, SolverFailure, make_policy, pulp_problem, solve
 from .diagnose import Violation
 from .plan import Plan, PlanWriteError
 from .solvers import SOLVERS, SolveStatus
 from .verify import VerificationError
 
-__all__ = ["solve", "make_policy", "Plan", "PlanWriteError", "SolveStatus", "SOLVERS",
+__all__ = ["solve", "make_policy", "pulp_problem", "Plan", "PlanWriteError", "SolveStatus", "SOLVERS",
            "InfeasiblePolicy", "SolverFailure", "Violation", "VerificationError"]

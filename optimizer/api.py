@@ -60,6 +60,14 @@ def make_policy(case: Case, policy: Policy | None = None, *, caps: Mapping[str, 
     return base.replace(**changes) if changes else base
 
 
+def pulp_problem(case: Case, policy: Policy | None = None, **choices):
+    """The PuLP `LpProblem` of a case and policy, e.g. to inspect it or write it with
+    `.writeLP()` / `.writeMPS()`. Constraints are named `<family>_<item>_<period>`."""
+    data = prepare(case, make_policy(case, policy, **choices))
+    problem, _, _ = build(data).model.to_pulp(name=f"gasmix_{case.name}")
+    return problem
+
+
 def solve(case: Case, policy: Policy | None = None, *, solver: str = "highs",
           time_limit: float | None = None, **choices) -> Plan:
     """Solve `case` for the cheapest supply plan under its policy, with `choices` (caps,

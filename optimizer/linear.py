@@ -194,9 +194,12 @@ class LinearModel:
                 upper[b.start:b.stop] = b.rhs
         return lower, upper
 
-    def row_activity(self, x: np.ndarray) -> np.ndarray:
+    def row_activity(self, x: np.ndarray, absolute: bool = False) -> np.ndarray:
+        """A·x per row; with `absolute`, Σ|a_ij·x_j| (the size of the row's terms)."""
         starts, cols, vals = self.csr()
         products = vals * x[cols]
+        if absolute:
+            products = np.abs(products)
         out = np.zeros(self.n_rows)
         np.add.at(out, np.repeat(np.arange(self.n_rows), np.diff(starts)), products)
         return out
@@ -224,8 +227,8 @@ class LinearModel:
         problem = pulp.LpProblem(_safe(name), pulp.LpMinimize)
         lower, upper = self.col_lower, self.col_upper
         variables = [
-            pulp.LpVariable(n, lowBound=None if lo == -INF else float(lo),
-                            upBound=None if up == INF else float(up))
+            problem.add_variable(n, lowBound=None if lo == -INF else float(lo),
+                                 upBound=None if up == INF else float(up))
             for n, lo, up in zip(self.column_names(), lower, upper)
         ]
         cost = self.col_cost

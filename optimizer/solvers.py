@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 
 import highspy
@@ -126,8 +127,11 @@ def solve_cbc(model: LinearModel, time_limit: float | None = None) -> SolverResu
     started = time.perf_counter()
     problem, variables, constraints = model.to_pulp()
     with tempfile.TemporaryDirectory(prefix="gasmix-cbc-") as tmp:
-        cmd = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, keepFiles=False,
-                                options=["primalT 1e-9", "dualT 1e-9"])
+        with warnings.catch_warnings():
+            # PuLP 3.x deprecates the bundled CBC in favour of PuLP 4's packaging; the
+            # bundled binary is exactly what this project relies on while pinned to <4.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            cmd = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, keepFiles=False)
         cmd.tmpDir = tmp
         try:
             problem.solve(cmd)

@@ -25,7 +25,7 @@ class VerificationError(RuntimeError):
 @dataclass(frozen=True)
 class Check:
     max_balance_residual: float   # MMcf/d, over all balance rows
-    max_row_violation: float      # relative to 1 + |bound|
+    max_row_violation: float      # relative to 1 + the size of the row
     max_bound_violation: float
     worst_row: str
 
@@ -36,8 +36,11 @@ def check_solution(model: LinearModel, x: np.ndarray) -> Check:
         raise VerificationError("the solver returned no finite values for some variables")
     activity = model.row_activity(x)
     lower, upper = model.row_bounds()
-    scale = 1.0 + np.minimum(np.abs(np.where(np.isfinite(lower), lower, 0)),
-                             np.abs(np.where(np.isfinite(upper), upper, 0)))
+    # A row's tolerance scales with the size of its terms, not only its bound: a share
+    # row reads Σ_g q − σ·Σ q ≤ 0, with a zero bound but terms of thousands of MMcf/d.
+    bound = np.maximum(np.abs(np.where(np.isfinite(lower), lower, 0)),
+                       np.abs(np.where(np.isfinite(upper), upper, 0)))
+    scale = 1.0 + np.maximum(bound, model.row_activity(x, absolute=True))
     below = np.where(np.isfinite(lower), lower - activity, 0.0) / scale
     above = np.where(np.isfinite(upper), activity - upper, 0.0) / scale
     row_violation = np.maximum(np.maximum(below, above), 0.0)
