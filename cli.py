@@ -203,15 +203,16 @@ def print_summary(console: Console, plan, written: Path) -> None:
                       f"costed at VOLL {s['policy']['voll_usd_mmbtu']:g} USD/MMBtu")
 
     caps = plan.shares.groupby("supplier", sort=False)["cap"].min()
-    shares = Table(title="supplier shares of supply", title_justify="left")
-    for col in ("supplier", "horizon", "max month", "cap"):
+    shares = Table(title=f"supplier shares of {s['share_of']}", title_justify="left")
+    for col in ("supplier", "horizon", "largest month", "cap"):
         shares.add_column(col, justify="left" if col == "supplier" else "right")
-    for code, share in sorted(s["shares"].items(), key=lambda kv: -kv[1]):
+    for code, share in sorted(s["base_shares"].items(), key=lambda kv: -(kv[1] or 0.0)):
         cap = caps.get(code)
-        if share < 5e-4 and (cap is None or cap != cap):
+        has_cap = cap is not None and cap == cap
+        if share is None or (share < 5e-4 and not has_cap):
             continue
         shares.add_row(code, f"{share:.1%}", f"{s['max_period_shares'][code]:.1%}",
-                       "" if cap is None or cap != cap else f"{cap:.0%}")
+                       f"{cap:.0%}" if has_cap else "")
     console.print(shares)
 
     binding = plan.constraints[plan.constraints["binding"]]

@@ -189,14 +189,19 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
 
 
 def _shares_table(data: ModelData, q: np.ndarray) -> pd.DataFrame:
-    """Each supplier's share of the share base (supply or imports) in each period, with its
-    cap where one applies in that period."""
+    """Each supplier's share of the share base in each period — the quantity caps limit —
+    with its cap where one applies. The base is all supply, or imports when the policy
+    says `share_of="imports"`; a supplier with no source in the base (domestic gas, then)
+    has no share (NaN)."""
     G, T = len(data.supplier_ids), len(data.period_ids)
     by_supplier = np.zeros((G, T))
     np.add.at(by_supplier, data.source_supplier, q)
+    in_base = np.zeros(G, dtype=bool)
+    in_base[data.source_supplier[data.in_denominator]] = True
     base = q[data.in_denominator].sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(base > 0, by_supplier / base, 0.0)
+    share[~in_base] = np.nan
     caps = np.full((G, T), np.nan)
     index = {g: i for i, g in enumerate(data.supplier_ids)}
     for rule in data.share_rules:
@@ -288,6 +293,8 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
     with np.errstate(invalid="ignore", divide="ignore"):
         cover = np.where(demand_avg > 0, stock * 1000 / demand_avg, 0.0)
     max_period_share = shares.groupby("supplier", sort=False)["share"].max()
+    base_volume = shares["volume_bcf"].where(shares["share"].notna()).groupby(shares["supplier"], sort=False).sum()
+    base_total = float(volume[data.in_denominator].sum())
     binding = constraints[constraints["binding"]]
     return {
         "status": str(result.status),
@@ -302,7 +309,14 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
         "supply_bcf": total,
         "avg_cost_usd_mmbtu": cash_cost / served_energy if served_energy > 0 else None,
         "shares": {g: float(s) for g, s in zip(data.supplier_ids, share)},
-        "max_period_shares": {g: float(max_period_share.get(g, 0.0)) for g in data.supplier_ids},
+        "share_of": policy.share_of,
+        # Shares of the base the caps apply to (supply or imports): over the horizon, and
+        # the largest in any period (the figure a period-basis cap holds down).
+        "base_shares": {g: float(base_volume[g] / base_total) if base_total > 0 and g in base_volume
+                        and not np.isnan(max_period_share.get(g, np.nan)) else None
+                        for g in data.supplier_ids},
+        "max_period_shares": {g: None if np.isnan(max_period_share.get(g, np.nan))
+                              else float(max_period_share[g]) for g in data.supplier_ids},
         "hhi": float(10_000 * (share ** 2).sum()),
         "import_dependence": imports / total if total > 0 else 0.0,
         "storage_cover_days": float(cover.mean()) if cover.size else 0.0,

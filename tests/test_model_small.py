@@ -433,6 +433,15 @@ def test_share_of_imports_leaves_domestic_out_of_the_base():
     row = constraint(imports, "share_cap", "cap U")
     # 1 pp of the 50 MMcf/d import base moves 0.5 from L to U: −0.5·3·30·E
     assert row["shadow_price"] == approx(-0.5 * 3 * 30 * E)
+    # Shares are reported on the base the cap limits: U 30/50, L 20/50 of imports; the
+    # domestic supplier has no share of imports; summary "shares" stay shares of supply.
+    s = imports.summary
+    assert s["share_of"] == "imports"
+    assert s["base_shares"]["U"] == approx(0.6) and s["base_shares"]["L"] == approx(0.4)
+    assert s["base_shares"]["D"] is None and s["max_period_shares"]["D"] is None
+    assert s["shares"] == approx({"D": 0.5, "U": 0.3, "L": 0.2})
+    assert imports.shares.set_index("supplier")["share"].isna().to_dict() == \
+        {"D": True, "U": False, "L": False}
 
 
 def test_minimum_share_of_a_kind():
