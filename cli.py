@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import click
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -186,21 +187,24 @@ def init_command(directory, quiet):
 # --- the terminal summary ---------------------------------------------------------------
 
 def print_summary(console: Console, plan, written: Path) -> None:
+    """A short account of the plan: cost, mix against caps, what binds, any shortfall."""
     s = plan.summary
     case = s["case"]
-    console.print(f"[bold]{case['title'] or case['name']}[/] — {case['first_period']} to "
-                  f"{case['last_period']} ({case['periods']} periods), solver {s['solver']} "
-                  f"({s['solve_seconds']:.2f} s): [green]{s['status']}[/]")
-    console.print(f"cost {s['objective_musd']:,.1f} MUSD (cash {s['cash_cost_musd']:,.1f}, "
-                  f"risk penalty {s['risk_penalty_musd']:,.1f}); average "
-                  f"{s['avg_cost_usd_mmbtu']:.2f} USD/MMBtu; HHI {s['hhi']:,.0f}; "
-                  f"import dependence {s['import_dependence']:.1%}")
+    costs = s["cost_breakdown_musd"]
+    console.print(f"[bold]{case['title'] or case['name']}[/]")
+    console.print(f"{case['first_period']} to {case['last_period']} ({case['periods']} periods) · "
+                  f"{s['solver']} {s['solve_seconds']:.2f} s · [green]{s['status']}[/]")
+    console.print(f"cost [bold]{s['objective_musd']:,.1f} MUSD[/] = cash {s['cash_cost_musd']:,.1f}"
+                  f" + unserved at VOLL {costs['unserved_at_voll']:,.1f}"
+                  f" + risk penalty {s['risk_penalty_musd']:,.1f}")
+    console.print(f"average cost of gas served {s['avg_cost_usd_mmbtu']:.2f} USD/MMBtu · "
+                  f"HHI {s['hhi']:,.0f} · import dependence {s['import_dependence']:.1%}")
     if s["unserved_bcf"] > 1e-6:
-        worst = plan.prices.groupby("period")["unserved_mmcfd"].sum()
-        worst = worst[worst > 1e-6]
-        console.print(f"[bold red]unserved demand {s['unserved_bcf']:,.1f} Bcf[/] in {len(worst)} "
-                      f"period(s), worst {worst.idxmax()} ({worst.max():,.0f} MMcf/d), "
-                      f"costed at VOLL {s['policy']['voll_usd_mmbtu']:g} USD/MMBtu")
+        by_period = plan.prices.groupby("period")["unserved_mmcfd"].sum()
+        short = by_period[by_period > 1e-6]
+        console.print(f"[bold red]unserved demand {s['unserved_bcf']:,.1f} Bcf[/] in {len(short)} "
+                      f"period(s) ({short.index[0]} to {short.index[-1]}), worst {short.idxmax()} "
+                      f"at {short.max():,.0f} MMcf/d")
 
     caps = plan.shares.groupby("supplier", sort=False)["cap"].min()
     shares = Table(title=f"supplier shares of {s['share_of']}", title_justify="left")
@@ -217,19 +221,23 @@ def print_summary(console: Console, plan, written: Path) -> None:
 
     binding = plan.constraints[plan.constraints["binding"]]
     if len(binding):
+        # Shadow prices are ∂cost/∂limit (negative on a binding cap); shown here as what
+        # loosening the limit by one unit would save.
         grouped = binding.groupby(["family", "name", "unit"], sort=False).agg(
             periods=("period", "count"), total=("shadow_price", "sum"), mean=("shadow_price", "mean"))
-        grouped["order"] = grouped["total"].abs()
-        table = Table(title="binding constraints (shadow price: change in cost per unit of limit)",
-                      title_justify="left")
-        for col in ("constraint", "periods", "shadow price"):
+        # Share limits first (by total), then capacities by their mean value: the two
+        # are in different units, so they are not ranked against each other.
+        is_share = grouped.index.get_level_values("unit") == "MUSD/pp"
+        grouped["order"] = np.where(is_share, 1e12 + grouped["total"].abs(), grouped["mean"].abs())
+        table = Table(title="binding constraints: what loosening each is worth", title_justify="left")
+        for col in ("constraint", "binding periods", "saving"):
             table.add_column(col, justify="left" if col == "constraint" else "right")
         for (family, name, unit), row in grouped.sort_values("order", ascending=False).head(10).iterrows():
             if unit == "MUSD/pp":
-                price = f"{row['total']:,.1f} MUSD per pp (all periods)"
+                saving = f"{-row['total']:,.1f} MUSD per +1 pp"
             else:
-                price = f"{row['mean']:,.2f} {unit} (mean)"
-            table.add_row(f"{family} {name}", str(int(row["periods"])), price)
+                saving = f"{-row['mean']:,.2f} USD/MMBtu of extra capacity (mean)"
+            table.add_row(f"{family.replace('_', ' ')}: {name}", str(int(row["periods"])), saving)
         console.print(table)
     console.print(f"plan written to {written}")
 
