@@ -6,6 +6,7 @@ Exit codes: 0 a plan was written; 2 bad input or usage; 3 the policy is infeasib
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -70,7 +71,8 @@ def main():
 @main.command("solve")
 @click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
 @click.option("-o", "--output", default=None,
-              help="Plan folder (csv) or file (json). Default: plan/ or plan.json.")
+              help="Plan folder (csv) or file (json; '-' for standard output). "
+                   "Default: plan/ or plan.json.")
 @click.option("--cap", "caps", multiple=True, metavar="SUPPLIER=SHARE",
               help="Cap one supplier's share of supply, e.g. --cap US=0.6. Repeatable.")
 @click.option("--max-share", type=float, default=None, metavar="SHARE",
@@ -101,6 +103,7 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
       gasmix solve --cap US=0.6 -o plan-us60    # no more than 60% from the US, every month
       gasmix solve --max-share 0.5 --risk-weight 2 --exclude RU --format json -o plan.json
       gasmix solve my-case/ --set voll_usd_mmbtu=250 --solver cbc
+      gasmix solve --cap US=0.5 --format json -o - | jq .summary.cash_cost_musd
     """
     cap_values = {k: _share(v, "--cap") for k, v in _pairs(caps, "--cap")}
     if max_share is not None:
@@ -134,6 +137,11 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
         _fail(str(exc), EXIT_INFEASIBLE)
     except SolverFailure as exc:
         _fail(f"the solver gave no plan ({exc})", EXIT_SOLVER)
+    if output == "-":
+        if fmt != "json":
+            raise click.BadParameter("'-' (standard output) needs --format json", param_hint="-o")
+        click.echo(json.dumps(plan.to_dict(), allow_nan=False))
+        return
     target = Path(output) if output else Path("plan.json" if fmt == "json" else "plan")
     try:
         written = plan.write(target, format=fmt)

@@ -185,3 +185,32 @@ def test_every_command_help_has_an_example():
     for command in ("solve", "validate", "init"):
         result = runner.invoke(cli.main, [command, "--help"])
         assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_json_to_standard_output_for_shell_pipelines(run_gasmix):
+    done = run_gasmix("solve", "--cap", "US=0.7", "--format", "json", "-o", "-")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)  # nothing but the JSON document on stdout
+    assert document["summary"]["policy"]["caps"] == {"US": 0.7}
+    assert list(run_gasmix.cwd.iterdir()) == []
+    assert run_gasmix("solve", "-o", "-").returncode == 2
+
+
+@pytest.mark.parametrize("breakage, where", [
+    (("case.toml", b"[settings\nvoll_usd_mmbtu = 1\n"), "case.toml, row 1"),
+    (("nodes.csv", "node,name\nNES,Nuevo Le\xf3n\n".encode("latin-1")), "nodes.csv"),
+    (("hub_prices.csv", None), "hub_prices.csv"),
+    (("periods.csv", b"period,start,days\n2026-01,2026-01-01,31\n2026-02,2026-02-03,28\n"),
+     "periods.csv, row 3, column start"),
+])
+def test_broken_files_exit_2_without_traceback(case_copy, breakage, where):
+    name, content = breakage
+    if content is None:
+        (case_copy / name).unlink()
+    else:
+        (case_copy / name).write_bytes(content)
+    result = CliRunner().invoke(cli.main, ["solve", str(case_copy), "-o", str(case_copy.parent / "p")])
+    assert result.exit_code == 2
+    assert where in result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    assert not (case_copy.parent / "p").exists()
