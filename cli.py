@@ -7,6 +7,7 @@ Exit codes: 0 a plan was written; 2 bad input or usage; 3 the policy is infeasib
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import sys
 from pathlib import Path
@@ -14,10 +15,12 @@ from pathlib import Path
 import click
 import numpy as np
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from models import SCALAR_SETTINGS, CaseError, check_setting, default_case_path, load_case
 from optimizer import SOLVERS, InfeasiblePolicy, PlanWriteError, SolverFailure, solve
+from optimizer.files import replace_folder
 
 EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 2, 3, 4
 CASE_HELP = "Case folder (case.toml + CSV tables); default: the embedded Mexico case."
@@ -26,7 +29,8 @@ err = Console(stderr=True, highlight=False)
 
 
 def _fail(message: str, code: int) -> None:
-    err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    # Messages quote user input ("[settings]", cell values): never read them as markup.
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     sys.exit(code)
 
 
@@ -105,6 +109,10 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
       gasmix solve my-case/ --set voll_usd_mmbtu=250 --solver cbc
       gasmix solve --cap US=0.5 --format json -o - | jq .summary.cash_cost_musd
     """
+    if output == "-" and fmt != "json":
+        raise click.BadParameter("'-' (standard output) needs --format json", param_hint="-o")
+    if time_limit is not None and not math.isfinite(time_limit):
+        raise click.BadParameter("must be a finite number of seconds", param_hint="--time-limit")
     cap_values = {k: _share(v, "--cap") for k, v in _pairs(caps, "--cap")}
     if max_share is not None:
         _share(str(max_share), "--max-share")
@@ -138,8 +146,6 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
     except SolverFailure as exc:
         _fail(f"the solver gave no plan ({exc})", EXIT_SOLVER)
     if output == "-":
-        if fmt != "json":
-            raise click.BadParameter("'-' (standard output) needs --format json", param_hint="-o")
         click.echo(json.dumps(plan.to_dict(), allow_nan=False))
         return
     target = Path(output) if output else Path("plan.json" if fmt == "json" else "plan")
@@ -180,57 +186,88 @@ def init_command(directory, quiet):
       gasmix init my-case && gasmix solve my-case --cap US=0.6
     """
     target = Path(directory)
-    if target.exists() and any(target.iterdir()):
-        _fail(f"{target} is not empty; choose a new or empty folder", EXIT_INPUT)
     source = default_case_path()
-    target.mkdir(parents=True, exist_ok=True)
-    for item in sorted(source.iterdir()):
-        if item.suffix in (".csv", ".toml", ".md"):
-            shutil.copy2(item, target / item.name)
+
+    def fill(folder: Path) -> None:
+        for item in sorted(source.iterdir()):
+            if item.suffix in (".csv", ".toml", ".md"):
+                shutil.copy2(item, folder / item.name)
+
+    try:
+        replace_folder(target, fill, marker=None)  # only into a new or empty folder
+    except OSError as exc:
+        _fail(f"cannot write the case: {exc}", EXIT_INPUT)
     if not quiet:
-        Console(highlight=False).print(f"wrote the Mexico case to {target}/ — edit the tables, then "
-                                       f"`gasmix validate {target}`")
+        Console(highlight=False).print(f"wrote the Mexico case to {escape(str(target))}/ — edit the "
+                                       f"tables, then `gasmix validate {escape(str(target))}`")
 
 
 # --- the terminal summary ---------------------------------------------------------------
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _span(periods: list[str]) -> str:
+    return periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+
+
+def _limit_text(limits: list[dict]) -> str:
+    """A supplier's share limits as a planner reads them: ≤60%, ≥10%, over the horizon."""
+    parts = []
+    for lim in limits:
+        text = ("≤" if lim["sense"] == "<=" else "≥") + f"{lim['share']:.0%}"
+        if lim["basis"] == "horizon":
+            text += " over horizon"
+        elif lim["periods"]:
+            text += f" in {_plural(len(lim['periods']), 'period')}"
+        parts.append(text)
+    return ", ".join(parts)
+
 
 def print_summary(console: Console, plan, written: Path) -> None:
     """A short account of the plan: cost, mix against caps, what binds, any shortfall."""
     s = plan.summary
     case = s["case"]
     costs = s["cost_breakdown_musd"]
-    console.print(f"[bold]{case['title'] or case['name']}[/]")
-    console.print(f"{case['first_period']} to {case['last_period']} ({case['periods']} periods) · "
-                  f"{s['solver']} {s['solve_seconds']:.2f} s · [green]{s['status']}[/]")
+    console.print(f"[bold]{escape(case['title'] or case['name'])}[/]")
+    console.print(f"{_span([case['first_period'], case['last_period']])} "
+                  f"({_plural(case['periods'], 'period')}) · {s['solver']} "
+                  f"{s['solve_seconds']:.2f} s · [green]{s['status']}[/]")
     console.print(f"cost [bold]{s['objective_musd']:,.1f} MUSD[/] = cash {s['cash_cost_musd']:,.1f}"
                   f" + unserved at VOLL {costs['unserved_at_voll']:,.1f}"
                   f" + risk penalty {s['risk_penalty_musd']:,.1f}")
-    console.print(f"average cost of gas served {s['avg_cost_usd_mmbtu']:.2f} USD/MMBtu · "
+    average = s["avg_cost_usd_mmbtu"]
+    console.print(f"average cost of gas served "
+                  f"{'–' if average is None else f'{average:.2f} USD/MMBtu'} · "
                   f"HHI {s['hhi']:,.0f} · import dependence {s['import_dependence']:.1%}")
     if s["unserved_bcf"] > 1e-6:
-        by_period = plan.prices.groupby("period")["unserved_mmcfd"].sum()
+        by_period = plan.prices.groupby("period", sort=False)["unserved_mmcfd"].sum()
         short = by_period[by_period > 1e-6]
-        console.print(f"[bold red]unserved demand {s['unserved_bcf']:,.1f} Bcf[/] in {len(short)} "
-                      f"period(s) ({short.index[0]} to {short.index[-1]}), worst {short.idxmax()} "
-                      f"at {short.max():,.0f} MMcf/d")
+        console.print(f"[bold red]unserved demand {s['unserved_bcf']:,.1f} Bcf[/] in "
+                      f"{_plural(len(short), 'period')} ({_span(list(short.index))}), worst "
+                      f"{short.idxmax()} at {short.max():,.0f} MMcf/d")
+    for warning in s["warnings"]:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
 
-    caps = plan.shares.groupby("supplier", sort=False)["cap"].min()
+    limits: dict[str, list[dict]] = {}
+    for lim in s["policy"]["share_limits"]:
+        if lim["group_type"] == "supplier":
+            limits.setdefault(lim["group"], []).append(lim)
     shares = Table(title=f"supplier shares of {s['share_of']}", title_justify="left")
-    for col in ("supplier", "horizon", "largest month", "cap"):
+    for col in ("supplier", "horizon", "largest month", "limit"):
         shares.add_column(col, justify="left" if col == "supplier" else "right")
     for code, share in sorted(s["base_shares"].items(), key=lambda kv: -(kv[1] or 0.0)):
-        cap = caps.get(code)
-        has_cap = cap is not None and cap == cap
-        if share is None or (share < 5e-4 and not has_cap):
+        if share is None or (share < 5e-4 and code not in limits):
             continue
         shares.add_row(code, f"{share:.1%}", f"{s['max_period_shares'][code]:.1%}",
-                       f"{cap:.0%}" if has_cap else "")
+                       _limit_text(limits.get(code, [])))
     console.print(shares)
 
     binding = plan.constraints[plan.constraints["binding"]]
     if len(binding):
-        # Shadow prices are ∂cost/∂limit (negative on a binding cap); shown here as what
-        # loosening the limit by one unit would save.
+        # Shadow prices are ∂cost/∂limit; shown as what loosening the limit would save
+        # (raising a cap or a capacity, lowering a minimum).
         grouped = binding.groupby(["family", "name", "unit"], sort=False).agg(
             periods=("period", "count"), total=("shadow_price", "sum"), mean=("shadow_price", "mean"))
         # Share limits first (by total), then capacities by their mean value: the two
@@ -241,13 +278,17 @@ def print_summary(console: Console, plan, written: Path) -> None:
         for col in ("constraint", "binding periods", "saving"):
             table.add_column(col, justify="left" if col == "constraint" else "right")
         for (family, name, unit), row in grouped.sort_values("order", ascending=False).head(10).iterrows():
-            if unit == "MUSD/pp":
+            if family == "share_min":
+                saving = f"{row['total']:,.1f} MUSD per −1 pp"
+            elif unit == "MUSD/pp":
                 saving = f"{-row['total']:,.1f} MUSD per +1 pp"
+            elif unit == "MUSD/Bcf":
+                saving = f"{-row['mean']:,.2f} MUSD per extra Bcf (mean)"
             else:
                 saving = f"{-row['mean']:,.2f} USD/MMBtu of extra capacity (mean)"
-            table.add_row(f"{family.replace('_', ' ')}: {name}", str(int(row["periods"])), saving)
+            table.add_row(escape(f"{family.replace('_', ' ')}: {name}"), str(int(row["periods"])), saving)
         console.print(table)
-    console.print(f"plan written to {written}")
+    console.print(f"plan written to {escape(str(written))}")
 
 
 if __name__ == "__main__":

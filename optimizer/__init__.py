@@ -7,7 +7,8 @@
 
 from .api import InfeasiblePolicy, SolverFailure, make_policy, pulp_problem, solve
 from .diagnose import Violation
-from .plan import Plan, PlanWriteError
+from .files import PlanWriteError
+from .plan import Plan
 from .solvers import SOLVERS, SolveStatus
 from .verify import VerificationError
 

@@ -12,16 +12,21 @@ from .diagnose import Violation, diagnose
 from .model import build
 from .plan import Plan, make_plan
 from .solvers import SOLVERS, SolveStatus, run_solver
-from .verify import check_solution
+from .verify import VerificationError, check_solution
 
 
 class InfeasiblePolicy(Exception):
     """The policy cannot be met; `violations` says which rows must give way and by how much."""
 
+    SHOWN = 12
+
     def __init__(self, violations: list[Violation]):
         self.violations = violations
-        lines = [str(v) for v in violations] or ["(no single relaxation found)"]
-        super().__init__("the policy is infeasible:\n" + "\n".join(f"  - {v}" for v in lines))
+        lines = [str(v) for v in violations[:self.SHOWN]] or ["(no relaxation found)"]
+        if len(violations) > self.SHOWN:
+            lines.append(f"… and {len(violations) - self.SHOWN} more")
+        super().__init__("the policy is infeasible; the least policy that must give way:\n"
+                         + "\n".join(f"  - {v}" for v in lines))
 
 
 class SolverFailure(Exception):
@@ -39,7 +44,8 @@ def make_policy(case: Case, policy: Policy | None = None, *, caps: Mapping[str, 
                 limits=None) -> Policy:
     """The case's default policy with the given choices laid over it.
 
-    `caps` are added to (and override) the case's caps; `exclude` adds to its exclusions.
+    `caps` are added to (and override) the case's caps; `exclude` (a code or a list) and
+    `limits` are added to the case's own.
     """
     base = policy or case.policy
     changes = {}
@@ -50,13 +56,14 @@ def make_policy(case: Case, policy: Policy | None = None, *, caps: Mapping[str, 
     if risk_weight is not None:
         changes["risk_weight_usd_mmbtu"] = float(risk_weight)
     if exclude:
-        changes["exclude"] = tuple(dict.fromkeys([*base.exclude, *exclude]))
+        codes = [exclude] if isinstance(exclude, str) else list(exclude)
+        changes["exclude"] = tuple(dict.fromkeys([*base.exclude, *codes]))
     if share_basis is not None:
         changes["share_basis"] = share_basis
     if share_of is not None:
         changes["share_of"] = share_of
-    if limits is not None:
-        changes["limits"] = tuple(limits)
+    if limits:
+        changes["limits"] = (*base.limits, *limits)
     return base.replace(**changes) if changes else base
 
 
@@ -91,7 +98,7 @@ def solve(case: Case, policy: Policy | None = None, *, solver: str = "highs",
         raise SolverFailure(result.status, result.message or "no plan")
     try:
         check = check_solution(formulation.model, result.x)
-    except Exception as exc:  # VerificationError: the answer breaks the model
+    except VerificationError as exc:
         raise SolverFailure(SolveStatus.ERROR, str(exc)) from exc
     timings = {"build": built - started}
     return make_plan(data, formulation.columns, formulation.model, result, check, timings)

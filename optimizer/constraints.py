@@ -110,7 +110,8 @@ def define_source_bounds(m: LinearModel, d: ModelData, c: Columns) -> None:
     m.set_upper(c.q.ravel(), d.source_max.ravel())
     minimum = np.where(d.excluded[:, None], 0.0, d.source_min)  # see define_exclusions
     m.set_lower("source_minimum", c.q.ravel(), minimum.ravel(),
-                _labels(d.source_ids, d.period_ids), elastic=True)
+                _labels(d.source_ids, d.period_ids), elastic=True,
+                slack_cost=np.broadcast_to(d.days / 1000.0, c.q.shape).ravel())  # Bcf
 
 
 def define_arc_capacity(m: LinearModel, d: ModelData, c: Columns) -> None:
@@ -164,26 +165,31 @@ def define_share_limits(m: LinearModel, d: ModelData, c: Columns) -> None:
     base = np.flatnonzero(d.in_denominator)
     T = len(d.period_ids)
     for sense in ("<=", ">="):
-        labels, origin, rows, cols, vals = [], [], [], [], []
+        labels, origin, rows, cols, vals, volume = [], [], [], [], [], []
         for index, rule in enumerate(d.share_rules):
             if rule.sense != sense:
                 continue
             horizon = rule.periods is None
             weights = d.days if horizon else np.ones(T)
+            # Slack volume in Bcf: a period row is in MMcf/d (× d_t days), a horizon row
+            # already in MMcf/d·days.
             if horizon:
                 labels.append((rule.name, "horizon"))
                 origin.append(index)
+                volume.append(1 / 1000.0)
             for t in (range(T) if horizon else rule.periods):
                 if not horizon:
                     labels.append((rule.name, d.period_ids[t]))
                     origin.append(index)
+                    volume.append(d.days[t] / 1000.0)
                 cols += [c.q[rule.members, t], c.q[base, t]]
                 vals += [np.full(len(rule.members), weights[t]),
                          np.full(len(base), -rule.bound * weights[t])]
                 rows.append(np.full(len(rule.members) + len(base), len(labels) - 1))
         if labels:
             m.add_rows("share_limit", labels, sense, np.concatenate(rows), np.concatenate(cols),
-                       np.concatenate(vals), 0.0, elastic=True, origin=origin)
+                       np.concatenate(vals), 0.0, elastic=True, origin=origin,
+                       slack_cost=np.array(volume))
 
 
 def define_exclusions(m: LinearModel, d: ModelData, c: Columns) -> None:

@@ -7,11 +7,13 @@ the algebra.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from models import Case, CaseError, Policy, Problem
+from models import Case, CaseError, Policy, Problem, check_setting
 
 INF = float("inf")
 
@@ -142,7 +144,7 @@ def prepare(case: Case, policy: Policy) -> ModelData:
     source_entry = np.array([entry_ix[s.entry] for s in sources], dtype=int)
     risk_by_supplier = np.array([s.risk for s in case.suppliers], dtype=float)
 
-    problems = _check_policy(case, policy, supplier_ids)
+    problems = _check_numbers(case) + _check_policy(case, policy, supplier_ids)
     if problems:
         raise CaseError(problems, case=case.name)
     excluded = np.isin(np.array(supplier_ids, dtype=object)[source_supplier], list(policy.exclude)) \
@@ -186,31 +188,51 @@ def prepare(case: Case, policy: Policy) -> ModelData:
 
 
 def _check_policy(case: Case, policy: Policy, supplier_ids: list[str]) -> list[Problem]:
+    """The policy's choices against the same rules case.toml is held to (one place:
+    models.check_setting), and the suppliers they name against the case."""
     known = set(supplier_ids)
     problems = []
+
+    def unknown(code, where):
+        problems.append(Problem("policy", "unknown supplier (known: " + ", ".join(supplier_ids) + ")",
+                                column=where, value=code))
+
     for code, share in policy.caps.items():
+        rule = check_setting("caps", {code: share})
         if code not in known:
-            problems.append(Problem("policy", "unknown supplier (known: " + ", ".join(supplier_ids) + ")",
-                                    column="cap", value=code))
-        elif not 0 <= share <= 1:
-            problems.append(Problem("policy", "a share must be between 0 and 1", column=f"cap {code}",
-                                    value=share))
+            unknown(code, "cap")
+        elif isinstance(rule, str):
+            problems.append(Problem("policy", rule, column=f"cap {code}", value=share))
     for code in policy.exclude:
         if code not in known:
-            problems.append(Problem("policy", "unknown supplier (known: " + ", ".join(supplier_ids) + ")",
-                                    column="exclude", value=code))
-    if policy.max_share is not None and not 0 <= policy.max_share <= 1:
-        problems.append(Problem("policy", "a share must be between 0 and 1", column="max_share",
-                                value=policy.max_share))
-    if policy.risk_weight_usd_mmbtu < 0:
-        problems.append(Problem("policy", "must be ≥ 0", column="risk_weight",
-                                value=policy.risk_weight_usd_mmbtu))
-    if policy.share_basis not in ("period", "horizon"):
-        problems.append(Problem("policy", "must be period or horizon", column="share_basis",
-                                value=policy.share_basis))
-    if policy.share_of not in ("supply", "imports"):
-        problems.append(Problem("policy", "must be supply or imports", column="share_of",
-                                value=policy.share_of))
+            unknown(code, "exclude")
+    for name, value in (("max_share", policy.max_share),
+                        ("risk_weight_usd_mmbtu", policy.risk_weight_usd_mmbtu),
+                        ("share_basis", policy.share_basis), ("share_of", policy.share_of)):
+        rule = check_setting(name, value) if value is not None else None
+        if isinstance(rule, str):
+            problems.append(Problem("policy", rule, column=name, value=value))
+    return problems
+
+
+def _check_numbers(case: Case) -> list[Problem]:
+    """Finite numbers everywhere: load_case checks files, but a Case built in code is not
+    read from files, and one NaN would stall the solver."""
+    problems = []
+    for name, series in (("demand", case.demand), ("hub_prices", case.hub_prices),
+                         ("entry_capacity", case.entry_capacity),
+                         ("storage_floors", case.storage_floors)):
+        bad = series[~np.isfinite(series.to_numpy(dtype=float))]
+        for key, value in bad.items():
+            problems.append(Problem(name, "must be a finite number", column=" × ".join(map(str, key)),
+                                    value=value))
+    for table in ("suppliers", "entries", "sources", "arcs", "storage"):
+        for record in getattr(case, table):
+            for f in dataclasses.fields(record):
+                value = getattr(record, f.name)
+                if isinstance(value, float) and not math.isfinite(value):
+                    problems.append(Problem(table, "must be a finite number",
+                                            column=f"{record.id}.{f.name}", value=value))
     return problems
 
 
@@ -235,8 +257,17 @@ def share_rules(data: ModelData) -> list[ShareRule]:
             return np.flatnonzero(data.source_kind == group)
         return np.flatnonzero(np.array(data.source_ids, dtype=object) == group)
 
+    problems = []
+
     def add(name, group_type, group, period, bound, sense):
-        m = members(group_type, group)
+        # A share of imports counts only the group's imported gas: members outside the
+        # base would make the "share" exceed 1.
+        m = np.intersect1d(members(group_type, group), np.flatnonzero(data.in_denominator))
+        if len(m) == 0:
+            problems.append(Problem("policy", f"{group_type} {group} has no source in the share "
+                                    f"base ({policy.share_of}), so a share limit on it means "
+                                    "nothing", column=name, value=bound))
+            return
         if period is not None:
             rules.append(ShareRule(name, group_type, group, m, (period_ix[period],), bound, sense))
         elif policy.share_basis == "horizon":
@@ -259,4 +290,6 @@ def share_rules(data: ModelData) -> list[ShareRule]:
             add(f"max {label}", limit.group_type, limit.group, limit.period, limit.max_share, "<=")
         if limit.min_share is not None and limit.min_share > 0.0:
             add(f"min {label}", limit.group_type, limit.group, limit.period, limit.min_share, ">=")
+    if problems:
+        raise CaseError(problems, case=data.case.name)
     return rules

@@ -50,8 +50,9 @@ class VariableBlock:
 class RowBlock:
     """Rows `start:stop`: one constraint family (or part of one) with its labels.
 
-    `rhs` is the right-hand side per row; `sense` one of "==", "<=", ">=". When the block is
-    elastic, `slack_sign` says which way the slack column relaxes it (+1 adds, −1 subtracts).
+    `rhs` is the right-hand side per row; `sense` one of "==", "<=", ">=". In an elastic
+    model, an elastic block has one slack column per row (`slack`), which relaxes it in the
+    direction of its inequality.
     """
 
     family: str
@@ -62,6 +63,7 @@ class RowBlock:
     rhs: np.ndarray
     elastic: bool = False
     origin: list | None = None  # per row, what the family built it from (e.g. a rule index)
+    slack: np.ndarray | None = None
 
 
 @dataclass
@@ -77,6 +79,7 @@ class LinearModel:
     triplets: list = field(default_factory=list)  # (rows, cols, values) arrays
     n_cols: int = 0
     n_rows: int = 0
+    _csr: tuple | None = field(default=None, repr=False)
 
     # --- columns ------------------------------------------------------------------------
     def add_variables(self, family: str, labels: list, lower=0.0, upper=INF, cost=0.0) -> np.ndarray:
@@ -115,7 +118,8 @@ class LinearModel:
     def set_upper(self, cols, values) -> None:
         self.col_upper[np.asarray(cols)] = values
 
-    def set_lower(self, family: str, cols, values, labels: list, elastic: bool = False) -> None:
+    def set_lower(self, family: str, cols, values, labels: list, elastic: bool = False,
+                  slack_cost=1.0) -> None:
         """Raise the lower bound of `cols` to `values`.
 
         In an elastic model, an elastic lower bound becomes a row `x + slack ≥ value` with the
@@ -127,18 +131,22 @@ class LinearModel:
             keep = values > 0
             if keep.any():
                 n = int(keep.sum())
+                cost = np.broadcast_to(np.asarray(slack_cost, dtype=float).ravel(), cols.shape)
                 self.add_rows(family, [lab for lab, k in zip(labels, keep) if k], ">=",
-                              np.arange(n), cols[keep], np.ones(n), values[keep], elastic=True)
+                              np.arange(n), cols[keep], np.ones(n), values[keep], elastic=True,
+                              slack_cost=cost[keep])
             return
         self.col_lower[cols] = np.maximum(self.col_lower[cols], values)
 
     # --- rows ---------------------------------------------------------------------------
     def add_rows(self, family: str, labels: list, sense: str, rows, cols, values, rhs,
-                 elastic: bool = False, origin: list | None = None) -> RowBlock:
+                 elastic: bool = False, origin: list | None = None, slack_cost=1.0) -> RowBlock:
         """Add a block of len(labels) rows: coefficient values[i] at (rows[i], cols[i]).
 
         `rows` counts within the block (0 … len(labels)−1). Duplicate (row, col) pairs are
         summed, so a family may list a column twice (e.g. in a group and in the total).
+        `slack_cost` prices each row's slack in an elastic model: families give it the volume
+        (Bcf) one unit of violation stands for, so the diagnosis relaxes the least gas.
         """
         n = len(labels)
         block = RowBlock(family, list(labels), sense, self.n_rows, self.n_rows + n,
@@ -150,13 +158,13 @@ class LinearModel:
         self.triplets.append((rows, cols, values))
         self.rows.append(block)
         self.n_rows += n
+        self._csr = None
         if block.elastic:
-            # One slack per row, priced 1: x + s ≥ b, x − s ≤ b, and both ways for "==".
-            signs = {">=": [1.0], "<=": [-1.0], "==": [1.0, -1.0]}[sense]
-            for sign in signs:
-                slack = self.add_variables(f"slack_{family}_{len(self.variables)}", list(labels))
-                self.col_cost[slack] = 1.0
-                self.triplets.append((np.arange(block.start, block.stop), slack, np.full(n, sign)))
+            # Policy rows are inequalities: x + s ≥ b, or x − s ≤ b.
+            sign = {">=": 1.0, "<=": -1.0}[sense]
+            block.slack = self.add_variables(f"slack_{family}_{len(self.variables)}", list(labels))
+            self.col_cost[block.slack] = slack_cost
+            self.triplets.append((np.arange(block.start, block.stop), block.slack, np.full(n, sign)))
         return block
 
     def block(self, family: str) -> list[RowBlock]:
@@ -164,7 +172,13 @@ class LinearModel:
 
     # --- the assembled matrix -----------------------------------------------------------
     def csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The constraint matrix in compressed row form (starts, column indices, values)."""
+        """The constraint matrix in compressed row form (starts, column indices, values),
+        assembled once and kept until rows are added."""
+        if self._csr is None:
+            self._csr = self._assemble_csr()
+        return self._csr
+
+    def _assemble_csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if self.triplets:
             rows = np.concatenate([t[0] for t in self.triplets])
             cols = np.concatenate([t[1] for t in self.triplets])

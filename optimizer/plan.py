@@ -14,9 +14,6 @@ Tables (pandas DataFrames, one row per item × period):
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,17 +22,13 @@ import pandas as pd
 
 from .constraints import Columns
 from .data import ModelData
+from .files import PLAN_MARKER, replace_file, replace_folder
 from .solvers import SolverResult
 from .verify import Check
 
 TABLE_NAMES = ("flows", "storage", "transport", "prices", "shares", "constraints")
-PLAN_MARKER = "summary.json"
 # Rows whose slack is within this (in their own units) count as binding.
 BINDING_TOLERANCE = 1e-6
-
-
-class PlanWriteError(OSError):
-    """The plan could not be written where asked (nothing there was changed)."""
 
 
 @dataclass
@@ -71,59 +64,15 @@ class Plan:
         into `path`, so an interrupted write never leaves a half-written plan."""
         path = Path(path)
         if format == "json":
-            return _replace_file(path, json.dumps(self.to_dict(), indent=1, allow_nan=False))
+            return replace_file(path, json.dumps(self.to_dict(), indent=1, allow_nan=False))
         if format != "csv":
             raise ValueError(f"unknown format {format!r} (csv or json)")
-        return _replace_folder(path, self._write_folder)
+        return replace_folder(path, self._write_folder)
 
     def _write_folder(self, folder: Path) -> None:
         for name, table in self.tables().items():
             table.to_csv(folder / f"{name}.csv", index=False, float_format="%.6f")
         (folder / PLAN_MARKER).write_text(json.dumps(self.summary, indent=1, allow_nan=False) + "\n")
-
-
-def _replace_file(path: Path, text: str) -> Path:
-    if path.is_dir():
-        raise PlanWriteError(f"{path} is a folder; give a file name for --format json")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _replace_folder(path: Path, fill) -> Path:
-    """Fill a fresh temporary folder beside `path`, then swap it into place.
-
-    An existing `path` is replaced only if it is empty or a previous plan (it holds
-    summary.json); any other folder is left alone, so `-o` can never wipe a user's files.
-    """
-    if path.exists() and not path.is_dir():
-        raise PlanWriteError(f"{path} exists and is not a folder")
-    if path.is_dir() and any(path.iterdir()) and not (path / PLAN_MARKER).exists():
-        raise PlanWriteError(f"{path} exists and is not a gasmix plan (no {PLAN_MARKER}); "
-                             "choose an empty or new folder")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    try:
-        fill(tmp)
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-            old.rmdir()
-            os.rename(path, old)
-            os.rename(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return path
 
 
 # --- building a Plan from a solution ----------------------------------------------------
@@ -137,12 +86,7 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     q, f, inj, wd, v, u = (x[c] for c in (cols.q, cols.f, cols.x, cols.w, cols.v, cols.u))
 
     def long(items, values: dict) -> pd.DataFrame:
-        # Arrays are item × period; the table is ordered by period, items in model order.
-        n = len(next(iter(items.values())))
-        frame = {"period": np.tile(periods, n), **{k: np.repeat(np.asarray(a, dtype=object), T)
-                                                    for k, a in items.items()}}
-        frame.update({k: np.asarray(a, dtype=float).ravel() for k, a in values.items()})
-        return pd.DataFrame(frame).sort_values("period", kind="stable", ignore_index=True)
+        return _period_major(periods, items, values)
 
     S = len(data.source_ids)
     suppliers = np.array(data.supplier_ids, dtype=object)
@@ -188,6 +132,20 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     return Plan(summary, flows, storage, transport, prices, shares, constraints, data)
 
 
+def _period_major(periods: np.ndarray, items: dict, values: dict) -> pd.DataFrame:
+    """A tidy table from item × period arrays: rows in time order (the case's period
+    order, not the ids' alphabetical one), items in model order within each period.
+    Solver noise below 1e-9 is written as 0 (no "-0.000000" in the CSV)."""
+    T = len(periods)
+    n = len(next(iter(items.values())))
+    frame = {"period": np.repeat(periods, n),
+             **{k: np.tile(np.asarray(a, dtype=object), T) for k, a in items.items()}}
+    for k, a in values.items():
+        column = np.broadcast_to(np.asarray(a, dtype=float), (n, T)).T.ravel()
+        frame[k] = np.where(np.abs(column) < 1e-9, 0.0, column)
+    return pd.DataFrame(frame)
+
+
 def _shares_table(data: ModelData, q: np.ndarray) -> pd.DataFrame:
     """Each supplier's share of the share base in each period — the quantity caps limit —
     with its cap where one applies. The base is all supply, or imports when the policy
@@ -202,21 +160,18 @@ def _shares_table(data: ModelData, q: np.ndarray) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(base > 0, by_supplier / base, 0.0)
     share[~in_base] = np.nan
+    # The cap a supplier's share must keep under in that period; a horizon-basis cap holds
+    # only on the average, so it is not shown against single periods.
     caps = np.full((G, T), np.nan)
     index = {g: i for i, g in enumerate(data.supplier_ids)}
     for rule in data.share_rules:
-        if rule.group_type == "supplier" and rule.sense == "<=":
-            ts = list(range(T)) if rule.periods is None else list(rule.periods)
+        if rule.group_type == "supplier" and rule.sense == "<=" and rule.periods is not None:
+            ts = list(rule.periods)
             caps[index[rule.group], ts] = np.fmin(caps[index[rule.group], ts], rule.bound)
     periods = np.array(data.period_ids, dtype=object)
-    frame = pd.DataFrame({
-        "period": np.tile(periods, G),
-        "supplier": np.repeat(np.array(data.supplier_ids, dtype=object), T),
-        "volume_bcf": (by_supplier * data.days / 1000).ravel(),
-        "share": share.ravel(),
-        "cap": caps.ravel(),
-    })
-    return frame.sort_values(["period", "supplier"], kind="stable", ignore_index=True)
+    frame = _period_major(periods, {"supplier": data.supplier_ids},
+                          {"volume_bcf": by_supplier * data.days / 1000, "share": share, "cap": caps})
+    return frame
 
 
 def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResult) -> pd.DataFrame:
@@ -250,19 +205,30 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
 
     for block in model.block("entry_capacity"):
         for i, (entry, period) in zip(range(block.start, block.stop), block.labels):
-            t = i - block.start
-            limit = block.rhs[t]
+            limit = block.rhs[i - block.start]
+            t = (i - block.start) % T
             rows.append(("entry_capacity", entry, period, limit, activity[i], limit - activity[i],
-                         y[i] / wt[t % T], "USD/MMBtu"))
+                         y[i] / wt[t], "USD/MMBtu"))
 
-    f = x[cols.f]
-    for a, arc in enumerate(data.arc_ids):
-        for t, period in enumerate(data.period_ids):
-            slack = data.arc_capacity[a] - f[a, t]
-            at_upper = slack <= BINDING_TOLERANCE * (1 + data.arc_capacity[a])
-            shadow = min(dj[cols.f[a, t]], 0.0) / wt[t] if at_upper else 0.0
-            rows.append(("arc_capacity", arc, period, data.arc_capacity[a], f[a, t], slack, shadow,
-                         "USD/MMBtu"))
+    # Capacities held as column bounds: the reduced cost of a column at its upper bound is
+    # ∂obj/∂bound (≤ 0). Storage working gas is in Bcf, so its value is per Bcf·period.
+    def bound_capacity(family, names, columns, unit, per_weight=True):
+        upper = model.col_upper[columns]
+        value = x[columns]
+        slack = upper - value
+        at_upper = slack <= BINDING_TOLERANCE * (1 + np.abs(upper))
+        shadow = np.where(at_upper, np.minimum(dj[columns], 0.0), 0.0)
+        if per_weight:
+            shadow = shadow / wt[None, :]
+        for k, name in enumerate(names):
+            for t, period in enumerate(data.period_ids):
+                rows.append((family, name, period, upper[k, t], value[k, t], slack[k, t],
+                             shadow[k, t], unit))
+
+    bound_capacity("arc_capacity", data.arc_ids, cols.f, "USD/MMBtu")
+    bound_capacity("storage_injection", data.storage_ids, cols.x, "USD/MMBtu")
+    bound_capacity("storage_withdrawal", data.storage_ids, cols.w, "USD/MMBtu")
+    bound_capacity("storage_working_gas", data.storage_ids, cols.v, "MUSD/Bcf", per_weight=False)
 
     frame = pd.DataFrame(rows, columns=["family", "name", "period", "limit", "value", "slack",
                                         "shadow_price", "unit"])
@@ -298,6 +264,7 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
     binding = constraints[constraints["binding"]]
     return {
         "status": str(result.status),
+        "warnings": _warnings(data, u, constraints),
         "objective_musd": float(result.objective),
         "cash_cost_musd": cash_cost,
         "risk_penalty_musd": float(penalty.sum()),
@@ -333,6 +300,43 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
         "policy": {"caps": dict(policy.caps), "max_share": policy.max_share,
                    "risk_weight_usd_mmbtu": policy.risk_weight_usd_mmbtu,
                    "exclude": list(policy.exclude), "share_basis": policy.share_basis,
-                   "share_of": policy.share_of, "share_limits": len(policy.limits),
-                   "voll_usd_mmbtu": data.voll},
+                   "share_of": policy.share_of, "voll_usd_mmbtu": data.voll,
+                   "share_limits": [{"name": r.name, "group_type": r.group_type, "group": r.group,
+                                     "sense": r.sense, "share": r.bound,
+                                     "basis": "horizon" if r.periods is None else "period",
+                                     "periods": None if r.periods is None or len(r.periods) == len(data.period_ids)
+                                     else [data.period_ids[t] for t in r.periods]}
+                                    for r in data.share_rules]},
     }
+
+
+def _warnings(data: ModelData, u: np.ndarray, constraints: pd.DataFrame) -> list[str]:
+    """Plain-words flags a planner must not miss in an 'optimal' plan.
+
+    Unserved demand keeps every policy feasible, so a share limit can be "met" by leaving
+    gas unserved (shares are of supply, and less supply is less of everything). When that
+    happens in a period where a share limit binds, the shortfall is the policy's doing, not
+    only the network's.
+    """
+    notes = []
+    short = u.sum(axis=0) > 1e-6
+    if not short.any():
+        return notes
+    periods = [p for p, s in zip(data.period_ids, short) if s]
+    volume = float((u * data.days / 1000).sum())
+    limits = constraints[constraints["binding"] & constraints["family"].isin(["share_cap", "share_min"])]
+    binding = limits[limits["period"].isin(periods) | (limits["period"] == "horizon")]
+    if len(binding):
+        names = ", ".join(dict.fromkeys(binding["name"]))
+        notes.append(f"{volume:,.1f} Bcf of demand is unserved ({periods[0]} to {periods[-1]}) while "
+                     f"share limits bind ({names}): the limits, not only the network, cause the "
+                     "shortfall. Try --share-basis horizon, a looser limit, or more non-capped "
+                     "capacity.")
+    dearest = float(np.max(data.price, initial=0.0))
+    if data.voll < dearest:
+        notes.append(f"VOLL ({data.voll:g} USD/MMBtu) is below the dearest source's price "
+                     f"({dearest:.2f}): leaving demand unserved is cheaper than buying gas.")
+    if not notes:
+        notes.append(f"{volume:,.1f} Bcf of demand is unserved ({periods[0]} to {periods[-1]}): "
+                     "supply or network capacity cannot reach it.")
+    return notes

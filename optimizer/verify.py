@@ -27,7 +27,6 @@ class Check:
     max_balance_residual: float   # MMcf/d, over all balance rows
     max_row_violation: float      # relative to 1 + the size of the row
     max_bound_violation: float
-    worst_row: str
 
 
 def check_solution(model: LinearModel, x: np.ndarray) -> Check:
@@ -49,16 +48,15 @@ def check_solution(model: LinearModel, x: np.ndarray) -> Check:
 
     balance = np.concatenate([np.arange(b.start, b.stop) for b in model.block("balance")] or [np.zeros(0, int)])
     residual = np.abs(activity[balance] - lower[balance])
-    worst = int(np.argmax(row_violation)) if row_violation.size else -1
     check = Check(
         max_balance_residual=float(residual.max()) if residual.size else 0.0,
         max_row_violation=float(row_violation.max()) if row_violation.size else 0.0,
         max_bound_violation=float(col_violation.max()) if col_violation.size else 0.0,
-        worst_row=model.row_names()[worst] if worst >= 0 else "",
     )
     if check.max_row_violation > TOLERANCE or check.max_bound_violation > TOLERANCE:
+        worst = model.row_names()[int(np.argmax(row_violation))] if row_violation.size else ""
         raise VerificationError(
-            f"the solver's solution breaks the model: worst row {check.worst_row} off by "
+            f"the solver's solution breaks the model: worst row {worst} off by "
             f"{check.max_row_violation:.3g} (relative), worst bound off by "
             f"{check.max_bound_violation:.3g}")
     return check
