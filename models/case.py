@@ -142,7 +142,7 @@ class Policy:
         return dataclasses.replace(self, **changes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds DataFrames: compared by identity
 class Case:
     """A whole case: the gas system, its prices and demand, and its default policy.
 
@@ -172,12 +172,6 @@ class Case:
     @property
     def period_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.periods)
-
-    def supplier(self, code: str) -> Supplier:
-        for s in self.suppliers:
-            if s.id == code:
-                return s
-        raise KeyError(code)
 
     def with_settings(self, **changes) -> "Case":
         """A copy with some scalar settings changed (`--set voll_usd_mmbtu=200`)."""

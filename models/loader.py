@@ -136,10 +136,13 @@ def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], dige
     text = _read_text(path, problems, digest)
     if text is None:
         return empty
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        problems.append(Problem(schema.file, f"CSV syntax error: {exc}"))
+        for record in reader:
+            records.append(record)
+    except csv.Error as exc:  # e.g. a quote left open: it would swallow the rest of the file
+        problems.append(Problem(schema.file, f"CSV syntax error: {exc}", row=reader.line_num))
         return empty
     # Row numbers as a spreadsheet shows them; blank lines are skipped but still counted.
     numbered = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
@@ -148,7 +151,11 @@ def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], dige
                                              "at least one data row"))
         return empty
     header_row, header = numbered[0]
-    header = [h.strip() for h in header]
+    header = _trim_empty_tail([h.strip() for h in header])
+    if len(header) == 1 and ";" in header[0]:
+        problems.append(Problem(schema.file, "the header looks separated by ';': gasmix reads "
+                                             "comma-separated CSV", row=header_row, value=header[0]))
+        return empty
     ok = _check_header(schema, header, header_row, problems)
     body = numbered[1:]
     if not body:
@@ -160,6 +167,8 @@ def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], dige
 
     rows, numbers = [], []
     for number, cells in body:
+        if len(cells) > len(header):  # trailing empty cells (a spreadsheet's extra commas)
+            cells = cells[:len(header)] + _trim_empty_tail(cells[len(header):])
         if len(cells) != len(header):
             problems.append(Problem(schema.file, f"has {len(cells)} cells, the header has "
                                                  f"{len(header)}", row=number))
@@ -173,6 +182,12 @@ def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], dige
         numbers.append(number)
     _check_unique(schema, rows, numbers, problems)
     return ParsedTable(schema, rows, numbers)
+
+
+def _trim_empty_tail(cells: list[str]) -> list[str]:
+    while cells and not cells[-1].strip():
+        cells = cells[:-1]
+    return cells
 
 
 def _check_header(schema: TableSchema, header: list[str], row: int,

@@ -291,7 +291,7 @@ SETTINGS: dict[str, Setting] = {
                 "heat content of the gas", 1.037, minimum=0.8, maximum=1.3),
         Setting("settings", "voll_usd_mmbtu", "float", "USD/MMBtu",
                 "value of lost load: the cost of gas demand left unserved", 100.0,
-                minimum=0, maximum=10_000),
+                minimum=0.01, maximum=10_000),
         Setting("policy", "risk_weight_usd_mmbtu", "float", "USD/MMBtu",
                 "λ: penalty per unit of supplier risk score", 0.0, minimum=0, maximum=1000),
         Setting("policy", "max_share", "float", "0–1",

@@ -589,7 +589,28 @@ def test_utf8_with_bom_is_accepted(case):
 def test_csv_syntax_error(case):
     set_cell(case, "sources.csv", 2, "description", "x" * 200_000)
     p = find(problems_of(case), "sources.csv")
-    check(p, file="sources.csv", row=None, column=None, value=None, rule="CSV syntax error")
+    check(p, file="sources.csv", row=2, column=None, value=None, rule="CSV syntax error")
+
+
+def test_unclosed_quote_is_an_error_not_a_swallowed_file(case):
+    # Without strict parsing the open quote would swallow the rest of nodes.csv and every
+    # later node would be "unknown" elsewhere.
+    replace_text(case, "nodes.csv", "SSE,", 'SSE,"')
+    [p] = problems_of(case)
+    assert p.file == "nodes.csv" and "CSV syntax error" in p.rule and p.row is not None
+
+
+def test_trailing_empty_cells_are_ignored(case):
+    path = case / "suppliers.csv"
+    path.write_text("\n".join(line + ",," for line in path.read_text().splitlines()) + "\n")
+    assert load_case(case).suppliers[0].id == "US"
+
+
+def test_semicolon_separated_file_gets_a_hint(case):
+    replace_text(case, "nodes.csv", ",", ";")
+    [p] = problems_of(case)
+    check(p, file="nodes.csv", row=1, column=None, value="node;name",
+          rule="looks separated by ';'")
 
 
 def test_unknown_extra_csv_file(case):
