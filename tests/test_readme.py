@@ -26,3 +26,19 @@ def test_library_example_runs_as_written(tmp_path, monkeypatch):
 def test_input_reference_matches_the_schemas():
     assert reference_markdown() in README, \
         "README's input reference is stale: paste models.schema.reference_markdown() into it"
+
+
+def test_worked_example_figures_are_the_models():
+    """The README's 60% table is what the embedded case gives today."""
+    from models import default_case
+    from optimizer import solve
+
+    case = default_case()
+    runs = [solve(case), solve(case, caps={"US": 0.6}),
+            solve(case, caps={"US": 0.6}, share_basis="horizon")]
+    row = README.split("| cash cost, 2026–27 (million USD) |", 1)[1].split("\n", 1)[0]
+    assert row.split("|")[:3] == [f" {p.summary['cash_cost_musd']:,.0f} " for p in runs]
+    row = README.split("| average cost of gas served (USD/MMBtu) |", 1)[1].split("\n", 1)[0]
+    assert row.split("|")[:3] == [f" {p.summary['avg_cost_usd_mmbtu']:.2f} " for p in runs]
+    assert f"**{runs[1].summary['unserved_bcf']:.1f}**" in README
+    assert f"{runs[0].summary['shares']['US']:.1%}" in README
