@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pandas as pd
 import pytest
@@ -214,3 +215,69 @@ def test_broken_files_exit_2_without_traceback(case_copy, breakage, where):
     assert where in result.output
     assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
     assert not (case_copy.parent / "p").exists()
+
+
+@pytest.mark.parametrize("args", [["--risk-weight", "nan"], ["--risk-weight", "inf"],
+                                  ["--risk-weight", "5000"], ["--time-limit", "nan"],
+                                  ["--max-share", "nan"]])
+def test_non_finite_or_out_of_range_numbers_exit_2(args, tmp_path):
+    # A NaN risk weight once reached HiGHS and never came back.
+    result = CliRunner().invoke(cli.main, ["solve", *args, "-o", str(tmp_path / "p")])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_user_text_is_not_read_as_terminal_markup():
+    result = CliRunner().invoke(cli.main, ["solve", "--exclude", "[bold]XX"])
+    assert result.exit_code == 2
+    assert "'[bold]XX'" in result.output
+
+
+def test_summary_of_a_plan_that_serves_no_gas(case_copy, tmp_path):
+    demand = pd.read_csv(case_copy / "demand.csv")
+    demand["demand_mmcfd"] = 0.0
+    demand.to_csv(case_copy / "demand.csv", index=False)
+    sources = pd.read_csv(case_copy / "sources.csv", dtype=str, keep_default_na=False)
+    sources["min_mmcfd"] = "0"
+    sources.to_csv(case_copy / "sources.csv", index=False)
+    result = CliRunner().invoke(cli.main, ["solve", str(case_copy), "-o", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    assert "average cost of gas served –" in result.output
+
+
+def test_json_output_never_replaces_a_file_that_is_not_a_plan(run_gasmix):
+    notes = run_gasmix.cwd / "notes.txt"
+    notes.write_text("meeting notes")
+    done = run_gasmix("solve", "--format", "json", "-o", "notes.txt")
+    assert done.returncode == 2 and "not a gasmix JSON plan" in done.stderr
+    assert notes.read_text() == "meeting notes"
+    assert run_gasmix("solve", "--format", "json", "-o", "plan.json", "-q").returncode == 0
+    assert run_gasmix("solve", "--format", "json", "-o", "plan.json", "-q").returncode == 0
+
+
+def test_plans_are_readable_by_others(run_gasmix):
+    assert run_gasmix("solve", "-o", "plan", "-q").returncode == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    # As any folder the user makes (mkdtemp alone would give 0700).
+    assert (run_gasmix.cwd / "plan").stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+def test_init_into_an_impossible_place_exits_2(run_gasmix):
+    (run_gasmix.cwd / "afile").write_text("x")
+    done = run_gasmix("init", "afile/sub")
+    assert done.returncode == 2 and "cannot write the case" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("basis", ["period", "horizon"])
+def test_diagnosis_names_the_same_culprit_on_either_basis(case_copy, basis):
+    # RU must supply 5% but is excluded: the least gas to give way is RU's minimum share
+    # (≈110 MMcf/d a month), not the 2,200 MMcf/d of must-take domestic contracts.
+    (case_copy / "share_limits.csv").write_text("group_type,group,period,min_share,max_share\n"
+                                                 "supplier,RU,,0.05,\n")
+    result = CliRunner().invoke(cli.main, ["solve", str(case_copy), "--exclude", "RU",
+                                           "--share-basis", basis])
+    assert result.exit_code == 3, result.output
+    assert "min supplier RU" in result.output and "short of its minimum" in result.output
+    assert "MX_SSE_BASE" not in result.output
