@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from models import SCALAR_SETTINGS, CaseError, check_setting, default_case_path, load_case
+from models.schema import SHARE_BASES, SHARE_OF
 from optimizer import SOLVERS, InfeasiblePolicy, PlanWriteError, SolverFailure, solve
 from optimizer.files import replace_folder
 
@@ -85,9 +86,9 @@ def main():
               help="λ in USD/MMBtu per unit of supplier risk score (penalty, not cash).")
 @click.option("--exclude", multiple=True, metavar="SUPPLIER",
               help="Exclude a supplier outright (e.g. sanctions). Repeatable.")
-@click.option("--share-basis", type=click.Choice(["period", "horizon"]), default=None,
+@click.option("--share-basis", type=click.Choice(SHARE_BASES), default=None,
               help="Caps hold in every period, or volume-weighted over the horizon.")
-@click.option("--share-of", type=click.Choice(["supply", "imports"]), default=None,
+@click.option("--share-of", type=click.Choice(SHARE_OF), default=None,
               help="Shares of all supply, or of imports only.")
 @click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,

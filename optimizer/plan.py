@@ -232,6 +232,8 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
 
     frame = pd.DataFrame(rows, columns=["family", "name", "period", "limit", "value", "slack",
                                         "shadow_price", "unit"])
+    for column in ("value", "slack", "shadow_price"):  # solver noise, not "-0.000000"
+        frame[column] = frame[column].mask(frame[column].abs() < 1e-9, 0.0)
     frame["binding"] = (frame["slack"].abs() <= BINDING_TOLERANCE * (1 + frame["limit"].abs())) & \
         (frame["shadow_price"].abs() > 1e-9)
     return frame
