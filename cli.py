@@ -62,6 +62,25 @@ def _share(text: str, option: str) -> float:
     return value
 
 
+def _apply_settings(case, sets: tuple[str, ...]):
+    """`--set KEY=VALUE`: case settings go into the case, policy settings into the solve's
+    choices; each value is checked as case.toml's would be."""
+    settings, choices = {}, {}
+    for key, value in _pairs(sets, "--set"):
+        setting = SCALAR_SETTINGS.get(key)
+        if setting is None:
+            raise click.BadParameter(f"unknown setting {key!r} (known: {', '.join(SCALAR_SETTINGS)})",
+                                     param_hint="--set")
+        checked = check_setting(key, value)
+        if isinstance(checked, str):
+            raise click.BadParameter(f"{key}={value}: {checked}", param_hint="--set")
+        if setting.section == "settings":
+            settings[key] = checked[0]
+        else:
+            choices[{"risk_weight_usd_mmbtu": "risk_weight"}.get(key, key)] = checked[0]
+    return (case.with_settings(**settings) if settings else case), choices
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gasmix")
 def main():
@@ -115,26 +134,9 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
     if time_limit is not None and not math.isfinite(time_limit):
         raise click.BadParameter("must be a finite number of seconds", param_hint="--time-limit")
     cap_values = {k: _share(v, "--cap") for k, v in _pairs(caps, "--cap")}
-    if max_share is not None:
-        _share(str(max_share), "--max-share")
-    if risk_weight is not None and risk_weight < 0:
-        raise click.BadParameter("must be ≥ 0", param_hint="--risk-weight")
-    case = _load(case_dir)
-    settings, choices = {}, {}
-    for key, value in _pairs(sets, "--set"):
-        setting = SCALAR_SETTINGS.get(key)
-        if setting is None:
-            raise click.BadParameter(f"unknown setting {key!r} (known: {', '.join(SCALAR_SETTINGS)})",
-                                     param_hint="--set")
-        checked = check_setting(key, value)
-        if isinstance(checked, str):
-            raise click.BadParameter(f"{key}={value}: {checked}", param_hint="--set")
-        if setting.section == "settings":
-            settings[key] = checked[0]
-        elif setting.section == "policy":
-            choices[{"risk_weight_usd_mmbtu": "risk_weight"}.get(key, key)] = checked[0]
-    if settings:
-        case = case.with_settings(**settings)
+    case, choices = _apply_settings(_load(case_dir), sets)
+    # Ranges and finiteness of these are checked with the policy (one place for the CLI,
+    # case.toml and the library); a bad value exits 2 from there.
     choices.update({k: v for k, v in dict(caps=cap_values, max_share=max_share, risk_weight=risk_weight,
                                           exclude=list(exclude), share_basis=share_basis,
                                           share_of=share_of).items() if v not in (None, {}, [])})
