@@ -171,8 +171,9 @@ def define_share_limits(m: LinearModel, d: ModelData, c: Columns) -> None:
                 continue
             horizon = rule.periods is None
             weights = d.days if horizon else np.ones(T)
-            # Slack volume in Bcf: a period row is in MMcf/d (× d_t days), a horizon row
-            # already in MMcf/d·days.
+            # Slack priced by the gas (Bcf) it stands for: at constant total supply, a row
+            # short by s needs s MMcf/d swapped between the group and the rest. A period row
+            # is in MMcf/d (× d_t days), a horizon row already in MMcf/d·days.
             if horizon:
                 labels.append((rule.name, "horizon"))
                 origin.append(index)

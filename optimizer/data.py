@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models import Case, CaseError, Policy, Problem, check_setting
+from models.schema import KINDS
 
 INF = float("inf")
 
@@ -206,12 +207,44 @@ def _check_policy(case: Case, policy: Policy, supplier_ids: list[str]) -> list[P
     for code in policy.exclude:
         if code not in known:
             unknown(code, "exclude")
+    problems += _check_limits(case, policy)
+    for f in dataclasses.fields(case.settings):
+        rule = check_setting(f.name, getattr(case.settings, f.name))
+        if isinstance(rule, str):
+            problems.append(Problem("settings", rule, column=f.name, value=getattr(case.settings, f.name)))
     for name, value in (("max_share", policy.max_share),
                         ("risk_weight_usd_mmbtu", policy.risk_weight_usd_mmbtu),
                         ("share_basis", policy.share_basis), ("share_of", policy.share_of)):
         rule = check_setting(name, value) if value is not None else None
         if isinstance(rule, str):
             problems.append(Problem("policy", rule, column=name, value=value))
+    return problems
+
+
+def _check_limits(case: Case, policy: Policy) -> list[Problem]:
+    """Share limits given in code get the checks share_limits.csv rows get."""
+    groups = {"supplier": {s.id for s in case.suppliers}, "kind": set(KINDS),
+              "source": {s.id for s in case.sources}}
+    periods = set(case.period_ids)
+    problems = []
+    for limit in policy.limits:
+        where = f"{limit.group_type} {limit.group}"
+        if limit.group_type not in groups:
+            problems.append(Problem("share limit", "group_type must be one of " + ", ".join(groups),
+                                    column=where, value=limit.group_type))
+            continue
+        if limit.group not in groups[limit.group_type]:
+            problems.append(Problem("share limit", f"unknown {limit.group_type}", column=where,
+                                    value=limit.group))
+        if limit.period is not None and limit.period not in periods:
+            problems.append(Problem("share limit", "unknown period", column=where, value=limit.period))
+        if limit.min_share is None and limit.max_share is None:
+            problems.append(Problem("share limit", "give min_share, max_share or both", column=where))
+        for name in ("min_share", "max_share"):
+            value = getattr(limit, name)
+            if value is not None and (not isinstance(value, (int, float)) or not 0 <= value <= 1):
+                problems.append(Problem("share limit", "must be a share between 0 and 1",
+                                        column=f"{where} {name}", value=value))
     return problems
 
 
@@ -290,6 +323,49 @@ def share_rules(data: ModelData) -> list[ShareRule]:
             add(f"max {label}", limit.group_type, limit.group, limit.period, limit.max_share, "<=")
         if limit.min_share is not None and limit.min_share > 0.0:
             add(f"min {label}", limit.group_type, limit.group, limit.period, limit.min_share, ">=")
+    problems += _contradictions(data, rules)
     if problems:
         raise CaseError(problems, case=data.case.name)
     return rules
+
+
+def _contradictions(data: ModelData, rules: list[ShareRule]) -> list[Problem]:
+    """Share limits no supply can meet. Because shares are of supply, such a policy would
+    not be infeasible: it would be met by buying no gas at all and leaving all demand
+    unserved. It is a mistake in the policy, so it is reported as one.
+    """
+    problems = []
+    T = len(data.period_ids)
+    excluded_suppliers = set(data.policy.exclude)
+    base_suppliers = set(np.array(data.supplier_ids, dtype=object)[data.source_supplier[data.in_denominator]])
+    for t in range(T):
+        covering = [r for r in rules if r.periods is None or t in r.periods]
+        where = data.period_ids[t]
+        bounds: dict[tuple, list] = {}
+        for r in covering:
+            bounds.setdefault((r.group_type, r.group), [0.0, 1.0])
+            low_high = bounds[(r.group_type, r.group)]
+            if r.sense == ">=":
+                low_high[0] = max(low_high[0], r.bound)
+                if r.group_type == "supplier" and r.group in excluded_suppliers:
+                    problems.append(Problem("policy", f"a minimum share for {r.group}, which is "
+                                            "excluded", column=r.name, value=r.bound))
+            else:
+                low_high[1] = min(low_high[1], r.bound)
+        for (group_type, group), (low, high) in bounds.items():
+            if low > high + 1e-12:
+                problems.append(Problem("policy", f"{group_type} {group} must have at least {low:.0%} "
+                                        f"and at most {high:.0%} in {where}", column="share limits"))
+        caps = {g: (0.0 if g in excluded_suppliers else bounds.get(("supplier", g), [0, 1.0])[1])
+                for g in base_suppliers}
+        if caps and sum(caps.values()) < 1.0 - 1e-12:
+            problems.append(Problem("policy", f"the suppliers' caps add up to {sum(caps.values()):.0%} "
+                                    f"in {where}: no supply can meet them", column="caps"))
+        for group_type in ("supplier", "kind"):
+            floor = sum(low for (gt, _), (low, _) in bounds.items() if gt == group_type)
+            if floor > 1.0 + 1e-12:
+                problems.append(Problem("policy", f"minimum shares by {group_type} add up to "
+                                        f"{floor:.0%} in {where}", column="share limits"))
+        if problems:  # one period's worth says enough
+            break
+    return problems

@@ -3,9 +3,11 @@
 Unserved demand at VOLL keeps the physical model feasible, so infeasibility can only come
 from policy: contract minimums, share limits, storage floors and end targets. The model is
 rebuilt *elastic* — each policy row gets a slack and every other cost is zero — and solved.
-Each slack is priced by the volume of gas (Bcf) one unit of it stands for, so the optimum
-is the smallest volume of policy that must give way, whatever the rows' own units; the
-slacks left positive are reported with their family, item, period and amount.
+Each slack is priced by the volume of gas (Bcf) it stands for: a contract minimum's or a
+floor's own shortfall, and for a share limit the gas that would have to be swapped between
+the group and other suppliers at constant total supply (the row's own slack). The optimum
+is the smallest volume of policy that must give way; the slacks left positive are
+reported, largest volume first, with their family, item, period and amount.
 """
 
 from __future__ import annotations
@@ -16,18 +18,19 @@ from .data import ModelData
 from .model import build
 from .solvers import SolveStatus, solve_highs
 
-# family → (what it is, unit of its rows)
-FAMILIES = {
-    "share_limit": ("share limit", "MMcf/d"),
-    "source_minimum": ("contract minimum", "MMcf/d"),
-    "storage_floor": ("storage floor", "Bcf"),
-    "storage_end": ("storage end target", "Bcf"),
+# family → what it is called
+NAMES = {
+    "share_limit": "share limit",
+    "source_minimum": "contract minimum",
+    "storage_floor": "storage floor",
+    "storage_end": "storage end target",
 }
 
 
 @dataclass(frozen=True)
 class Violation:
-    """One policy row that must give way: by `amount` in `unit`, in `period`."""
+    """One policy row that must give way: by `amount` in `unit`, in `period`; `volume_bcf`
+    is the gas that stands for, which orders the list."""
 
     family: str
     item: str
@@ -35,14 +38,16 @@ class Violation:
     sense: str
     amount: float
     unit: str
+    volume_bcf: float
 
     def __str__(self) -> str:
-        what = FAMILIES.get(self.family, (self.family, ""))[0]
+        what = NAMES.get(self.family, self.family)
         amount = f"{self.amount:,.1f} {self.unit}"
         if self.family == "share_limit":
             direction = "above its maximum" if self.sense == "<=" else "short of its minimum"
             when = "over the horizon" if self.period == "horizon" else f"in {self.period}"
-            return f"{what} '{self.item}' {when}: supply would be {amount} {direction}"
+            return (f"{what} '{self.item}' {when}: {direction} by {amount} (gas to swap with "
+                    "other supply)")
         if self.family == "source_minimum":
             return f"{what} of {self.item} in {self.period}: {amount} cannot be taken"
         return f"{what} of {self.item} in {self.period}: {amount} short"
@@ -58,15 +63,20 @@ def diagnose(data: ModelData) -> list[Violation]:
     for block in model.rows:
         if block.slack is None:
             continue
-        unit = FAMILIES.get(block.family, ("", ""))[1]
-        for (item, period), value in zip(block.labels, result.x[block.slack]):
+        slack = result.x[block.slack]
+        volume = slack * model.col_cost[block.slack]  # Bcf: how slacks were priced
+        for k, ((item, period), value) in enumerate(zip(block.labels, slack)):
             if value <= 1e-6:
                 continue
-            if period == "horizon":  # a horizon row is in MMcf/d·days: report it in Bcf
-                value, unit_here = value / 1000.0, "Bcf"
+            if block.family == "share_limit":
+                rule = data.share_rules[block.origin[k]]
+                amount, unit = value, "MMcf/d"
+                if rule.periods is None:  # a horizon row is in MMcf/d·days: report Bcf
+                    amount, unit = value / 1000.0, "Bcf"
             else:
-                unit_here = unit
+                amount = value
+                unit = "Bcf" if block.family.startswith("storage") else "MMcf/d"
             found.append(Violation(block.family, str(item), str(period), block.sense,
-                                   float(value), unit_here))
-    found.sort(key=lambda v: -v.amount)
+                                   float(amount), unit, float(volume[k])))
+    found.sort(key=lambda v: -v.volume_bcf)
     return found

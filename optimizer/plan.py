@@ -154,11 +154,16 @@ def _shares_table(data: ModelData, q: np.ndarray) -> pd.DataFrame:
     G, T = len(data.supplier_ids), len(data.period_ids)
     by_supplier = np.zeros((G, T))
     np.add.at(by_supplier, data.source_supplier, q)
+    # The numerator counts only gas in the base, as the cap rows do: a supplier's own
+    # domestic gas is no part of its share of imports.
+    base_sources = data.in_denominator
+    in_base_volume = np.zeros((G, T))
+    np.add.at(in_base_volume, data.source_supplier[base_sources], q[base_sources])
     in_base = np.zeros(G, dtype=bool)
-    in_base[data.source_supplier[data.in_denominator]] = True
-    base = q[data.in_denominator].sum(axis=0)
+    in_base[data.source_supplier[base_sources]] = True
+    base = q[base_sources].sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(base > 0, by_supplier / base, 0.0)
+        share = np.where(base > 0, in_base_volume / base, np.nan)  # no supply: no share
     share[~in_base] = np.nan
     # The cap a supplier's share must keep under in that period; a horizon-basis cap holds
     # only on the average, so it is not shown against single periods.
@@ -170,7 +175,9 @@ def _shares_table(data: ModelData, q: np.ndarray) -> pd.DataFrame:
             caps[index[rule.group], ts] = np.fmin(caps[index[rule.group], ts], rule.bound)
     periods = np.array(data.period_ids, dtype=object)
     frame = _period_major(periods, {"supplier": data.supplier_ids},
-                          {"volume_bcf": by_supplier * data.days / 1000, "share": share, "cap": caps})
+                          {"volume_bcf": by_supplier * data.days / 1000,
+                           "base_volume_bcf": in_base_volume * data.days / 1000,
+                           "share": share, "cap": caps})
     return frame
 
 
@@ -194,12 +201,14 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
         for i, (name, period), index in zip(range(block.start, block.stop), block.labels,
                                             block.origin):
             rule = data.share_rules[index]
-            if period == "horizon":
+            if rule.periods is None:
                 base = float((base_q.sum(axis=0) * data.days).sum())
             else:
-                base = float(base_q[:, data.period_ids.index(period)].sum())
-            share = (activity[i] / base + rule.bound) if base > 0 else 0.0
-            slack = (rule.bound - share) if block.sense == "<=" else (share - rule.bound)
+                base = float(base_q[:, rule.periods[0]].sum())
+            # The row reads group − σ·base (≤ or ≥) 0. With no supply in the base the share
+            # is undefined and the row is tight (0 = 0): it is what holds supply at zero.
+            share = activity[i] / base + rule.bound if base > 0 else np.nan
+            slack = abs(activity[i]) / base if base > 0 else 0.0
             rows.append(("share_cap" if block.sense == "<=" else "share_min", name, period,
                          rule.bound, share, slack, y[i] * base * 0.01, "MUSD/pp"))
 
@@ -218,6 +227,10 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
         slack = upper - value
         at_upper = slack <= BINDING_TOLERANCE * (1 + np.abs(upper))
         shadow = np.where(at_upper, np.minimum(dj[columns], 0.0), 0.0)
+        # A column fixed at zero (a site not yet in service) has no defined marginal value:
+        # its reduced cost is whatever the degenerate basis makes it. Leave it blank.
+        fixed = upper <= model.col_lower[columns] + BINDING_TOLERANCE
+        shadow = np.where(fixed, np.nan, shadow)
         if per_weight:
             shadow = shadow / wt[None, :]
         for k, name in enumerate(names):
@@ -260,9 +273,11 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
     stock = v.sum(axis=0) if v.size else np.zeros(len(data.period_ids))
     with np.errstate(invalid="ignore", divide="ignore"):
         cover = np.where(demand_avg > 0, stock * 1000 / demand_avg, 0.0)
-    max_period_share = shares.groupby("supplier", sort=False)["share"].max()
-    base_volume = shares["volume_bcf"].where(shares["share"].notna()).groupby(shares["supplier"], sort=False).sum()
+    by = shares.groupby("supplier", sort=False)
+    max_period_share = by["share"].max()  # NaN where the supplier has no share in any period
+    base_volume = by["base_volume_bcf"].sum()
     base_total = float(volume[data.in_denominator].sum())
+    in_base = set(np.array(data.supplier_ids, dtype=object)[data.source_supplier[data.in_denominator]])
     binding = constraints[constraints["binding"]]
     return {
         "status": str(result.status),
@@ -281,9 +296,8 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
         "share_of": policy.share_of,
         # Shares of the base the caps apply to (supply or imports): over the horizon, and
         # the largest in any period (the figure a period-basis cap holds down).
-        "base_shares": {g: float(base_volume[g] / base_total) if base_total > 0 and g in base_volume
-                        and not np.isnan(max_period_share.get(g, np.nan)) else None
-                        for g in data.supplier_ids},
+        "base_shares": {g: float(base_volume[g] / base_total) if base_total > 0 and g in in_base
+                        else None for g in data.supplier_ids},
         "max_period_shares": {g: None if np.isnan(max_period_share.get(g, np.nan))
                               else float(max_period_share[g]) for g in data.supplier_ids},
         "hhi": float(10_000 * (share ** 2).sum()),

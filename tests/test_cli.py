@@ -272,12 +272,31 @@ def test_init_into_an_impossible_place_exits_2(run_gasmix):
 
 @pytest.mark.parametrize("basis", ["period", "horizon"])
 def test_diagnosis_names_the_same_culprit_on_either_basis(case_copy, basis):
-    # RU must supply 5% but is excluded: the least gas to give way is RU's minimum share
-    # (≈110 MMcf/d a month), not the 2,200 MMcf/d of must-take domestic contracts.
+    # LNG ≥ 40% of supply cannot hold in 2027 (two terminals, 1,000 MMcf/d, against 2,200
+    # MMcf/d of must-take domestic gas). Giving way on the LNG minimum moves the least gas
+    # (≈470 MMcf/d in the worst month) — less than cutting the domestic contracts (≈700).
+    (case_copy / "share_limits.csv").write_text("group_type,group,period,min_share,max_share\n"
+                                                 "kind,lng,,0.4,\n")
+    result = CliRunner().invoke(cli.main, ["solve", str(case_copy), "--share-basis", basis])
+    assert result.exit_code == 3, result.output
+    assert "min kind lng" in result.output and "short of its minimum" in result.output
+    assert "MX_SSE_BASE" not in result.output
+
+
+@pytest.mark.parametrize("args, rule", [
+    (["--exclude", "RU"], "a minimum share for RU, which is excluded"),
+    (["--cap", "RU=0.02"], "must have at least 5% and at most 2%"),
+])
+def test_contradictory_share_limits_exit_2(case_copy, args, rule):
+    # Shares are of supply, so these would otherwise be "met" by buying no gas at all.
     (case_copy / "share_limits.csv").write_text("group_type,group,period,min_share,max_share\n"
                                                  "supplier,RU,,0.05,\n")
-    result = CliRunner().invoke(cli.main, ["solve", str(case_copy), "--exclude", "RU",
-                                           "--share-basis", basis])
-    assert result.exit_code == 3, result.output
-    assert "min supplier RU" in result.output and "short of its minimum" in result.output
-    assert "MX_SSE_BASE" not in result.output
+    result = CliRunner().invoke(cli.main, ["solve", str(case_copy), *args])
+    assert result.exit_code == 2, result.output
+    assert rule in result.output
+
+
+def test_caps_that_leave_no_room_for_supply_exit_2():
+    result = CliRunner().invoke(cli.main, ["solve", "--max-share", "0.05"])
+    assert result.exit_code == 2
+    assert "caps add up to" in result.output

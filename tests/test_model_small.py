@@ -581,3 +581,17 @@ def test_tightening_a_cap_never_lowers_cost(data, s1, s2, basis, risk_weight):
         assert (s.loc[s["supplier"] == supplier, "share"] <= lo + 1e-7).all()
     else:
         assert tight.summary["shares"][supplier] <= lo + 1e-7
+
+
+def test_diagnosis_orders_violations_by_gas_volume_across_units():
+    # A must take 100 with demand 51 and nowhere else to put gas: its minimum gives way by
+    # 49 MMcf/d × 30 days = 1.47 Bcf. The store must end at 5 Bcf but cannot inject: its
+    # end target gives way by 5 Bcf. Larger volume first, whatever the units.
+    case = tiny_case(sources=[source("A", 3.0, min=100)], demand=51,
+                     storage=[storage(working_gas=10, injection=0, withdrawal=0, end_target=5)])
+    with pytest.raises(InfeasiblePolicy) as info:
+        solve(case)
+    first, second = info.value.violations
+    assert (first.family, first.amount, first.unit) == ("storage_end", approx(5), "Bcf")
+    assert (second.family, second.amount, second.unit) == ("source_minimum", approx(49), "MMcf/d")
+    assert first.volume_bcf == approx(5) and second.volume_bcf == approx(49 * 30 / 1000)
