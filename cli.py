@@ -215,8 +215,20 @@ def _span(periods: list[str]) -> str:
     return periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
 
 
+def _money(value: float) -> str:
+    """Enough digits to tell small values from zero, thousands separators for large ones."""
+    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.3g}"
+
+
 def _limit_text(limits: list[dict]) -> str:
     """A supplier's share limits as a planner reads them: ≤60%, ≥10%, over the horizon."""
+    per_period = [lim for lim in limits if lim["periods"]]
+    if len(per_period) > 2:  # a glide path: its range, not every step
+        bounds = [lim["share"] for lim in per_period]
+        limits = [lim for lim in limits if not lim["periods"]]
+        glide = f"{min(bounds):.0%}–{max(bounds):.0%} by period"
+    else:
+        glide = ""
     parts = []
     for lim in limits:
         text = ("≤" if lim["sense"] == "<=" else "≥") + f"{lim['share']:.0%}"
@@ -225,7 +237,7 @@ def _limit_text(limits: list[dict]) -> str:
         elif lim["periods"]:
             text += f" in {_plural(len(lim['periods']), 'period')}"
         parts.append(text)
-    return ", ".join(parts)
+    return ", ".join(parts + ([glide] if glide else []))
 
 
 def print_summary(console: Console, plan, written: Path) -> None:
@@ -234,7 +246,7 @@ def print_summary(console: Console, plan, written: Path) -> None:
     case = s["case"]
     costs = s["cost_breakdown_musd"]
     console.print(f"[bold]{escape(case['title'] or case['name'])}[/]")
-    console.print(f"{_span([case['first_period'], case['last_period']])} "
+    console.print(f"{_span(list(dict.fromkeys([case['first_period'], case['last_period']])))} "
                   f"({_plural(case['periods'], 'period')}) · {s['solver']} "
                   f"{s['solve_seconds']:.2f} s · [green]{s['status']}[/]")
     console.print(f"cost [bold]{s['objective_musd']:,.1f} MUSD[/] = cash {s['cash_cost_musd']:,.1f}"
@@ -244,9 +256,9 @@ def print_summary(console: Console, plan, written: Path) -> None:
     console.print(f"average cost of gas served "
                   f"{'–' if average is None else f'{average:.2f} USD/MMBtu'} · "
                   f"HHI {s['hhi']:,.0f} · import dependence {s['import_dependence']:.1%}")
-    if s["unserved_bcf"] > 1e-6:
-        by_period = plan.prices.groupby("period", sort=False)["unserved_mmcfd"].sum()
-        short = by_period[by_period > 1e-6]
+    by_period = plan.prices.groupby("period", sort=False)["unserved_mmcfd"].sum()
+    short = by_period[by_period > 1e-6]
+    if len(short):
         console.print(f"[bold red]unserved demand {s['unserved_bcf']:,.1f} Bcf[/] in "
                       f"{_plural(len(short), 'period')} ({_span(list(short.index))}), worst "
                       f"{short.idxmax()} at {short.max():,.0f} MMcf/d")
@@ -272,7 +284,8 @@ def print_summary(console: Console, plan, written: Path) -> None:
         # Shadow prices are ∂cost/∂limit; shown as what loosening the limit would save
         # (raising a cap or a capacity, lowering a minimum).
         grouped = binding.groupby(["family", "name", "unit"], sort=False).agg(
-            periods=("period", "count"), total=("shadow_price", "sum"), mean=("shadow_price", "mean"))
+            periods=("period", "count"), total=("shadow_price", "sum"), mean=("shadow_price", "mean"),
+            peak=("shadow_price", "min"))
         # Share limits first (by total), then capacities by their mean value: the two
         # are in different units, so they are not ranked against each other.
         is_share = grouped.index.get_level_values("unit") == "MUSD/pp"
@@ -281,14 +294,17 @@ def print_summary(console: Console, plan, written: Path) -> None:
         for col in ("constraint", "binding periods", "saving"):
             table.add_column(col, justify="left" if col == "constraint" else "right")
         for (family, name, unit), row in grouped.sort_values("order", ascending=False).head(10).iterrows():
+            # Caps and working gas: one unit more holds in every binding period, so the
+            # saving is the sum; a rate capacity is worth its own amount in each period.
             if family == "share_min":
-                saving = f"{row['total']:,.1f} MUSD per −1 pp"
+                saving = f"{_money(row['total'])} MUSD per −1 pp"
             elif unit == "MUSD/pp":
-                saving = f"{-row['total']:,.1f} MUSD per +1 pp"
+                saving = f"{_money(-row['total'])} MUSD per +1 pp"
             elif unit == "MUSD/Bcf":
-                saving = f"{-row['mean']:,.2f} MUSD per extra Bcf (mean)"
+                saving = f"{_money(-row['total'])} MUSD per extra Bcf"
             else:
-                saving = f"{-row['mean']:,.2f} USD/MMBtu of extra capacity (mean)"
+                saving = (f"up to {_money(-row['peak'])} USD/MMBtu of extra capacity "
+                          f"(mean {_money(-row['mean'])})")
             table.add_row(escape(f"{family.replace('_', ' ')}: {name}"), str(int(row["periods"])), saving)
         console.print(table)
     console.print(f"plan written to {escape(str(written))}")

@@ -197,14 +197,15 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
 
     # Share limits: row  Σ_g q − σ·Σ_B q (≤ or ≥) 0, so ∂obj/∂σ = y · Σ_B q.
     base_q = x[cols.q][data.in_denominator]
+    period_index = {p: t for t, p in enumerate(data.period_ids)}
     for block in model.block("share_limit"):
         for i, (name, period), index in zip(range(block.start, block.stop), block.labels,
                                             block.origin):
             rule = data.share_rules[index]
-            if rule.periods is None:
+            if rule.periods is None:  # one row over the horizon, days-weighted
                 base = float((base_q.sum(axis=0) * data.days).sum())
-            else:
-                base = float(base_q[:, rule.periods[0]].sum())
+            else:  # one row per period: the label names it
+                base = float(base_q[:, period_index[period]].sum())
             # The row reads group − σ·base (≤ or ≥) 0. With no supply in the base the share
             # is undefined and the row is tight (0 = 0): it is what holds supply at zero.
             share = activity[i] / base + rule.bound if base > 0 else np.nan
@@ -281,7 +282,7 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
     binding = constraints[constraints["binding"]]
     return {
         "status": str(result.status),
-        "warnings": _warnings(data, u, constraints),
+        "warnings": _warnings(data, u, q, constraints),
         "objective_musd": float(result.objective),
         "cash_cost_musd": cash_cost,
         "risk_penalty_musd": float(penalty.sum()),
@@ -326,33 +327,60 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
     }
 
 
-def _warnings(data: ModelData, u: np.ndarray, constraints: pd.DataFrame) -> list[str]:
-    """Plain-words flags a planner must not miss in an 'optimal' plan.
+def _warnings(data: ModelData, u: np.ndarray, q: np.ndarray, constraints: pd.DataFrame) -> list[str]:
+    """Plain-words flags a planner must not miss in an 'optimal' plan: why demand went
+    unserved. Three causes, each named where it applies:
 
-    Unserved demand keeps every policy feasible, so a share limit can be "met" by leaving
-    gas unserved (shares are of supply, and less supply is less of everything). When that
-    happens in a period where a share limit binds, the shortfall is the policy's doing, not
-    only the network's.
+    * share limits — unserved demand keeps every policy feasible, and shares are of supply,
+      so a limit can be "met" by buying less gas: a share row binds in a short period;
+    * price — some source could still deliver more but costs more than VOLL (its price plus
+      the risk penalty λ·risk);
+    * capacity — neither: supply or the network cannot reach the demand.
     """
-    notes = []
     short = u.sum(axis=0) > 1e-6
     if not short.any():
-        return notes
-    periods = [p for p, s in zip(data.period_ids, short) if s]
+        return []
+    T = len(data.period_ids)
     volume = float((u * data.days / 1000).sum())
-    limits = constraints[constraints["binding"] & constraints["family"].isin(["share_cap", "share_min"])]
-    binding = limits[limits["period"].isin(periods) | (limits["period"] == "horizon")]
-    if len(binding):
-        names = ", ".join(dict.fromkeys(binding["name"]))
-        notes.append(f"{volume:,.1f} Bcf of demand is unserved ({periods[0]} to {periods[-1]}) while "
-                     f"share limits bind ({names}): the limits, not only the network, cause the "
-                     "shortfall. Try --share-basis horizon, a looser limit, or more non-capped "
-                     "capacity.")
-    dearest = float(np.max(data.price, initial=0.0))
-    if data.voll < dearest:
-        notes.append(f"VOLL ({data.voll:g} USD/MMBtu) is below the dearest source's price "
-                     f"({dearest:.2f}): leaving demand unserved is cheaper than buying gas.")
+    when = _describe_periods(data.period_ids, short)
+    notes = []
+
+    shares = constraints[constraints["family"].isin(["share_cap", "share_min"])]
+    short_ids = {p for p, s in zip(data.period_ids, short) if s}
+    tight = shares[(shares["slack"].abs() <= BINDING_TOLERANCE)
+                   & (shares["period"].isin(short_ids) | (shares["period"] == "horizon"))]
+    if len(tight):
+        names = ", ".join(dict.fromkeys(tight["name"]))
+        advice = ("a looser limit, the horizon basis (--share-basis horizon)"
+                  if data.policy.share_basis == "period" else "a looser limit")
+        notes.append(f"{volume:,.1f} Bcf of demand is unserved ({when}) while share limits hold "
+                     f"it back ({names}): the limits, not only the network, cause the shortfall. "
+                     f"Try {advice}, or more capacity for other suppliers.")
+
+    # Sources that could have delivered more in a short period, and what they would cost.
+    effective = data.price + data.risk_weight * data.risk[:, None]
+    entry_flow = np.zeros((len(data.entry_ids), T))
+    np.add.at(entry_flow, data.source_entry, q)
+    spare = ((q < data.source_max - 1e-6)
+             & (entry_flow[data.source_entry] < data.entry_capacity[data.source_entry] - 1e-6)
+             & ~data.excluded[:, None] & short[None, :])
+    dear = spare & (effective > data.voll)
+    if dear.any():
+        cheapest = float(effective[dear].min())
+        notes.append(f"VOLL ({data.voll:g} USD/MMBtu) is below what more gas would cost "
+                     f"(from {cheapest:.2f} USD/MMBtu, risk penalty included): leaving demand "
+                     "unserved is the cheaper choice in the model.")
     if not notes:
-        notes.append(f"{volume:,.1f} Bcf of demand is unserved ({periods[0]} to {periods[-1]}): "
-                     "supply or network capacity cannot reach it.")
+        notes.append(f"{volume:,.1f} Bcf of demand is unserved ({when}): supply or network "
+                     "capacity cannot reach it.")
     return notes
+
+
+def _describe_periods(period_ids: list[str], mask: np.ndarray) -> str:
+    """'2027-04 to 2027-10' for one run of periods, else the list (shortened)."""
+    picked = [p for p, m in zip(period_ids, mask) if m]
+    first, last = int(np.argmax(mask)), len(mask) - 1 - int(np.argmax(mask[::-1]))
+    if mask[first:last + 1].all():
+        return picked[0] if len(picked) == 1 else f"{picked[0]} to {picked[-1]}"
+    shown = ", ".join(picked[:4])
+    return shown + (f" and {len(picked) - 4} more" if len(picked) > 4 else "")

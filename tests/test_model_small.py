@@ -595,3 +595,15 @@ def test_diagnosis_orders_violations_by_gas_volume_across_units():
     assert (first.family, first.amount, first.unit) == ("storage_end", approx(5), "Bcf")
     assert (second.family, second.amount, second.unit) == ("source_minimum", approx(49), "MMcf/d")
     assert first.volume_bcf == approx(5) and second.volume_bcf == approx(49 * 30 / 1000)
+
+
+def test_period_cap_shadow_price_uses_each_periods_own_supply():
+    # Demand 100 in P1 and 40 in P2 (30 days each); A at 3, B at 5; A ≤ 60% every period.
+    # One pp of period t's cap moves 1% of that period's supply from B to A:
+    #   P1: −(5 − 3)·30·E·100·1% = −0.06·E·100 … i.e. −2·30·E·1.0;  P2: −2·30·E·0.4.
+    case = tiny_case(periods=2, sources=[source("A", 3.0), source("B", 5.0)], demand=[100, 40])
+    plan = solve(case, caps={"A": 0.6})
+    assert constraint(plan, "share_cap", "cap A", "P1")["shadow_price"] == approx(-2 * 30 * E * 1.0)
+    assert constraint(plan, "share_cap", "cap A", "P2")["shadow_price"] == approx(-2 * 30 * E * 0.4)
+    cbc = solve(case, caps={"A": 0.6}, solver="cbc")
+    assert constraint(cbc, "share_cap", "cap A", "P2")["shadow_price"] == approx(-2 * 30 * E * 0.4)
