@@ -136,13 +136,21 @@ def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], dige
     text = _read_text(path, problems, digest)
     if text is None:
         return empty
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    if ";" in first_line and "," not in first_line:
+        problems.append(Problem(schema.file, "the header looks separated by ';': gasmix reads "
+                                             "comma-separated CSV", row=1, value=first_line))
+        return empty
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records = []
+    started = 1  # the line the record being read starts on
     try:
         for record in reader:
             records.append(record)
+            started = reader.line_num + 1
     except csv.Error as exc:  # e.g. a quote left open: it would swallow the rest of the file
-        problems.append(Problem(schema.file, f"CSV syntax error: {exc}", row=reader.line_num))
+        problems.append(Problem(schema.file, f"CSV syntax error in the row starting here: {exc}",
+                                row=started))
         return empty
     # Row numbers as a spreadsheet shows them; blank lines are skipped but still counted.
     numbered = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
@@ -152,10 +160,6 @@ def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], dige
         return empty
     header_row, header = numbered[0]
     header = _trim_empty_tail([h.strip() for h in header])
-    if len(header) == 1 and ";" in header[0]:
-        problems.append(Problem(schema.file, "the header looks separated by ';': gasmix reads "
-                                             "comma-separated CSV", row=header_row, value=header[0]))
-        return empty
     ok = _check_header(schema, header, header_row, problems)
     body = numbered[1:]
     if not body:
@@ -303,6 +307,10 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
     periods = tables["periods"]
     order = {p: i for i, p in enumerate(keys.get("periods", []))}
     _check_period_chain(periods, problems)
+    for row, number in zip(periods.rows, periods.row_numbers):
+        if row["period"] == "horizon":  # plans label horizon-wide rows with it
+            problems.append(Problem("periods.csv", "'horizon' is reserved; choose another id",
+                                    row=number, column="period", value="horizon"))
 
     def rows(name):
         return zip(tables[name].rows, tables[name].row_numbers)

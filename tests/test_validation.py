@@ -734,3 +734,23 @@ def test_bad_period_id_is_reported_not_a_crash(case):
     p = find(problems, "periods.csv", column="period")
     check(p, file="periods.csv", row=4, column="period", value="2026 03",
           rule="an id may not contain spaces")
+
+
+def test_open_quote_is_reported_where_its_row_starts(case):
+    replace_text(case, "nodes.csv", "SSE,", 'SSE,"')
+    [p] = problems_of(case)
+    lines = (case / "nodes.csv").read_text().splitlines()
+    assert p.row == next(n for n, line in enumerate(lines, 1) if line.startswith("SSE"))
+
+
+def test_quoted_semicolon_file_gets_the_hint(case):
+    (case / "nodes.csv").write_text('"node";"name"\n"NES";"Noreste"\n')
+    [p] = problems_of(case)
+    assert p.file == "nodes.csv" and "separated by ';'" in p.rule
+
+
+def test_horizon_is_a_reserved_period_id(case):
+    for name in ("periods.csv", "demand.csv", "hub_prices.csv"):
+        replace_text(case, name, "2026-01", "horizon")
+    p = find(problems_of(case), "periods.csv", column="period")
+    check(p, file="periods.csv", row=2, column="period", value="horizon", rule="reserved")
