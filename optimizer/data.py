@@ -108,6 +108,9 @@ def _matrix(series, items: list[str], periods: list[str], fill: np.ndarray) -> n
 def prepare(case: Case, policy: Policy) -> ModelData:
     """Index the case and resolve the policy into arrays; raise CaseError on a policy that
     names unknown suppliers, sources or periods."""
+    problems = _check_numbers(case) + _check_policy(case, policy, [s.id for s in case.suppliers])
+    if problems:
+        raise CaseError(problems, case=case.name)
     periods = list(case.period_ids)
     T = len(periods)
     days = np.array([p.days for p in case.periods], dtype=float)
@@ -145,9 +148,6 @@ def prepare(case: Case, policy: Policy) -> ModelData:
     source_entry = np.array([entry_ix[s.entry] for s in sources], dtype=int)
     risk_by_supplier = np.array([s.risk for s in case.suppliers], dtype=float)
 
-    problems = _check_numbers(case) + _check_policy(case, policy, supplier_ids)
-    if problems:
-        raise CaseError(problems, case=case.name)
     excluded = np.isin(np.array(supplier_ids, dtype=object)[source_supplier], list(policy.exclude)) \
         if S else np.zeros(0, dtype=bool)
     in_denominator = np.ones(S, dtype=bool) if policy.share_of == "supply" else source_kind != "domestic"
