@@ -88,7 +88,6 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     def long(items, values: dict) -> pd.DataFrame:
         return _period_major(periods, items, values)
 
-    S = len(data.source_ids)
     suppliers = np.array(data.supplier_ids, dtype=object)
     source_supplier = suppliers[data.source_supplier]
     cash = wt * data.price * q
@@ -96,8 +95,7 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     flows = long(
         {"source": data.source_ids, "supplier": source_supplier, "kind": data.source_kind,
          "entry": np.array(data.entry_ids, dtype=object)[data.source_entry],
-         "node": np.array(data.node_ids, dtype=object)[data.source_node]}
-        if S else {"source": [], "supplier": [], "kind": [], "entry": [], "node": []},
+         "node": np.array(data.node_ids, dtype=object)[data.source_node]},
         {"flow_mmcfd": q, "volume_bcf": q * data.days / 1000, "price_usd_mmbtu": data.price,
          "cost_musd": cash, "risk_penalty_musd": penalty})
 
