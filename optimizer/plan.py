@@ -211,20 +211,26 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
             rows.append(("share_cap" if block.sense == "<=" else "share_min", name, period,
                          rule.bound, share, slack, y[i] * base * 0.01, "MUSD/pp"))
 
+    columns = ["family", "name", "period", "limit", "value", "slack", "shadow_price", "unit"]
+    frames = [pd.DataFrame(rows, columns=columns)]
+
+    def block_frame(family, names, periods, limit, value, shadow, unit):
+        return pd.DataFrame({"family": family, "name": names, "period": periods, "limit": limit,
+                             "value": value, "slack": limit - value, "shadow_price": shadow,
+                             "unit": unit})
+
     for block in model.block("entry_capacity"):
-        for i, (entry, period) in zip(range(block.start, block.stop), block.labels):
-            limit = block.rhs[i - block.start]
-            t = (i - block.start) % T
-            rows.append(("entry_capacity", entry, period, limit, activity[i], limit - activity[i],
-                         y[i] / wt[t], "USD/MMBtu"))
+        i = np.arange(block.start, block.stop)
+        names, periods = zip(*block.labels)
+        frames.append(block_frame("entry_capacity", names, periods, block.rhs, activity[i],
+                                  y[i] / wt[(i - block.start) % T], "USD/MMBtu"))
 
     # Capacities held as column bounds: the reduced cost of a column at its upper bound is
     # ∂obj/∂bound (≤ 0). Storage working gas is in Bcf, so its value is per Bcf·period.
     def bound_capacity(family, names, columns, unit, per_weight=True):
         upper = model.col_upper[columns]
         value = x[columns]
-        slack = upper - value
-        at_upper = slack <= BINDING_TOLERANCE * (1 + np.abs(upper))
+        at_upper = upper - value <= BINDING_TOLERANCE * (1 + np.abs(upper))
         shadow = np.where(at_upper, np.minimum(dj[columns], 0.0), 0.0)
         # A column fixed at zero (a site not yet in service) has no defined marginal value:
         # its reduced cost is whatever the degenerate basis makes it. Leave it blank.
@@ -232,18 +238,16 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
         shadow = np.where(fixed, np.nan, shadow)
         if per_weight:
             shadow = shadow / wt[None, :]
-        for k, name in enumerate(names):
-            for t, period in enumerate(data.period_ids):
-                rows.append((family, name, period, upper[k, t], value[k, t], slack[k, t],
-                             shadow[k, t], unit))
+        frames.append(block_frame(family, np.repeat(np.asarray(names, dtype=object), T),
+                                  np.tile(np.asarray(data.period_ids, dtype=object), len(names)),
+                                  upper.ravel(), value.ravel(), shadow.ravel(), unit))
 
     bound_capacity("arc_capacity", data.arc_ids, cols.f, "USD/MMBtu")
     bound_capacity("storage_injection", data.storage_ids, cols.x, "USD/MMBtu")
     bound_capacity("storage_withdrawal", data.storage_ids, cols.w, "USD/MMBtu")
     bound_capacity("storage_working_gas", data.storage_ids, cols.v, "MUSD/Bcf", per_weight=False)
 
-    frame = pd.DataFrame(rows, columns=["family", "name", "period", "limit", "value", "slack",
-                                        "shadow_price", "unit"])
+    frame = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
     for column in ("value", "slack", "shadow_price"):  # solver noise, not "-0.000000"
         frame[column] = frame[column].mask(frame[column].abs() < 1e-9, 0.0)
     frame["binding"] = (frame["slack"].abs() <= BINDING_TOLERANCE * (1 + frame["limit"].abs())) & \
