@@ -85,14 +85,11 @@ class LinearModel:
     def add_variables(self, family: str, labels: list, lower=0.0, upper=INF, cost=0.0) -> np.ndarray:
         """Add one column per label; return their column indices (shaped like `lower`)."""
         n = len(labels)
-        lower_a = np.broadcast_to(np.asarray(lower, dtype=float).ravel(), (n,)).copy() if n else np.zeros(0)
-        upper_a = np.broadcast_to(np.asarray(upper, dtype=float).ravel(), (n,)).copy() if n else np.zeros(0)
-        cost_a = np.broadcast_to(np.asarray(cost, dtype=float).ravel(), (n,)).copy() if n else np.zeros(0)
         block = VariableBlock(family, list(labels), self.n_cols, self.n_cols + n)
         self.variables[family] = block
-        self.lower.append(lower_a)
-        self.upper.append(upper_a)
-        self.cost.append(cost_a if not self.elastic else np.zeros(n))
+        self.lower.append(_vector(lower, n))
+        self.upper.append(_vector(upper, n))
+        self.cost.append(_vector(cost, n) if not self.elastic else np.zeros(n))
         self.n_cols += n
         return block.columns
 
@@ -150,7 +147,7 @@ class LinearModel:
         """
         n = len(labels)
         block = RowBlock(family, list(labels), sense, self.n_rows, self.n_rows + n,
-                         np.broadcast_to(np.asarray(rhs, dtype=float), (n,)).copy(),
+                         _vector(rhs, n),
                          elastic=elastic and self.elastic, origin=origin)
         rows = np.asarray(rows, dtype=np.int64) + self.n_rows
         cols = np.asarray(cols, dtype=np.int64)
@@ -214,25 +211,14 @@ class LinearModel:
         products = vals * x[cols]
         if absolute:
             products = np.abs(products)
-        out = np.zeros(self.n_rows)
-        np.add.at(out, np.repeat(np.arange(self.n_rows), np.diff(starts)), products)
-        return out
+        rows = np.repeat(np.arange(self.n_rows), np.diff(starts))
+        return np.bincount(rows, weights=products, minlength=self.n_rows)
 
     def column_names(self) -> list[str]:
-        names: list[str] = [""] * self.n_cols
-        used: set[str] = set()
-        for block in self.variables.values():
-            for j, label in zip(range(block.start, block.stop), block.labels):
-                names[j] = _unique_name(f"{block.family}_{_label_text(label)}", j, used)
-        return names
+        return _names(self.variables.values())
 
     def row_names(self) -> list[str]:
-        names: list[str] = []
-        used: set[str] = set()
-        for block in self.rows:
-            for i, label in zip(range(block.start, block.stop), block.labels):
-                names.append(_unique_name(f"{block.family}_{_label_text(label)}", i, used))
-        return names
+        return _names(self.rows)
 
     # --- PuLP ---------------------------------------------------------------------------
     def to_pulp(self, name: str = "gasmix") -> tuple[pulp.LpProblem, list, list]:
@@ -262,6 +248,22 @@ class LinearModel:
                 problem.addConstraint(con, name=names[i])
                 constraints.append(con)
         return problem, variables, constraints
+
+
+def _vector(value, n: int) -> np.ndarray:
+    """A scalar or array as a fresh float vector of length n."""
+    return np.broadcast_to(np.asarray(value, dtype=float).ravel(), (n,)).copy() if n else np.zeros(0)
+
+
+def _names(blocks) -> list[str]:
+    """`<family>_<label>` for every column or row of the blocks (in index order), made
+    legal for LP/MPS files and unique."""
+    names: list[str] = []
+    used: set[str] = set()
+    for block in blocks:
+        for index, label in zip(range(block.start, block.stop), block.labels):
+            names.append(_unique_name(f"{block.family}_{_label_text(label)}", index, used))
+    return names
 
 
 def _label_text(label) -> str:

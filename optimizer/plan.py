@@ -124,7 +124,7 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
                   {"demand_mmcfd": data.demand, "unserved_mmcfd": u, "marginal_cost_usd_mmbtu": marginal})
 
     shares = _shares_table(data, q)
-    constraints = _constraints_table(data, cols, model, result)
+    constraints = _constraints_table(data, cols, model, result, check.activity)
     summary = _summary(data, result, check, timings, q, cash, penalty, storage_cost, transport_cost,
                        u, v, shares, constraints)
     return Plan(summary, flows, storage, transport, prices, shares, constraints, data)
@@ -179,7 +179,8 @@ def _shares_table(data: ModelData, q: np.ndarray) -> pd.DataFrame:
     return frame
 
 
-def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResult) -> pd.DataFrame:
+def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResult,
+                       activity: np.ndarray) -> pd.DataFrame:
     """Each share limit and capacity with its slack and shadow price.
 
     shadow_price is the change in the objective per unit increase of the limit: for share
@@ -188,7 +189,6 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
     loosening it lowers cost.
     """
     x, y, dj = result.x, result.row_dual, result.col_dual
-    activity = model.row_activity(x)
     wt = data.weight
     T = len(data.period_ids)
     rows = []

@@ -27,6 +27,7 @@ class Check:
     max_balance_residual: float   # MMcf/d, over all balance rows
     max_row_violation: float      # relative to 1 + the size of the row
     max_bound_violation: float
+    activity: np.ndarray          # A·x per row, for the plan's tables
 
 
 def check_solution(model: LinearModel, x: np.ndarray) -> Check:
@@ -52,6 +53,7 @@ def check_solution(model: LinearModel, x: np.ndarray) -> Check:
         max_balance_residual=float(residual.max()) if residual.size else 0.0,
         max_row_violation=float(row_violation.max()) if row_violation.size else 0.0,
         max_bound_violation=float(col_violation.max()) if col_violation.size else 0.0,
+        activity=activity,
     )
     if check.max_row_violation > TOLERANCE or check.max_bound_violation > TOLERANCE:
         worst = model.row_names()[int(np.argmax(row_violation))] if row_violation.size else ""
