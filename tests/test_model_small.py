@@ -607,3 +607,22 @@ def test_period_cap_shadow_price_uses_each_periods_own_supply():
     assert constraint(plan, "share_cap", "cap A", "P2")["shadow_price"] == approx(-2 * 30 * E * 0.4)
     cbc = solve(case, caps={"A": 0.6}, solver="cbc")
     assert constraint(cbc, "share_cap", "cap A", "P2")["shadow_price"] == approx(-2 * 30 * E * 0.4)
+
+
+def test_time_limit_reaches_the_solver(monkeypatch):
+    # The time limit: HiGHS gets it as its own option, CBC through PuLP.
+    from optimizer import solvers
+
+    made = []
+    real_new = solvers.new_highs
+
+    def recording_new_highs(time_limit=None):
+        made.append(real_new(time_limit))
+        return made[-1]
+
+    monkeypatch.setattr(solvers, "new_highs", recording_new_highs)
+    case = tiny_case(sources=[source("A", 3.0)], demand=100)
+    solve(case, time_limit=7.5)
+    _, limit = made[0].getOptionValue("time_limit")
+    assert limit == 7.5
+    assert solve(case, solver="cbc", time_limit=7.5).summary["status"] == "optimal"
