@@ -95,7 +95,7 @@ TABLES: dict[str, TableSchema] = {
             "periods",
             "Planning periods in order: consecutive, without gaps or overlaps.",
             (
-                _id("period", "period id, e.g. 2026-01"),
+                _id("period", "period id, e.g. 2026-01 ('horizon' is reserved)"),
                 Column("start", "date", description="first day (YYYY-MM-DD)"),
                 Column("days", "int", "days", "length of the period", minimum=1, maximum=366),
             ),
