@@ -28,6 +28,7 @@ class Columns:
     w: np.ndarray  # withdrawal, K × T
     v: np.ndarray  # end-of-period stock, K × T
     u: np.ndarray  # unserved demand, N × T
+    b: np.ndarray  # share base (total supply counted by share limits), T; empty without limits
 
 
 def _labels(items: list[str], periods: list[str]) -> list[tuple[str, str]]:
@@ -52,13 +53,32 @@ def define_variables(m: LinearModel, d: ModelData) -> Columns:
 
     K = len(d.storage_ids)
     return Columns(
-        q=block("q", d.source_ids, wt * (d.price + d.risk_weight * d.risk[:, None])),
+        q=block("q", d.source_ids, supply_cost(d)),
         f=block("f", d.arc_ids, wt * np.broadcast_to(d.arc_tariff[:, None], (len(d.arc_ids), T))),
         x=block("x", d.storage_ids, wt * np.broadcast_to(d.injection_cost[:, None], (K, T))),
         w=block("w", d.storage_ids, wt * np.broadcast_to(d.withdrawal_cost[:, None], (K, T))),
         v=block("v", d.storage_ids, np.zeros((K, T))),
-        u=block("u", d.node_ids, wt * np.full((len(d.node_ids), T), d.voll)),
+        u=block("u", d.node_ids, unserved_cost(d)),
+        b=m.add_variables("b", list(d.period_ids)) if d.share_rules else np.zeros(0, dtype=int),
     )
+
+
+def supply_cost(d: ModelData) -> np.ndarray:
+    """Objective coefficient of q[s,t]: w_t·(price[s,t] + λ·risk[g(s)]), S × T."""
+    return d.weight[None, :] * (d.price + d.risk_weight * d.risk[:, None])
+
+
+def unserved_cost(d: ModelData) -> np.ndarray:
+    """Objective coefficient of u[n,t]: w_t·VOLL, N × T."""
+    return np.broadcast_to(d.weight[None, :] * d.voll, (len(d.node_ids), len(d.period_ids)))
+
+
+def supply_bounds(d: ModelData) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) of q[s,t] once exclusions apply: an excluded supplier's sources are
+    fixed at 0, contract minimums included (families 3 and 7 together)."""
+    lower = np.where(d.excluded[:, None], 0.0, d.source_min)
+    upper = np.where(d.excluded[:, None], 0.0, d.source_max)
+    return lower, upper
 
 
 def define_balance(m: LinearModel, d: ModelData, c: Columns) -> None:
@@ -108,7 +128,7 @@ def define_source_bounds(m: LinearModel, d: ModelData, c: Columns) -> None:
     outside the source's window. The minimum is policy (elastic when diagnosing).
     """
     m.set_upper(c.q.ravel(), d.source_max.ravel())
-    minimum = np.where(d.excluded[:, None], 0.0, d.source_min)  # see define_exclusions
+    minimum, _ = supply_bounds(d)  # an exclusion overrides a minimum: see define_exclusions
     m.set_lower("source_minimum", c.q.ravel(), minimum.ravel(),
                 _labels(d.source_ids, d.period_ids), elastic=True,
                 slack_cost=np.broadcast_to(d.days / 1000.0, c.q.shape).ravel())  # Bcf
@@ -156,14 +176,23 @@ def define_storage(m: LinearModel, d: ModelData, c: Columns) -> None:
 def define_share_limits(m: LinearModel, d: ModelData, c: Columns) -> None:
     """6. supplier share cap (and general share limits) [g, t]:
 
-        Σ_{s∈g} q[s,t] − σ_g · Σ_{s∈B} q[s,t] ≤ 0        (a minimum share: ≥ 0)
+        b[t] = Σ_{s∈B} q[s,t]                                 (share_base[t])
+        Σ_{s∈g} q[s,t] − σ_g · b[t] ≤ 0                       (a minimum share: ≥ 0)
 
     B is the share base: all sources (share of supply) or the non-domestic ones (share of
     imports). Linear because σ is a constant. Basis "period": one row per period; basis
-    "horizon": one row, each period weighted by its days, Σ_t d_t·(…) ≤ 0.
+    "horizon": one row, each period weighted by its days, Σ_t d_t·(…) ≤ 0. The base total
+    b is a column of its own so that σ sits in one coefficient per period: a sweep changes
+    a cap by changing that coefficient, not one per source.
     """
+    if not d.share_rules:
+        return
     base = np.flatnonzero(d.in_denominator)
     T = len(d.period_ids)
+    m.add_rows("share_base", list(d.period_ids), "==",
+               np.concatenate([np.arange(T), np.repeat(np.arange(T), len(base))]),
+               np.concatenate([c.b, c.q[base].T.ravel()]),
+               np.concatenate([np.ones(T), -np.ones(T * len(base))]), 0.0)
     for sense in ("<=", ">="):
         labels, origin, rows, cols, vals, volume = [], [], [], [], [], []
         for index, rule in enumerate(d.share_rules):
@@ -183,10 +212,9 @@ def define_share_limits(m: LinearModel, d: ModelData, c: Columns) -> None:
                     labels.append((rule.name, d.period_ids[t]))
                     origin.append(index)
                     volume.append(d.days[t] / 1000.0)
-                cols += [c.q[rule.members, t], c.q[base, t]]
-                vals += [np.full(len(rule.members), weights[t]),
-                         np.full(len(base), -rule.bound * weights[t])]
-                rows.append(np.full(len(rule.members) + len(base), len(labels) - 1))
+                cols += [c.q[rule.members, t], [c.b[t]]]
+                vals += [np.full(len(rule.members), weights[t]), [-rule.bound * weights[t]]]
+                rows.append(np.full(len(rule.members) + 1, len(labels) - 1))
         if labels:
             m.add_rows("share_limit", labels, sense, np.concatenate(rows), np.concatenate(cols),
                        np.concatenate(vals), 0.0, elastic=True, origin=origin,

@@ -29,7 +29,6 @@ import numpy as np
 import pulp
 
 INF = float("inf")
-SENSES = {"==": pulp.LpConstraintEQ, "<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE}
 
 
 @dataclass
@@ -80,6 +79,8 @@ class LinearModel:
     n_cols: int = 0
     n_rows: int = 0
     _csr: tuple | None = field(default=None, repr=False)
+    _row_bounds: tuple | None = field(default=None, repr=False)
+    _csr_keys: np.ndarray | None = field(default=None, repr=False)
 
     # --- columns ------------------------------------------------------------------------
     def add_variables(self, family: str, labels: list, lower=0.0, upper=INF, cost=0.0) -> np.ndarray:
@@ -114,6 +115,14 @@ class LinearModel:
 
     def set_upper(self, cols, values) -> None:
         self.col_upper[np.asarray(cols)] = values
+
+    def set_cost(self, cols, values) -> None:
+        self.col_cost[np.asarray(cols)] = values
+
+    def set_bounds(self, cols, lower, upper) -> None:
+        cols = np.asarray(cols)
+        self.col_lower[cols] = lower
+        self.col_upper[cols] = upper
 
     def set_lower(self, family: str, cols, values, labels: list, elastic: bool = False,
                   slack_cost=1.0) -> None:
@@ -155,7 +164,7 @@ class LinearModel:
         self.triplets.append((rows, cols, values))
         self.rows.append(block)
         self.n_rows += n
-        self._csr = None
+        self._csr = self._row_bounds = self._csr_keys = None
         if block.elastic:
             # Policy rows are inequalities: x + s ≥ b, or x − s ≤ b.
             sign = {">=": 1.0, "<=": -1.0}[sense]
@@ -196,14 +205,50 @@ class LinearModel:
         return starts, c, summed
 
     def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        lower = np.full(self.n_rows, -INF)
-        upper = np.full(self.n_rows, INF)
-        for b in self.rows:
-            if b.sense in ("==", ">="):
-                lower[b.start:b.stop] = b.rhs
-            if b.sense in ("==", "<="):
-                upper[b.start:b.stop] = b.rhs
-        return lower, upper
+        """(lower, upper) of every row, from each block's sense and right-hand side; kept
+        (like the matrix) so that `set_rhs` / `set_row_bounds` can change them in place."""
+        if self._row_bounds is None:
+            lower = np.full(self.n_rows, -INF)
+            upper = np.full(self.n_rows, INF)
+            for b in self.rows:
+                if b.sense in ("==", ">="):
+                    lower[b.start:b.stop] = b.rhs
+                if b.sense in ("==", "<="):
+                    upper[b.start:b.stop] = b.rhs
+            self._row_bounds = (lower, upper)
+        return self._row_bounds
+
+    def set_rhs(self, block: RowBlock, rhs) -> None:
+        """New right-hand sides for a block's rows (e.g. demand scaled by a sweep)."""
+        block.rhs = _vector(rhs, block.stop - block.start)
+        lower, upper = self.row_bounds()
+        if block.sense in ("==", ">="):
+            lower[block.start:block.stop] = block.rhs
+        if block.sense in ("==", "<="):
+            upper[block.start:block.stop] = block.rhs
+
+    def set_row_bounds(self, rows, lower, upper) -> None:
+        """Set rows' bounds directly; (−inf, inf) switches a row off without removing it,
+        which keeps the model's shape (and a warm solver's basis) for the next change."""
+        low, up = self.row_bounds()
+        rows = np.asarray(rows)
+        low[rows] = lower
+        up[rows] = upper
+
+    def set_coefficients(self, rows, cols, values) -> np.ndarray:
+        """Change existing matrix entries (row, col) to `values`; returns their positions
+        in the CSR arrays. Only entries the model was built with can change: a sweep builds
+        its model so that every coefficient it will touch is present."""
+        starts, c, vals = self.csr()
+        if self._csr_keys is None:
+            entry_rows = np.repeat(np.arange(self.n_rows), np.diff(starts))
+            self._csr_keys = entry_rows * max(self.n_cols, 1) + c  # sorted: rows, then columns
+        keys = np.asarray(rows, dtype=np.int64) * max(self.n_cols, 1) + np.asarray(cols, dtype=np.int64)
+        at = np.searchsorted(self._csr_keys, keys)
+        if np.any(at >= len(self._csr_keys)) or np.any(self._csr_keys[np.minimum(at, len(self._csr_keys) - 1)] != keys):
+            raise KeyError("set_coefficients: an entry is not in the model's matrix")
+        vals[at] = values
+        return at
 
     def row_activity(self, x: np.ndarray, absolute: bool = False) -> np.ndarray:
         """A·x per row; with `absolute`, Σ|a_ij·x_j| (the size of the row's terms)."""
@@ -235,18 +280,30 @@ class LinearModel:
         nz = np.flatnonzero(cost)
         problem.setObjective(pulp.LpAffineExpression([(variables[j], float(cost[j])) for j in nz]))
         starts, cols, vals = self.csr()
+        row_lower, row_upper = self.row_bounds()
         constraints = []
         names = self.row_names()
-        for block in self.rows:
-            sense = SENSES[block.sense]
-            for i in range(block.start, block.stop):
-                lo, hi = starts[i], starts[i + 1]
-                expr = pulp.LpAffineExpression(
-                    [(variables[c], float(v)) for c, v in zip(cols[lo:hi], vals[lo:hi])])
-                con = pulp.LpConstraint(expr, sense=sense, name=names[i],
-                                        rhs=float(block.rhs[i - block.start]))
-                problem.addConstraint(con, name=names[i])
-                constraints.append(con)
+        for i in range(self.n_rows):
+            # Senses follow the current bounds, which a sweep may have changed in place;
+            # a switched-off row (both bounds infinite) is left out (None in the list).
+            lo, up = row_lower[i], row_upper[i]
+            if lo == up:
+                sense, rhs = pulp.LpConstraintEQ, lo
+            elif up < INF and lo == -INF:
+                sense, rhs = pulp.LpConstraintLE, up
+            elif lo > -INF and up == INF:
+                sense, rhs = pulp.LpConstraintGE, lo
+            elif lo == -INF and up == INF:
+                constraints.append(None)
+                continue
+            else:
+                raise ValueError(f"row {names[i]} has two different finite bounds")
+            a, b = starts[i], starts[i + 1]
+            expr = pulp.LpAffineExpression(
+                [(variables[c], float(v)) for c, v in zip(cols[a:b], vals[a:b])])
+            con = pulp.LpConstraint(expr, sense=sense, name=names[i], rhs=float(rhs))
+            problem.addConstraint(con, name=names[i])
+            constraints.append(con)
         return problem, variables, constraints
 
 

@@ -98,28 +98,87 @@ def new_highs(time_limit: float | None = None) -> highspy.Highs:
     return h
 
 
+class HighsSession:
+    """One HiGHS instance holding a `LinearModel`, for solving it again and again.
+
+    The model is loaded once, in one `passModel`. After the model's arrays change (costs,
+    column bounds, row bounds, matrix coefficients — what a sweep point touches), `run()`
+    pushes only the entries that differ from what HiGHS holds, in bulk calls, and HiGHS
+    re-solves from the previous optimal basis instead of from scratch.
+    """
+
+    def __init__(self, model: LinearModel, time_limit: float | None = None):
+        self.model = model
+        self.highs = new_highs(time_limit)
+        self.loaded = self.highs.passModel(highs_lp(model)) != highspy.HighsStatus.kError
+        self._cost = model.col_cost.copy()
+        self._lower = model.col_lower.copy()
+        self._upper = model.col_upper.copy()
+        self._row_lower, self._row_upper = (b.copy() for b in model.row_bounds())
+        self._values = model.csr()[2].copy()
+
+    def sync(self) -> int:
+        """Push the model's changed entries into HiGHS; returns how many changed."""
+        m, h = self.model, self.highs
+        changed = 0
+        cost = m.col_cost
+        at = np.flatnonzero(cost != self._cost)
+        if at.size:
+            h.changeColsCost(at.size, at.astype(np.int32), cost[at])
+            self._cost[at] = cost[at]
+            changed += at.size
+        lower, upper = m.col_lower, m.col_upper
+        at = np.flatnonzero((lower != self._lower) | (upper != self._upper))
+        if at.size:
+            h.changeColsBounds(at.size, at.astype(np.int32), lower[at], upper[at])
+            self._lower[at], self._upper[at] = lower[at], upper[at]
+            changed += at.size
+        row_lower, row_upper = m.row_bounds()
+        at = np.flatnonzero((row_lower != self._row_lower) | (row_upper != self._row_upper))
+        if at.size:
+            h.changeRowsBounds(at.size, at.astype(np.int32), row_lower[at], row_upper[at])
+            self._row_lower[at], self._row_upper[at] = row_lower[at], row_upper[at]
+            changed += at.size
+        starts, cols, values = m.csr()
+        at = np.flatnonzero(values != self._values)
+        if at.size:
+            # HiGHS has no bulk call for coefficients; a sweep changes few (one per share row).
+            rows = np.searchsorted(starts, at, side="right") - 1
+            for r, c, v in zip(rows.tolist(), cols[at].tolist(), values[at].tolist()):
+                h.changeCoeff(r, c, v)
+            self._values[at] = values[at]
+            changed += at.size
+        return changed
+
+    def run(self) -> SolverResult:
+        started = time.perf_counter()
+        if not self.loaded:
+            return SolverResult(SolveStatus.ERROR, "highs", 0.0, message="HiGHS rejected the model")
+        self.sync()
+        h = self.highs
+        h.run()
+        model_status = h.getModelStatus()
+        ours = _HIGHS_STATUS.get(model_status, SolveStatus.ERROR)
+        seconds = time.perf_counter() - started
+        if ours is not SolveStatus.OPTIMAL:
+            return SolverResult(ours, "highs", seconds, message=h.modelStatusToString(model_status))
+        solution = h.getSolution()
+        return SolverResult(
+            SolveStatus.OPTIMAL, "highs", seconds,
+            objective=float(h.getInfo().objective_function_value),
+            x=np.asarray(solution.col_value, dtype=float),
+            row_dual=np.asarray(solution.row_dual, dtype=float),
+            col_dual=np.asarray(solution.col_dual, dtype=float),
+            message=h.modelStatusToString(model_status),
+        )
+
+
 def solve_highs(model: LinearModel, time_limit: float | None = None) -> SolverResult:
+    """Solve the model once with HiGHS (loaded in one call)."""
     started = time.perf_counter()
-    h = new_highs(time_limit)
-    status = h.passModel(highs_lp(model))
-    if status == highspy.HighsStatus.kError:
-        return SolverResult(SolveStatus.ERROR, "highs", time.perf_counter() - started,
-                            message="HiGHS rejected the model")
-    h.run()
-    model_status = h.getModelStatus()
-    ours = _HIGHS_STATUS.get(model_status, SolveStatus.ERROR)
-    seconds = time.perf_counter() - started
-    if ours is not SolveStatus.OPTIMAL:
-        return SolverResult(ours, "highs", seconds, message=h.modelStatusToString(model_status))
-    solution = h.getSolution()
-    return SolverResult(
-        SolveStatus.OPTIMAL, "highs", seconds,
-        objective=float(h.getInfo().objective_function_value),
-        x=np.asarray(solution.col_value, dtype=float),
-        row_dual=np.asarray(solution.row_dual, dtype=float),
-        col_dual=np.asarray(solution.col_dual, dtype=float),
-        message=h.modelStatusToString(model_status),
-    )
+    result = HighsSession(model, time_limit).run()
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def solve_cbc(model: LinearModel, time_limit: float | None = None) -> SolverResult:
@@ -150,7 +209,8 @@ def solve_cbc(model: LinearModel, time_limit: float | None = None) -> SolverResu
         kind = SolveStatus.TIME_LIMIT if time_limit is not None else SolveStatus.ERROR
         return SolverResult(kind, "cbc", seconds, message=pulp.LpStatus.get(status, str(status)))
     x = np.array([v.varValue if v.varValue is not None else np.nan for v in variables], dtype=float)
-    row_dual = np.array([c.pi if c.pi is not None else 0.0 for c in constraints], dtype=float)
+    row_dual = np.array([c.pi if c is not None and c.pi is not None else 0.0 for c in constraints],
+                        dtype=float)
     col_dual = np.array([v.dj if v.dj is not None else 0.0 for v in variables], dtype=float)
     objective = float(model.col_cost @ np.nan_to_num(x))
     return SolverResult(SolveStatus.OPTIMAL, "cbc", seconds, objective=objective, x=x,
