@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from pathlib import Path
+
+import highspy
 
 from models import Case, Policy
 
@@ -11,7 +14,8 @@ from .data import prepare
 from .diagnose import Violation, diagnose
 from .model import build
 from .plan import Plan, make_plan
-from .solvers import SOLVERS, SolveStatus, run_solver
+from .linear import quiet_stdout
+from .solvers import SOLVERS, HighsSession, SolveStatus, run_solver
 from .verify import VerificationError, check_solution
 
 
@@ -73,6 +77,22 @@ def pulp_problem(case: Case, policy: Policy | None = None, **choices):
     data = prepare(case, make_policy(case, policy, **choices))
     problem, _, _ = build(data).model.to_pulp(name=f"gasmix_{case.name}")
     return problem
+
+
+def write_mps(case: Case, path, policy: Policy | None = None, **choices) -> Path:
+    """Write the LP of a case and policy as a free-format MPS file — exactly the model
+    `solve` gives HiGHS — for another solver or for timing HiGHS on its own."""
+    path = Path(path)
+    data = prepare(case, make_policy(case, policy, **choices))
+    session = HighsSession(build(data).model)
+    if not session.loaded:
+        raise SolverFailure(SolveStatus.ERROR, "HiGHS rejected the model")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with quiet_stdout():
+        status = session.highs.writeModel(str(path))
+    if status == highspy.HighsStatus.kError:
+        raise OSError(f"could not write {path}")
+    return path
 
 
 def solve(case: Case, policy: Policy | None = None, *, solver: str = "highs",

@@ -269,8 +269,9 @@ def _check_numbers(case: Case) -> list[Problem]:
     return problems
 
 
-def share_rules(data: ModelData) -> list[ShareRule]:
-    """Every share limit of the policy, resolved to source indices and periods.
+def share_rules(data: ModelData, check: bool = True) -> list[ShareRule]:
+    """Every share limit of the policy, resolved to source indices and periods; with
+    `check`, limits that contradict each other raise CaseError.
 
     Supplier caps: `caps` per supplier, else `max_share` for every supplier with sources in
     the share base; then the case's share_limits rows (supplier, kind or source groups).
@@ -283,19 +284,25 @@ def share_rules(data: ModelData) -> list[ShareRule]:
     all_periods = tuple(range(T))
     rules: list[ShareRule] = []
 
+    supplier_of_source = np.array(data.supplier_ids, dtype=object)[data.source_supplier]
+    source_ids = np.array(data.source_ids, dtype=object)
+
     def members(group_type: str, group: str) -> np.ndarray:
+        """The group's sources that count in the share base."""
         if group_type == "supplier":
-            return np.flatnonzero(np.array(data.supplier_ids, dtype=object)[data.source_supplier] == group)
-        if group_type == "kind":
-            return np.flatnonzero(data.source_kind == group)
-        return np.flatnonzero(np.array(data.source_ids, dtype=object) == group)
+            in_group = supplier_of_source == group
+        elif group_type == "kind":
+            in_group = data.source_kind == group
+        else:
+            in_group = source_ids == group
+        return np.flatnonzero(in_group & data.in_denominator)
 
     problems = []
 
     def add(name, group_type, group, period, bound, sense):
         # A share of imports counts only the group's imported gas: members outside the
         # base would make the "share" exceed 1.
-        m = np.intersect1d(members(group_type, group), np.flatnonzero(data.in_denominator))
+        m = members(group_type, group)
         if len(m) == 0:
             problems.append(Problem("policy", f"{group_type} {group} has no source in the share "
                                     f"base ({policy.share_of}), so a share limit on it means "
@@ -323,7 +330,8 @@ def share_rules(data: ModelData) -> list[ShareRule]:
             add(f"max {label}", limit.group_type, limit.group, limit.period, limit.max_share, "<=")
         if limit.min_share is not None and limit.min_share > 0.0:
             add(f"min {label}", limit.group_type, limit.group, limit.period, limit.min_share, ">=")
-    problems += _contradictions(data, rules)
+    if check:
+        problems += _contradictions(data, rules)
     if problems:
         raise CaseError(problems, case=data.case.name)
     return rules
@@ -338,7 +346,12 @@ def _contradictions(data: ModelData, rules: list[ShareRule]) -> list[Problem]:
     T = len(data.period_ids)
     excluded_suppliers = set(data.policy.exclude)
     base_suppliers = set(np.array(data.supplier_ids, dtype=object)[data.source_supplier[data.in_denominator]])
+    # Periods covered by the same rules behave alike: check the first of each such set.
+    coverage = {}
     for t in range(T):
+        key = tuple(i for i, r in enumerate(rules) if r.periods is None or t in r.periods)
+        coverage.setdefault(key, t)
+    for t in coverage.values():
         covering = [r for r in rules if r.periods is None or t in r.periods]
         where = data.period_ids[t]
         bounds: dict[tuple, list] = {}

@@ -81,6 +81,7 @@ class LinearModel:
     _csr: tuple | None = field(default=None, repr=False)
     _row_bounds: tuple | None = field(default=None, repr=False)
     _csr_keys: np.ndarray | None = field(default=None, repr=False)
+    _csr_rows: np.ndarray | None = field(default=None, repr=False)
 
     # --- columns ------------------------------------------------------------------------
     def add_variables(self, family: str, labels: list, lower=0.0, upper=INF, cost=0.0) -> np.ndarray:
@@ -164,7 +165,7 @@ class LinearModel:
         self.triplets.append((rows, cols, values))
         self.rows.append(block)
         self.n_rows += n
-        self._csr = self._row_bounds = self._csr_keys = None
+        self._csr = self._row_bounds = self._csr_keys = self._csr_rows = None
         if block.elastic:
             # Policy rows are inequalities: x + s ≥ b, or x − s ≤ b.
             sign = {">=": 1.0, "<=": -1.0}[sense]
@@ -241,8 +242,7 @@ class LinearModel:
         its model so that every coefficient it will touch is present."""
         starts, c, vals = self.csr()
         if self._csr_keys is None:
-            entry_rows = np.repeat(np.arange(self.n_rows), np.diff(starts))
-            self._csr_keys = entry_rows * max(self.n_cols, 1) + c  # sorted: rows, then columns
+            self._csr_keys = self._entry_rows() * max(self.n_cols, 1) + c  # sorted: rows, then columns
         keys = np.asarray(rows, dtype=np.int64) * max(self.n_cols, 1) + np.asarray(cols, dtype=np.int64)
         at = np.searchsorted(self._csr_keys, keys)
         if np.any(at >= len(self._csr_keys)) or np.any(self._csr_keys[np.minimum(at, len(self._csr_keys) - 1)] != keys):
@@ -250,14 +250,23 @@ class LinearModel:
         vals[at] = values
         return at
 
-    def row_activity(self, x: np.ndarray, absolute: bool = False) -> np.ndarray:
-        """A·x per row; with `absolute`, Σ|a_ij·x_j| (the size of the row's terms)."""
+    def row_activity(self, x: np.ndarray, with_size: bool = False):
+        """A·x per row; with `with_size`, also Σ|a_ij·x_j| per row (the size of the row's
+        terms, which scales a tolerance), from the same products."""
         starts, cols, vals = self.csr()
         products = vals * x[cols]
-        if absolute:
-            products = np.abs(products)
-        rows = np.repeat(np.arange(self.n_rows), np.diff(starts))
-        return np.bincount(rows, weights=products, minlength=self.n_rows)
+        rows = self._entry_rows()
+        activity = np.bincount(rows, weights=products, minlength=self.n_rows)
+        if not with_size:
+            return activity
+        return activity, np.bincount(rows, weights=np.abs(products), minlength=self.n_rows)
+
+    def _entry_rows(self) -> np.ndarray:
+        """The row of every CSR entry (kept with the matrix)."""
+        if self._csr_rows is None:
+            starts = self.csr()[0]
+            self._csr_rows = np.repeat(np.arange(self.n_rows), np.diff(starts))
+        return self._csr_rows
 
     def column_names(self) -> list[str]:
         return _names(self.variables.values())

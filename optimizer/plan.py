@@ -23,6 +23,7 @@ import pandas as pd
 from .constraints import Columns
 from .data import ModelData
 from .files import PLAN_MARKER, replace_file, replace_folder
+from .metrics import Headline, base_shares, headline
 from .solvers import SolverResult
 from .verify import Check
 
@@ -125,8 +126,8 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
 
     shares = _shares_table(data, q)
     constraints = _constraints_table(data, cols, model, result, check.activity)
-    summary = _summary(data, result, check, timings, q, cash, penalty, storage_cost, transport_cost,
-                       u, v, shares, constraints)
+    figures = headline(data, q, f, inj, wd, u)
+    summary = _summary(data, result, check, timings, figures, q, u, v, shares, constraints)
     return Plan(summary, flows, storage, transport, prices, shares, constraints, data)
 
 
@@ -152,17 +153,7 @@ def _shares_table(data: ModelData, q: np.ndarray) -> pd.DataFrame:
     G, T = len(data.supplier_ids), len(data.period_ids)
     by_supplier = np.zeros((G, T))
     np.add.at(by_supplier, data.source_supplier, q)
-    # The numerator counts only gas in the base, as the cap rows do: a supplier's own
-    # domestic gas is no part of its share of imports.
-    base_sources = data.in_denominator
-    in_base_volume = np.zeros((G, T))
-    np.add.at(in_base_volume, data.source_supplier[base_sources], q[base_sources])
-    in_base = np.zeros(G, dtype=bool)
-    in_base[data.source_supplier[base_sources]] = True
-    base = q[base_sources].sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(base > 0, in_base_volume / base, np.nan)  # no supply: no share
-    share[~in_base] = np.nan
+    in_base_volume, share, _ = base_shares(data, q)
     # The cap a supplier's share must keep under in that period; a horizon-basis cap holds
     # only on the average, so it is not shown against single periods.
     caps = np.full((G, T), np.nan)
@@ -255,23 +246,10 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
     return frame
 
 
-def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict, q, cash, penalty,
-             storage_cost, transport_cost, u, v, shares: pd.DataFrame,
-             constraints: pd.DataFrame) -> dict:
-    wt = data.weight
+def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict, figures: Headline,
+             q, u, v, shares: pd.DataFrame, constraints: pd.DataFrame) -> dict:
     case = data.case
     policy = data.policy
-    volume = q * data.days / 1000  # Bcf
-    total = float(volume.sum())
-    G = len(data.supplier_ids)
-    by_supplier = np.zeros(G)
-    np.add.at(by_supplier, data.source_supplier, volume.sum(axis=1))
-    share = by_supplier / total if total > 0 else np.zeros(G)
-    imports = float(volume[data.source_kind != "domestic"].sum())
-    unserved_cost = float((wt * data.voll * u).sum())
-    supply_cash, transport_musd, storage_musd = float(cash.sum()), float(transport_cost.sum()), float(storage_cost.sum())
-    cash_cost = supply_cash + transport_musd + storage_musd
-    served_energy = float((wt * (data.demand - u).sum(axis=0)).sum())  # million MMBtu
     demand_avg = data.demand.sum(axis=0)  # MMcf/d per period
     stock = v.sum(axis=0) if v.size else np.zeros(len(data.period_ids))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -279,23 +257,24 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
     by = shares.groupby("supplier", sort=False)
     max_period_share = by["share"].max()  # NaN where the supplier has no share in any period
     base_volume = by["base_volume_bcf"].sum()
-    base_total = float(volume[data.in_denominator].sum())
+    base_total = float(base_volume.sum())
     in_base = set(np.array(data.supplier_ids, dtype=object)[data.source_supplier[data.in_denominator]])
     binding = constraints[constraints["binding"]]
     return {
         "status": str(result.status),
         "warnings": _warnings(data, u, q, constraints),
         "objective_musd": float(result.objective),
-        "cash_cost_musd": cash_cost,
-        "risk_penalty_musd": float(penalty.sum()),
-        "unserved_cost_musd": unserved_cost,
-        "cost_breakdown_musd": {"supply": supply_cash, "transport": transport_musd,
-                                "storage": storage_musd, "unserved_at_voll": unserved_cost,
-                                "risk_penalty": float(penalty.sum())},
-        "unserved_bcf": float((u * data.days / 1000).sum()),
-        "supply_bcf": total,
-        "avg_cost_usd_mmbtu": cash_cost / served_energy if served_energy > 0 else None,
-        "shares": {g: float(s) for g, s in zip(data.supplier_ids, share)},
+        "cash_cost_musd": figures.cash_cost_musd,
+        "risk_penalty_musd": figures.risk_penalty_musd,
+        "unserved_cost_musd": figures.unserved_cost_musd,
+        "cost_breakdown_musd": {"supply": figures.supply_musd, "transport": figures.transport_musd,
+                                "storage": figures.storage_musd,
+                                "unserved_at_voll": figures.unserved_cost_musd,
+                                "risk_penalty": figures.risk_penalty_musd},
+        "unserved_bcf": figures.unserved_bcf,
+        "supply_bcf": figures.supply_bcf,
+        "avg_cost_usd_mmbtu": figures.avg_cost_usd_mmbtu,
+        "shares": {g: float(s) for g, s in zip(data.supplier_ids, figures.shares)},
         "share_of": policy.share_of,
         # Shares of the base the caps apply to (supply or imports): over the horizon, and
         # the largest in any period (the figure a period-basis cap holds down).
@@ -303,8 +282,9 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
                         else None for g in data.supplier_ids},
         "max_period_shares": {g: None if np.isnan(max_period_share.get(g, np.nan))
                               else float(max_period_share[g]) for g in data.supplier_ids},
-        "hhi": float(10_000 * (share ** 2).sum()),
-        "import_dependence": imports / total if total > 0 else 0.0,
+        "hhi": figures.hhi,
+        "import_dependence": figures.import_dependence,
+        "risk_exposure": figures.risk_exposure,
         "storage_cover_days": float(cover.mean()) if cover.size else 0.0,
         "storage_capacity_days": float(data.working_gas.sum() * 1000 / demand_avg.mean())
         if demand_avg.mean() > 0 else 0.0,

@@ -150,7 +150,16 @@ class HighsSession:
             changed += at.size
         return changed
 
-    def run(self) -> SolverResult:
+    def set_basis(self, basis: highspy.HighsBasis) -> None:
+        """Start the next run from `basis` (e.g. one saved from another session)."""
+        self.highs.setBasis(basis)
+
+    def basis(self) -> highspy.HighsBasis:
+        return self.highs.getBasis()
+
+    def run(self, duals: bool = True) -> SolverResult:
+        """Push changes, solve, read the solution back (duals only if asked: a sweep needs
+        primal values alone)."""
         started = time.perf_counter()
         if not self.loaded:
             return SolverResult(SolveStatus.ERROR, "highs", 0.0, message="HiGHS rejected the model")
@@ -167,8 +176,8 @@ class HighsSession:
             SolveStatus.OPTIMAL, "highs", seconds,
             objective=float(h.getInfo().objective_function_value),
             x=np.asarray(solution.col_value, dtype=float),
-            row_dual=np.asarray(solution.row_dual, dtype=float),
-            col_dual=np.asarray(solution.col_dual, dtype=float),
+            row_dual=np.asarray(solution.row_dual, dtype=float) if duals else None,
+            col_dual=np.asarray(solution.col_dual, dtype=float) if duals else None,
             message=h.modelStatusToString(model_status),
         )
 

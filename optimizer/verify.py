@@ -34,13 +34,13 @@ def check_solution(model: LinearModel, x: np.ndarray) -> Check:
     """Recompute every row and bound from `x`; raise VerificationError if any is broken."""
     if x is None or not np.all(np.isfinite(x)):
         raise VerificationError("the solver returned no finite values for some variables")
-    activity = model.row_activity(x)
+    activity, size = model.row_activity(x, with_size=True)
     lower, upper = model.row_bounds()
     # A row's tolerance scales with the size of its terms, not only its bound: a share
     # row reads Σ_g q − σ·Σ q ≤ 0, with a zero bound but terms of thousands of MMcf/d.
     bound = np.maximum(np.abs(np.where(np.isfinite(lower), lower, 0)),
                        np.abs(np.where(np.isfinite(upper), upper, 0)))
-    scale = 1.0 + np.maximum(bound, model.row_activity(x, absolute=True))
+    scale = 1.0 + np.maximum(bound, size)
     below = np.where(np.isfinite(lower), lower - activity, 0.0) / scale
     above = np.where(np.isfinite(upper), activity - upper, 0.0) / scale
     row_violation = np.maximum(np.maximum(below, above), 0.0)

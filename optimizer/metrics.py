@@ -1,0 +1,90 @@
+"""Headline figures of a solution, computed from the primal values alone.
+
+One place for the numbers a planner compares across plans — cash cost and its parts, the
+risk penalty, unserved gas, average cost, supplier shares, HHI, import dependence, risk
+exposure — so that a `Plan`'s summary and a sweep's table can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .data import ModelData
+
+
+@dataclass(frozen=True)
+class Headline:
+    supply_musd: float
+    transport_musd: float
+    storage_musd: float
+    cash_cost_musd: float          # supply + transport + storage
+    risk_penalty_musd: float       # λ·risk·volume: a weight in the objective, not cash
+    unserved_cost_musd: float      # unserved gas valued at VOLL
+    unserved_bcf: float
+    supply_bcf: float
+    avg_cost_usd_mmbtu: float | None  # cash cost per MMBtu served
+    shares: np.ndarray             # G: each supplier's share of all supply over the horizon
+    hhi: float                     # Σ share² × 10,000
+    import_dependence: float       # non-domestic share of supply
+    risk_exposure: float           # supply-weighted mean risk score (0 … 1)
+
+    @property
+    def total_cost_musd(self) -> float:
+        """Cash cost plus unserved gas at VOLL: what the plan costs the country."""
+        return self.cash_cost_musd + self.unserved_cost_musd
+
+
+def headline(d: ModelData, q: np.ndarray, f: np.ndarray, inj: np.ndarray, wd: np.ndarray,
+             u: np.ndarray) -> Headline:
+    """The headline figures of supply q (S×T), arc flows f (A×T), injections and
+    withdrawals (K×T) and unserved gas u (N×T), all in MMcf/d."""
+    wt = d.weight
+    volume = q * d.days / 1000  # Bcf
+    total = float(volume.sum())
+    G = len(d.supplier_ids)
+    by_supplier = np.bincount(d.source_supplier, weights=volume.sum(axis=1), minlength=G)
+    shares = by_supplier / total if total > 0 else np.zeros(G)
+    supply = float((wt * d.price * q).sum())
+    transport = float((wt * d.arc_tariff[:, None] * f).sum())
+    storage = float((wt * (d.injection_cost[:, None] * inj + d.withdrawal_cost[:, None] * wd)).sum())
+    cash = supply + transport + storage
+    served_energy = float((wt * (d.demand - u).sum(axis=0)).sum())  # million MMBtu
+    risk_by_supplier = np.zeros(G)
+    risk_by_supplier[d.source_supplier] = d.risk
+    return Headline(
+        supply_musd=supply, transport_musd=transport, storage_musd=storage, cash_cost_musd=cash,
+        risk_penalty_musd=float((wt * d.risk_weight * d.risk[:, None] * q).sum()),
+        unserved_cost_musd=float((wt * d.voll * u).sum()),
+        unserved_bcf=float((u * d.days / 1000).sum()),
+        supply_bcf=total,
+        avg_cost_usd_mmbtu=cash / served_energy if served_energy > 0 else None,
+        shares=shares,
+        hhi=float(10_000 * (shares ** 2).sum()),
+        import_dependence=float(volume[d.source_kind != "domestic"].sum()) / total if total > 0 else 0.0,
+        risk_exposure=float(shares @ risk_by_supplier),
+    )
+
+
+def base_shares(d: ModelData, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each supplier's share of the share base per period — the quantity caps limit.
+
+    Returns (volume in the base, MMcf/d, G×T; share, G×T; in_base, G). The base is all
+    supply, or imports when the policy says share_of="imports"; a supplier with no source
+    in the base, or a period with no supply, has no share (NaN).
+    """
+    G = len(d.supplier_ids)
+    base_sources = d.in_denominator
+    # The numerator counts only gas in the base, as the cap rows do: a supplier's own
+    # domestic gas is no part of its share of imports.
+    membership = np.zeros((G, len(d.source_ids)))
+    membership[d.source_supplier[base_sources], np.flatnonzero(base_sources)] = 1.0
+    in_base_volume = membership @ q
+    in_base = np.zeros(G, dtype=bool)
+    in_base[d.source_supplier[base_sources]] = True
+    base = q[base_sources].sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(base > 0, in_base_volume / base, np.nan)
+    share[~in_base] = np.nan
+    return in_base_volume, share, in_base

@@ -1,0 +1,579 @@
+"""Sweeps: one case solved over a grid of policies and parameters, at solver speed.
+
+A sweep point is a set of parameter values laid over the case and its policy:
+
+    cap.<SUPPLIER>   a share cap on that supplier (0 … 1; 1 means no cap)
+    max_share        a cap on every supplier
+    risk_weight      λ, USD/MMBtu per unit of risk score
+    voll             value of lost load, USD/MMBtu
+    price.<HUB>      a multiplier on that hub's prices
+    demand           a multiplier on all demand
+    capacity.<ENTRY> a multiplier on that entry's capacity
+    exclude          suppliers left out (a tuple of codes; empty: none)
+
+How it is fast: the LP is built once per worker with every share row any point will need,
+loaded into HiGHS in one call, and each point changes only the costs, bounds, right-hand
+sides and coefficients its parameters touch (`SweepModel.apply`) before HiGHS re-solves
+from the previous basis. Results are read back as arrays and reduced to one table row
+(`metrics.headline`), with no per-point tables.
+
+Why the table does not depend on what ran it: points are cut into fixed chunks in grid
+order (`chunk_size`), each chunk starts from a freshly loaded HiGHS and runs its points in
+order, whichever process or Dask worker gets it. The same chunks give the same basis
+sequence, hence the same answer, even where the optimum is not unique.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pandas as pd
+
+from models import Case, CaseError, Policy
+
+from .api import make_policy, solve
+from .constraints import supply_bounds, supply_cost, unserved_cost
+from .data import ModelData, prepare, share_rules
+from .metrics import base_shares, headline
+from .model import build
+from .solvers import HighsSession, SolveStatus
+from .verify import VerificationError, check_solution
+
+# Parameter kinds: name → what the part after the dot names (None: no dot).
+KINDS = {"cap": "supplier", "max_share": None, "risk_weight": None, "voll": None,
+         "price": "hub", "demand": None, "capacity": "entry", "exclude": None}
+SHARE_KINDS = ("cap", "max_share")
+MULTIPLIER_KINDS = ("price", "demand", "capacity")
+DEFAULT_CHUNK_SIZE = 25
+# Status of a point whose policy contradicts itself (no solve was attempted).
+INVALID = "invalid"
+# A placeholder share bound for building the sweep's rows: below 1 (so the row exists),
+# never a contradiction, and never zero (so σ's coefficient is in the matrix).
+_PLACEHOLDER_SHARE = 1.0 - 1e-6
+
+
+class SweepError(ValueError):
+    """A sweep parameter or value that cannot be used (the message says which and why)."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    key: str                 # as written, e.g. "cap.US"
+    kind: str                # one of KINDS
+    target: str | None = None  # the supplier, hub or entry it names
+
+
+def parse_parameter(key: str, case: Case) -> Parameter:
+    """'cap.US' → Parameter("cap.US", "cap", "US"), checked against the case."""
+    key = key.strip()
+    kind, _, target = key.partition(".")
+    if kind not in KINDS:
+        raise SweepError(f"unknown parameter {key!r} (known: cap.<SUPPLIER>, max_share, risk_weight, "
+                         "voll, price.<HUB>, demand, capacity.<ENTRY>, exclude)")
+    needs = KINDS[kind]
+    if needs is None:
+        if target:
+            raise SweepError(f"parameter {key!r}: {kind} takes no '.{target}'")
+        return Parameter(key, kind)
+    if not target:
+        raise SweepError(f"parameter {key!r}: say which {needs}, e.g. {kind}.{_known(case, needs)[0]}")
+    if target not in _known(case, needs):
+        raise SweepError(f"parameter {key!r}: unknown {needs} {target!r} "
+                         f"(known: {', '.join(_known(case, needs))})")
+    return Parameter(key, kind, target)
+
+
+def _known(case: Case, what: str) -> list[str]:
+    if what == "supplier":
+        return [s.id for s in case.suppliers]
+    if what == "entry":
+        return [e.id for e in case.entries]
+    return list(dict.fromkeys(case.hub_prices.index.get_level_values(0)))
+
+
+def parse_values(parameter: Parameter, spec, case: Case) -> list:
+    """A SPEC into the parameter's values: 'start:stop:step' (stop included where it falls
+    on the grid), a comma list, or (from Python) any iterable. Values of `exclude` are
+    tuples of supplier codes: 'RU,QA+NG,none' → (RU,), (QA, NG), ()."""
+    if parameter.kind == "exclude":
+        items = spec.split(",") if isinstance(spec, str) else list(spec)
+        values = [_exclusion(item, parameter, case) for item in items]
+    else:
+        if isinstance(spec, str):
+            values = _numbers(spec, parameter)
+        else:
+            values = [_number(v, parameter) for v in (spec if isinstance(spec, Iterable) else [spec])]
+        for v in values:
+            _check_value(parameter, v)
+    if not values:
+        raise SweepError(f"parameter {parameter.key!r}: no values")
+    return values
+
+
+def _numbers(spec: str, parameter: Parameter) -> list[float]:
+    text = spec.strip()
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise SweepError(f"{parameter.key}={spec}: a range is start:stop:step")
+        start, stop, step = (_number(p, parameter) for p in parts)
+        if step <= 0:
+            raise SweepError(f"{parameter.key}={spec}: the step must be positive")
+        if stop < start:
+            raise SweepError(f"{parameter.key}={spec}: stop is below start")
+        n = math.floor((stop - start) / step + 1e-9)
+        if n > 100_000:
+            raise SweepError(f"{parameter.key}={spec}: {n + 1:,} points is too many")
+        # Values as start + i·step, rounded to the step's decimals, so 0.4:1.0:0.05 gives
+        # 0.45, not 0.45000000000000007 (the table and a separate solve then agree).
+        decimals = max(_decimals(p) for p in parts)
+        return [round(start + i * step, decimals + 2) for i in range(n + 1)]
+    return [_number(p, parameter) for p in text.split(",")]
+
+
+def _decimals(text: str) -> int:
+    text = text.strip().lower()
+    if "e" in text:
+        return 12
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _number(value, parameter: Parameter) -> float:
+    try:
+        number = float(str(value).strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise SweepError(f"parameter {parameter.key!r}: {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise SweepError(f"parameter {parameter.key!r}: {value!r} is not a finite number")
+    return number
+
+
+def _check_value(parameter: Parameter, value: float) -> None:
+    kind = parameter.kind
+    if kind in SHARE_KINDS and not 0.0 <= value <= 1.0:
+        raise SweepError(f"parameter {parameter.key!r}: {value:g} is not a share between 0 and 1")
+    if kind in MULTIPLIER_KINDS + ("risk_weight",) and value < 0:
+        raise SweepError(f"parameter {parameter.key!r}: {value:g} must be ≥ 0")
+    if kind == "voll" and value <= 0:
+        raise SweepError(f"parameter {parameter.key!r}: {value:g} must be > 0")
+
+
+def _exclusion(item, parameter: Parameter, case: Case) -> tuple[str, ...]:
+    if isinstance(item, str):
+        text = item.strip()
+        codes = [] if text.lower() in ("", "none") else [c.strip() for c in text.split("+")]
+    else:
+        codes = list(item)
+    known = _known(case, "supplier")
+    for code in codes:
+        if code not in known:
+            raise SweepError(f"parameter {parameter.key!r}: unknown supplier {code!r} "
+                             f"(known: {', '.join(known)})")
+    return tuple(dict.fromkeys(codes))
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The parameters, in order, and the points: every combination of their values (the
+    first parameter varies fastest), or an explicit list."""
+
+    parameters: tuple[Parameter, ...]
+    points: tuple[tuple, ...]
+
+    @property
+    def keys(self) -> list[str]:
+        return [p.key for p in self.parameters]
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+
+def make_grid(case: Case, grid) -> Grid:
+    """A `Grid` from {key: spec or values} (the cartesian product), a list of {key: value}
+    points, or a Grid."""
+    if isinstance(grid, Grid):
+        return grid
+    if isinstance(grid, Mapping):
+        if not grid:
+            raise SweepError("the sweep has no parameters")
+        parameters = tuple(parse_parameter(k, case) for k in grid)
+        _no_repeats(parameters)
+        values = [parse_values(p, spec, case) for p, spec in zip(parameters, grid.values())]
+        # The first parameter varies fastest: neighbouring points differ in one value, so
+        # each re-solve starts close to its answer, and each run of the first parameter is
+        # one line on the chart.
+        points = (tuple(reversed(p)) for p in itertools.product(*reversed(values)))
+        return Grid(parameters, tuple(points))
+    points = list(grid)
+    if not points:
+        raise SweepError("the sweep has no points")
+    keys = list(points[0])
+    parameters = tuple(parse_parameter(k, case) for k in keys)
+    _no_repeats(parameters)
+    rows = []
+    for point in points:
+        if list(point) != keys:
+            raise SweepError(f"every point must set the same parameters ({', '.join(keys)})")
+        rows.append(tuple(parse_values(p, [point[p.key]], case)[0] for p in parameters))
+    return Grid(parameters, tuple(rows))
+
+
+def _no_repeats(parameters: tuple[Parameter, ...]) -> None:
+    seen = set()
+    for p in parameters:
+        if p.key in seen:
+            raise SweepError(f"parameter {p.key!r} is given twice")
+        seen.add(p.key)
+
+
+# --- a point as a case and policy (the cold path) -------------------------------------
+
+def point_case(case: Case, parameters, values) -> Case:
+    """The case with a point's case-level parameters applied (prices, demand, capacity,
+    VOLL). Solving it with `point_choices` is a point's independent, cold solve."""
+    demand, hub_prices = case.demand, case.hub_prices
+    entries, entry_capacity, settings = case.entries, case.entry_capacity, case.settings
+    for p, v in zip(parameters, values):
+        if p.kind == "demand":
+            demand = demand * v
+        elif p.kind == "price":
+            hub_prices = hub_prices.mul(np.where(hub_prices.index.get_level_values(0) == p.target, v, 1.0))
+        elif p.kind == "capacity":
+            entries = tuple(dataclasses.replace(e, capacity_mmcfd=e.capacity_mmcfd * v)
+                            if e.id == p.target else e for e in entries)
+            if len(entry_capacity):
+                entry_capacity = entry_capacity.mul(
+                    np.where(entry_capacity.index.get_level_values(0) == p.target, v, 1.0))
+        elif p.kind == "voll":
+            settings = dataclasses.replace(settings, voll_usd_mmbtu=v)
+    return dataclasses.replace(case, demand=demand, hub_prices=hub_prices, entries=entries,
+                               entry_capacity=entry_capacity, settings=settings)
+
+
+def point_choices(parameters, values) -> dict:
+    """A point's policy-level parameters as `solve()` keywords."""
+    caps, choices = {}, {}
+    for p, v in zip(parameters, values):
+        if p.kind == "cap":
+            caps[p.target] = v
+        elif p.kind == "max_share":
+            choices["max_share"] = v
+        elif p.kind == "risk_weight":
+            choices["risk_weight"] = v
+        elif p.kind == "exclude":
+            choices["exclude"] = list(v)
+    if caps:
+        choices["caps"] = caps
+    return choices
+
+
+def solve_point(case: Case, grid: Grid, index: int, policy: Policy | None = None, **choices):
+    """Point `index` of the grid solved on its own, from scratch (a full `Plan`)."""
+    values = grid.points[index]
+    merged = _merge_choices(choices, point_choices(grid.parameters, values))
+    return solve(point_case(case, grid.parameters, values), policy, **merged)
+
+
+def _merge_choices(base: dict, point: dict) -> dict:
+    merged = dict(base)
+    if "caps" in point:
+        merged["caps"] = {**(base.get("caps") or {}), **point["caps"]}
+    if "exclude" in point:
+        own = base.get("exclude") or []
+        own = [own] if isinstance(own, str) else list(own)
+        merged["exclude"] = [*own, *point["exclude"]]
+    for k in ("max_share", "risk_weight"):
+        if k in point:
+            merged[k] = point[k]
+    return merged
+
+
+# --- the warm path ---------------------------------------------------------------------
+
+class SweepModel:
+    """The case's LP, built once with every row the grid's points need, and the per-point
+    changes to it."""
+
+    def __init__(self, case: Case, policy: Policy, parameters: tuple[Parameter, ...],
+                 time_limit: float | None = None):
+        self.case, self.policy, self.parameters = case, policy, parameters
+        self.time_limit = time_limit
+        self.base = prepare(case, policy)
+        # Every share row any point may need: a placeholder cap on each swept supplier, and
+        # on every supplier when max_share is swept. A point without a rule switches its
+        # rows off; the placeholder keeps σ's coefficient in the matrix.
+        placeholders = {}
+        for p in parameters:
+            if p.kind == "cap":
+                placeholders.setdefault("caps", {})[p.target] = _PLACEHOLDER_SHARE
+            elif p.kind == "max_share":
+                placeholders["max_share"] = _PLACEHOLDER_SHARE
+        structure = dataclasses.replace(self.base, policy=make_policy(case, policy, **placeholders))
+        # The placeholders are a shape to build, not a policy to solve: each point's own
+        # rules are checked for contradictions when it is solved.
+        structure.share_rules = share_rules(structure, check=False)
+        self.formulation = build(structure)
+        self.rules = structure.share_rules
+        self._index_share_rows()
+        self._hub_parts = _hub_parts(case, self.base)
+        entry_block = self.formulation.model.block("entry_capacity")
+        T = len(self.base.period_ids)
+        self._entry_block = entry_block[0] if entry_block else None
+        entry_ix = {e: i for i, e in enumerate(self.base.entry_ids)}
+        self._entry_rows = (np.array([entry_ix[e] for e, _ in self._entry_block.labels[::T]], dtype=int)
+                            if self._entry_block else np.zeros(0, dtype=int))
+        # What the swept parameters touch: only these parts are reset at each point.
+        kinds = {p.kind for p in parameters}
+        self._touches = {
+            "supply_cost": bool(kinds & {"risk_weight", "price"}),
+            "unserved_cost": "voll" in kinds,
+            "supply_bounds": "exclude" in kinds,
+            "demand": "demand" in kinds,
+            "entry_capacity": "capacity" in kinds,
+            "share": bool(kinds & set(SHARE_KINDS)),
+        }
+        self.session: HighsSession | None = None
+        self.reference_basis = None
+
+    def _index_share_rows(self) -> None:
+        """For every share row: its rule, and the (row, b column, weight) entries of σ."""
+        model, cols = self.formulation.model, self.formulation.columns
+        d = self.base
+        T = len(d.period_ids)
+        rows, rule_of_row, senses = [], [], []
+        entry_rows, entry_cols, entry_weight, entry_rule = [], [], [], []
+        for block in model.block("share_limit"):
+            for i, index in zip(range(block.start, block.stop), block.origin):
+                rule = self.rules[index]
+                rows.append(i)
+                rule_of_row.append(index)
+                senses.append(block.sense)
+                periods = range(T) if rule.periods is None else [block.labels[i - block.start][1]]
+                for t in periods:
+                    t = t if rule.periods is None else d.period_ids.index(t)
+                    entry_rows.append(i)
+                    entry_cols.append(cols.b[t])
+                    entry_weight.append(d.days[t] if rule.periods is None else 1.0)
+                    entry_rule.append(index)
+        self._share_rows = np.array(rows, dtype=int)
+        self._share_row_rule = np.array(rule_of_row, dtype=int)
+        self._share_row_upper = np.array([s == "<=" for s in senses], dtype=bool)
+        self._sigma = (np.array(entry_rows, dtype=int), np.array(entry_cols, dtype=int),
+                       np.array(entry_weight), np.array(entry_rule, dtype=int))
+
+    def point_data(self, values) -> ModelData:
+        """The base data with a point's parameters applied; raises CaseError for a point
+        whose share limits contradict each other (as `solve` would)."""
+        b = self.base
+        choices = point_choices(self.parameters, values)
+        policy = make_policy(self.case, self.policy, **choices)
+        changes = {"policy": policy, "risk_weight": policy.risk_weight_usd_mmbtu}
+        price, demand, capacity = b.price, b.demand, b.entry_capacity
+        for p, v in zip(self.parameters, values):
+            if p.kind == "price":
+                price = price + (v - 1.0) * self._hub_parts[p.target]
+            elif p.kind == "demand":
+                demand = demand * v
+            elif p.kind == "capacity":
+                capacity = capacity.copy()
+                capacity[b.entry_ids.index(p.target)] *= v
+            elif p.kind == "voll":
+                changes["voll"] = v
+        changes.update(price=price, demand=demand, entry_capacity=capacity)
+        if policy.exclude != self.policy.exclude:
+            supplier_of_source = np.array(b.supplier_ids, dtype=object)[b.source_supplier]
+            changes["excluded"] = np.isin(supplier_of_source, list(policy.exclude))
+        d = dataclasses.replace(b, **changes)
+        d.share_rules = share_rules(d)
+        return d
+
+    def apply(self, d: ModelData) -> None:
+        """Set the model's point-dependent entries from `d`: supply and unserved costs,
+        supply bounds, demand, entry capacities, and each share row's σ and bounds."""
+        m, c = self.formulation.model, self.formulation.columns
+        touches = self._touches
+        if touches["supply_cost"]:
+            m.set_cost(c.q.ravel(), supply_cost(d).ravel())
+        if touches["unserved_cost"]:
+            m.set_cost(c.u.ravel(), unserved_cost(d).ravel())
+        if touches["supply_bounds"]:
+            lower, upper = supply_bounds(d)
+            m.set_bounds(c.q.ravel(), lower.ravel(), upper.ravel())
+        if touches["demand"]:
+            m.set_rhs(m.block("balance")[0], d.demand.ravel())
+        if touches["entry_capacity"] and self._entry_block is not None:
+            m.set_rhs(self._entry_block, d.entry_capacity[self._entry_rows].ravel())
+        if touches["share"] and len(self._share_rows):
+            # Match this point's rules to the built ones; rows of rules it lacks go free.
+            wanted = {(r.name, r.periods, r.sense): r.bound for r in d.share_rules}
+            bound = np.array([wanted.get((r.name, r.periods, r.sense), np.nan) for r in self.rules])
+            active = ~np.isnan(bound)
+            rows, cols, weight, rule = self._sigma
+            m.set_coefficients(rows, cols, -np.where(active[rule], bound[rule], _PLACEHOLDER_SHARE) * weight)
+            on = active[self._share_row_rule]
+            upper_row = self._share_row_upper
+            m.set_row_bounds(self._share_rows,
+                             np.where(on & ~upper_row, 0.0, -np.inf),
+                             np.where(on & upper_row, 0.0, np.inf))
+
+    def start_reference(self, values) -> None:
+        """Solve the reference point from scratch and keep its optimal basis: every chunk
+        starts from it, so a chunk's answers do not depend on which worker ran it or what
+        it ran before (and no chunk pays for a cold solve)."""
+        self.solve(values, fresh=True)
+        if self.session is not None and self.session.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            self.reference_basis = self.session.basis()
+
+    def solve(self, values, fresh: bool = False) -> dict:
+        """One point: apply, re-solve (from the previous basis, or with `fresh` from a new
+        HiGHS started at the reference basis), verify, and reduce to a table row."""
+        row = dict(zip((p.key for p in self.parameters), _cells(self.parameters, values)))
+        try:
+            d = self.point_data(values)
+        except CaseError as exc:
+            return {**row, "status": INVALID, "message": _one_line(exc.report())}
+        self.apply(d)
+        if fresh or self.session is None:
+            self.session = HighsSession(self.formulation.model, self.time_limit)
+            if self.reference_basis is not None:
+                self.session.set_basis(self.reference_basis)
+        result = self.session.run(duals=False)
+        if result.status is not SolveStatus.OPTIMAL:
+            return {**row, "status": str(result.status), "message": result.message}
+        try:
+            check_solution(self.formulation.model, result.x)
+        except VerificationError as exc:
+            return {**row, "status": str(SolveStatus.ERROR), "message": str(exc)}
+        return {**row, "status": str(result.status), **_figures(d, self.formulation.columns, result),
+                "message": ""}
+
+
+def _hub_parts(case: Case, d: ModelData) -> dict[str, np.ndarray]:
+    """Per hub, the part of each source's price that moves with that hub (S × T)."""
+    periods = d.period_ids
+    hub = case.hub_prices.unstack("period").reindex(columns=periods)
+    parts = {h: np.zeros_like(d.price) for h in hub.index}
+    for i, s in enumerate(case.sources):
+        if s.hub:
+            parts[s.hub][i] = s.price_multiplier * hub.loc[s.hub].to_numpy(float)
+    return parts
+
+
+def _figures(d: ModelData, c, result) -> dict:
+    x = result.x
+    q, f, inj, wd, u = (x[k] for k in (c.q, c.f, c.x, c.w, c.u))
+    h = headline(d, q, f, inj, wd, u)
+    _, period_share, _ = base_shares(d, q)
+    largest = int(np.argmax(h.shares)) if len(h.shares) else 0
+    with np.errstate(invalid="ignore"):
+        largest_period = float(np.nanmax(period_share)) if np.isfinite(period_share).any() else float("nan")
+    return {
+        "objective_musd": float(result.objective),
+        "cash_cost_musd": h.cash_cost_musd,
+        "risk_penalty_musd": h.risk_penalty_musd,
+        "unserved_cost_musd": h.unserved_cost_musd,
+        "total_cost_musd": h.total_cost_musd,
+        "unserved_bcf": h.unserved_bcf,
+        "avg_cost_usd_mmbtu": h.avg_cost_usd_mmbtu,
+        "hhi": h.hhi,
+        "import_dependence": h.import_dependence,
+        "risk_exposure": h.risk_exposure,
+        "largest_supplier": d.supplier_ids[largest],
+        "largest_share": float(h.shares[largest]) if len(h.shares) else 0.0,
+        "largest_period_share": largest_period,
+        **{f"share_{g}": float(s) for g, s in zip(d.supplier_ids, h.shares)},
+    }
+
+
+def _cells(parameters, values) -> list:
+    return ["+".join(v) if p.kind == "exclude" else v for p, v in zip(parameters, values)]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+# --- running the chunks --------------------------------------------------------------
+
+# One built model per worker process and sweep (a worker may run several chunks).
+_WORKER_MODELS: dict[str, SweepModel] = {}
+
+
+def _worker_model(token: str, case: Case, policy: Policy, parameters, time_limit,
+                  reference) -> SweepModel:
+    """This process's model for sweep `token`, built (and its reference solved) once."""
+    model = _WORKER_MODELS.get(token)
+    if model is None:
+        _WORKER_MODELS.clear()  # one sweep at a time per worker: keep memory flat
+        model = _WORKER_MODELS[token] = SweepModel(case, policy, parameters, time_limit)
+        model.start_reference(reference)
+    return model
+
+
+def _run_chunk(token: str, case: Case, policy: Policy, parameters, time_limit, reference,
+               points) -> list[dict]:
+    model = _worker_model(token, case, policy, parameters, time_limit, reference)
+    return [model.solve(values, fresh=(i == 0)) for i, values in enumerate(points)]
+
+
+def sweep(case: Case, grid, executor: Executor | None = None, policy: Policy | None = None, *,
+          time_limit: float | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
+          progress: Callable[[int], None] | None = None, **choices) -> pd.DataFrame:
+    """Solve `case` at every point of `grid` and return one row per point.
+
+    `grid`: {key: spec or values} for the cartesian product (e.g. {"cap.US": "0.4:1:0.05",
+    "risk_weight": [0, 2]}), or a list of {key: value} points. `policy` and `choices`
+    (caps, max_share, risk_weight, exclude, share_basis, share_of, limits) set the base
+    policy the points are laid over. `executor`: any concurrent.futures.Executor (a
+    ProcessPoolExecutor, a Dask `Client.get_executor()`); None runs here. `progress` is
+    called with the number of points finished so far.
+
+    Columns: the parameters, status, objective and cost figures (MUSD), unserved_bcf,
+    avg_cost_usd_mmbtu, hhi, import_dependence, risk_exposure, largest supplier and share,
+    the largest share in any period, share_<SUPPLIER>, and message. A point that fails
+    (infeasible, time limit, a contradictory policy) is a row with its status.
+    """
+    grid = make_grid(case, grid)
+    base_policy = make_policy(case, policy, **choices)
+    if chunk_size < 1:
+        raise SweepError("chunk_size must be at least 1")
+    chunks = [grid.points[i:i + chunk_size] for i in range(0, len(grid), chunk_size)]
+    token = uuid.uuid4().hex
+    started = time.perf_counter()
+    rows: list[dict] = []
+    job = (token, case, base_policy, grid.parameters, time_limit, grid.points[0])
+    if executor is None:
+        try:
+            for chunk in chunks:
+                rows += _run_chunk(*job, chunk)
+                if progress:
+                    progress(len(rows))
+        finally:
+            _WORKER_MODELS.pop(token, None)
+    else:
+        futures = [executor.submit(_run_chunk, *job, list(chunk)) for chunk in chunks]
+        for future in futures:  # in grid order; each chunk's rows are its own
+            rows += future.result()
+            if progress:
+                progress(len(rows))
+    table = _table(rows, grid, case)
+    table.attrs["seconds"] = time.perf_counter() - started
+    return table
+
+
+def _table(rows: list[dict], grid: Grid, case: Case) -> pd.DataFrame:
+    figures = ["objective_musd", "cash_cost_musd", "risk_penalty_musd", "unserved_cost_musd",
+               "total_cost_musd", "unserved_bcf", "avg_cost_usd_mmbtu", "hhi", "import_dependence",
+               "risk_exposure", "largest_supplier", "largest_share", "largest_period_share"]
+    shares = [f"share_{s.id}" for s in case.suppliers]
+    columns = [*grid.keys, "status", *figures, *shares, "message"]
+    return pd.DataFrame(rows).reindex(columns=columns)
