@@ -14,14 +14,21 @@ from pathlib import Path
 
 import click
 import numpy as np
+import pandas as pd
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 
 from models import SCALAR_SETTINGS, CaseError, check_setting, default_case_path, load_case
 from models.schema import SHARE_BASES, SHARE_OF
 from optimizer import SOLVERS, InfeasiblePolicy, PlanWriteError, SolverFailure, solve
 from optimizer.files import replace_folder
+from optimizer.frontier import DEFAULT_RISK_WEIGHTS, DEFAULT_SHARES, TRADE_OFFS, frontier
+from optimizer.scaleout import ScaleOutError, executor_for
+from optimizer.studies import write_frontier, write_sweep
+from optimizer.sweep import DEFAULT_CHUNK_SIZE, SweepError, make_grid, sweep
 
 EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 2, 3, 4
 CASE_HELP = "Case folder (case.toml + CSV tables); default: the embedded Mexico case."
@@ -203,6 +210,230 @@ def init_command(directory, quiet):
     if not quiet:
         Console(highlight=False).print(f"wrote the Mexico case to {escape(str(target))}/ — edit the "
                                        f"tables, then `gasmix validate {escape(str(target))}`")
+
+
+# --- sweeps and frontiers --------------------------------------------------------------
+
+def policy_options(command):
+    """The base-policy options shared by sweep and frontier (the same as solve's)."""
+    options = [
+        click.option("--cap", "caps", multiple=True, metavar="SUPPLIER=SHARE",
+                     help="Base policy: cap one supplier's share, e.g. --cap US=0.6. Repeatable."),
+        click.option("--max-share", type=float, default=None, metavar="SHARE",
+                     help="Base policy: cap every supplier's share."),
+        click.option("--risk-weight", type=float, default=None, metavar="USD",
+                     help="Base policy: λ in USD/MMBtu per unit of risk score."),
+        click.option("--exclude", multiple=True, metavar="SUPPLIER",
+                     help="Base policy: exclude a supplier. Repeatable."),
+        click.option("--share-basis", type=click.Choice(SHARE_BASES), default=None,
+                     help="Caps hold in every period, or volume-weighted over the horizon."),
+        click.option("--share-of", type=click.Choice(SHARE_OF), default=None,
+                     help="Shares of all supply, or of imports only."),
+        click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+                     help="Override a scalar case setting, e.g. --set voll_usd_mmbtu=200."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of, sets):
+    """The case and the base-policy choices from the shared options."""
+    cap_values = {k: _share(v, "--cap") for k, v in _pairs(caps, "--cap")}
+    case, choices = _apply_settings(_load(case_dir), sets)
+    choices.update({k: v for k, v in dict(caps=cap_values, max_share=max_share, risk_weight=risk_weight,
+                                          exclude=list(exclude), share_basis=share_basis,
+                                          share_of=share_of).items() if v not in (None, {}, [])})
+    return case, choices
+
+
+def scale_options(command):
+    for option in reversed([
+        click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Local worker processes."),
+        click.option("--scheduler", default=None, metavar="ADDRESS",
+                     help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 (needs gasmix[dask])."),
+        click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+                     metavar="SECONDS", help="Per point: stop the solver after this many seconds."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _run_study(run, total: int, label: str, workers: int, scheduler: str | None, quiet: bool):
+    """Run `run(executor, progress)` with a progress bar on a terminal; map failures to
+    exit codes."""
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True,
+                        disable=quiet)
+    try:
+        with executor_for(workers, scheduler) as executor, progress:
+            task = progress.add_task(label, total=total)
+            return run(executor, lambda done: progress.update(task, completed=done))
+    except CaseError as exc:
+        _fail(exc.report(), EXIT_INPUT)
+    except (SweepError, ScaleOutError) as exc:
+        _fail(str(exc), EXIT_INPUT)
+
+
+@main.command("sweep")
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
+@click.option("--param", "params", multiple=True, required=True, metavar="KEY=SPEC",
+              help="A parameter and its values: start:stop:step or a comma list. Keys: cap.<SUPPLIER>, "
+                   "max_share, risk_weight, voll, price.<HUB>, demand, capacity.<ENTRY> "
+                   "(multipliers for price, demand, capacity), exclude (e.g. none,RU,RU+QA). "
+                   "Several --param: every combination.")
+@click.option("-o", "--output", default="sweep", show_default=True, help="Output folder.")
+@scale_options
+@click.option("--chunk-size", type=click.IntRange(min=1), default=DEFAULT_CHUNK_SIZE, show_default=True,
+              help="Points per task: each starts from the same reference basis, so the table does not "
+                   "depend on where chunks ran.")
+@policy_options
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chunk_size, caps,
+                  max_share, risk_weight, exclude, share_basis, share_of, sets, quiet):
+    """Solve CASE over a grid of parameters; write sweep.csv and sweep.png.
+
+    \b
+    Examples:
+      gasmix sweep --param cap.US=0.4:1.0:0.05
+      gasmix sweep --param risk_weight=0:5:0.25 --param price.HH=1,1.5,2 -o sweep-risk
+      gasmix sweep --param demand=0.9:1.2:0.05 --workers 2
+      gasmix sweep --param exclude=none,RU,RU+QA --scheduler tcp://127.0.0.1:8786
+    """
+    case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of, sets)
+    spec = dict(_pairs(params, "--param"))
+    if len(spec) != len(params):
+        raise click.BadParameter("a parameter is given twice", param_hint="--param")
+    try:
+        grid = make_grid(case, spec)
+    except SweepError as exc:
+        _fail(f"--param: {exc}", EXIT_INPUT)
+    table = _run_study(lambda executor, progress: sweep(case, grid, executor, time_limit=time_limit,
+                                                        chunk_size=chunk_size, progress=progress,
+                                                        **choices),
+                       len(grid), "sweep", workers, scheduler, quiet)
+    about = {"case": case.name, "title": f"{case.title or case.name}: sweep over {', '.join(grid.keys)}",
+             "base_policy": _jsonable(choices), "seconds": table.attrs.get("seconds")}
+    try:
+        notes = write_sweep(table, Path(output), grid.keys, about)
+    except OSError as exc:
+        _fail(f"cannot write the sweep: {exc}", EXIT_INPUT)
+    if not quiet:
+        print_sweep(Console(highlight=False), table, grid.keys, Path(output), notes)
+
+
+@main.command("frontier")
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
+@click.option("--trade-off", "trade_offs", type=click.Choice(["both", *TRADE_OFFS]), default="both",
+              show_default=True, help="Which trade-off to trace.")
+@click.option("--shares", default=DEFAULT_SHARES, show_default=True, metavar="SPEC",
+              help="Caps to try (start:stop:step or a list), on every supplier or on --supplier.")
+@click.option("--supplier", default=None, metavar="SUPPLIER",
+              help="Cap this supplier alone (default: every supplier, max_share).")
+@click.option("--risk-weights", default=DEFAULT_RISK_WEIGHTS, show_default=True, metavar="SPEC",
+              help="λ values to try, USD/MMBtu per unit of risk score.")
+@click.option("-o", "--output", default="frontier", show_default=True, help="Output folder.")
+@scale_options
+@policy_options
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, output, workers, scheduler,
+                     time_limit, caps, max_share, risk_weight, exclude, share_basis, share_of, sets, quiet):
+    """Trace what diversification and lower risk cost; mark the Pareto-efficient plans.
+
+    \b
+    Examples:
+      gasmix frontier                                  # both trade-offs, embedded case
+      gasmix frontier --supplier US --shares 0.5:1:0.02 --trade-off diversification
+      gasmix frontier --trade-off risk --risk-weights 0:10:0.5 -o frontier-risk
+    """
+    case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of, sets)
+    chosen = TRADE_OFFS if trade_offs == "both" else (trade_offs,)
+    try:  # parse early: a bad spec is a usage error before any solving
+        grids = {"diversification": make_grid(case, {f"cap.{supplier}" if supplier else "max_share": shares}),
+                 "risk": make_grid(case, {"risk_weight": risk_weights})}
+    except SweepError as exc:
+        _fail(str(exc), EXIT_INPUT)
+    total = sum(len(grids[t]) for t in chosen)
+    done_before = {"diversification": 0, "risk": len(grids["diversification"]) if "diversification" in chosen else 0}
+
+    def run(executor, progress):
+        state = {"offset": 0}
+
+        def step(done):
+            progress(state["offset"] + done)
+        parts = []
+        for trade_off in chosen:
+            state["offset"] = done_before[trade_off]
+            parts.append(frontier(case, trade_offs=(trade_off,), shares=shares, supplier=supplier,
+                                  risk_weights=risk_weights, executor=executor, time_limit=time_limit,
+                                  progress=step, **choices))
+        return pd.concat(parts, ignore_index=True)
+
+    table = _run_study(run, total, "frontier", workers, scheduler, quiet)
+    about = {"case": case.name, "title": f"{case.title or case.name}: cost of diversification and risk",
+             "base_policy": _jsonable(choices), "supplier": supplier}
+    try:
+        notes = write_frontier(table, Path(output), about)
+    except OSError as exc:
+        _fail(f"cannot write the frontier: {exc}", EXIT_INPUT)
+    if not quiet:
+        print_frontier(Console(highlight=False), table, Path(output), notes)
+
+
+def _jsonable(choices: dict) -> dict:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in choices.items()}
+
+
+def print_sweep(console: Console, table, keys: list[str], written: Path, notes: list[str]) -> None:
+    ok = table["status"] == "optimal"
+    statuses = ", ".join(f"{n} {s}" for s, n in table["status"].value_counts().items())
+    console.print(f"[bold]sweep[/] of {_plural(len(table), 'point')} over {', '.join(keys)}: {statuses}")
+    shown = table if len(table) <= 30 else table.iloc[np.linspace(0, len(table) - 1, 15).round().astype(int)]
+    out = Table(box=None, header_style="bold")
+    for key in keys:
+        out.add_column(key, justify="right")
+    for name in ("status", "cost MUSD", "unserved Bcf", "avg USD/MMBtu", "largest share"):
+        out.add_column(name, justify="right" if name != "status" else "left")
+    for _, row in shown.iterrows():
+        good = row["status"] == "optimal"
+        out.add_row(*[f"{row[k]:g}" if isinstance(row[k], float) else escape(str(row[k])) for k in keys],
+                    row["status"] if good else f"[red]{row['status']}[/]",
+                    _money(row["total_cost_musd"]) if good else "",
+                    f"{row['unserved_bcf']:,.1f}" if good else "",
+                    f"{row['avg_cost_usd_mmbtu']:.2f}" if good and row["avg_cost_usd_mmbtu"] == row["avg_cost_usd_mmbtu"] else "",
+                    f"{row['largest_supplier']} {row['largest_share']:.1%}" if good else "")
+    console.print(out)
+    if len(shown) < len(table):
+        console.print(f"({len(shown)} of {len(table)} rows shown; all are in sweep.csv)")
+    if ok.any():
+        best = table.loc[table.loc[ok, "total_cost_musd"].idxmin()]
+        where = ", ".join(f"{k}={best[k]}" for k in keys)
+        console.print(f"cheapest: {where} at {_money(best['total_cost_musd'])} MUSD (cash + unserved at VOLL)")
+    for note in notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")
+    console.print(f"wrote {escape(str(written))}/ (sweep.csv, sweep.json"
+                  f"{', sweep.png' if not notes else ''})")
+
+
+def print_frontier(console: Console, table, written: Path, notes: list[str]) -> None:
+    for trade_off, part in table.groupby("trade_off", sort=False):
+        efficient = part[part["pareto"]].sort_values("x")
+        console.print(f"[bold]{trade_off}[/]: {len(part)} points, {len(efficient)} Pareto-efficient "
+                      f"({part['x_label'].iloc[0]})")
+        out = Table(box=None, header_style="bold")
+        for name in ("parameter", "measure", "cost MUSD", "unserved Bcf"):
+            out.add_column(name, justify="right")
+        percent = trade_off == "diversification"
+        for _, row in efficient.drop_duplicates(["x", "cost_musd"]).iterrows():
+            out.add_row(f"{row['parameter']}={row['value']:g}",
+                        f"{row['x']:.1%}" if percent else f"{row['x']:.3f}",
+                        _money(row["cost_musd"]), f"{row['unserved_bcf']:,.1f}")
+        console.print(out)
+    for note in notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")
+    console.print(f"wrote {escape(str(written))}/ (frontier.csv, frontier.json"
+                  f"{', frontier.png' if not notes else ''})")
 
 
 # --- the terminal summary ---------------------------------------------------------------

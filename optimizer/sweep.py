@@ -43,6 +43,7 @@ from models import Case, CaseError, Policy
 from .api import make_policy, solve
 from .constraints import supply_bounds, supply_cost, unserved_cost
 from .data import ModelData, prepare, share_rules
+from .diagnose import diagnose
 from .metrics import base_shares, headline
 from .model import build
 from .solvers import HighsSession, SolveStatus
@@ -56,6 +57,7 @@ MULTIPLIER_KINDS = ("price", "demand", "capacity")
 DEFAULT_CHUNK_SIZE = 25
 # Status of a point whose policy contradicts itself (no solve was attempted).
 INVALID = "invalid"
+OPTIMAL_STATUS = str(SolveStatus.OPTIMAL)
 # A placeholder share bound for building the sweep's rows: below 1 (so the row exists),
 # never a contradiction, and never zero (so σ's coefficient is in the matrix).
 _PLACEHOLDER_SHARE = 1.0 - 1e-6
@@ -447,6 +449,11 @@ class SweepModel:
             if self.reference_basis is not None:
                 self.session.set_basis(self.reference_basis)
         result = self.session.run(duals=False)
+        if result.status is SolveStatus.INFEASIBLE:
+            # Name the policy that must give way, as `gasmix solve` would.
+            found = diagnose(d)
+            reason = "; ".join(str(v) for v in found[:3]) + (f"; … {len(found) - 3} more" if len(found) > 3 else "")
+            return {**row, "status": str(result.status), "message": reason or result.message}
         if result.status is not SolveStatus.OPTIMAL:
             return {**row, "status": str(result.status), "message": result.message}
         try:

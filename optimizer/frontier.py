@@ -1,0 +1,90 @@
+"""Trade-off frontiers: what diversification and lower risk cost.
+
+Two sweeps, each read as a curve of (measure, cost):
+
+* diversification — tighten a cap (every supplier's, `max_share`, or one supplier's) and
+  record the largest supplier's share of supply (or that supplier's) against cost;
+* risk — raise λ, the diplomatic-risk weight, and record the risk exposure (the supply-
+  weighted mean risk score) against cost.
+
+Cost is cash plus unserved gas at VOLL — a plan that meets a cap by leaving demand unserved
+is not cheap — and the risk penalty is left out (it is a weight, not money). A point is
+Pareto-efficient when no other point is at least as good on both and better on one.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+
+import numpy as np
+import pandas as pd
+
+from models import Case, Policy
+
+from .sweep import OPTIMAL_STATUS, SweepError, sweep
+
+TRADE_OFFS = ("diversification", "risk")
+DEFAULT_SHARES = "0.30:1.00:0.05"
+DEFAULT_RISK_WEIGHTS = "0:10:0.5"
+# Costs within this relative distance count as equal when comparing points.
+COST_TOLERANCE = 1e-9
+
+
+def pareto_mask(x, y, valid=None) -> np.ndarray:
+    """True where (x[i], y[i]) is not dominated: no j with x[j] ≤ x[i], y[j] ≤ y[i] and
+    one of them strictly smaller (both are to be minimised). Invalid points are never
+    efficient and never dominate."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    valid = np.isfinite(x) & np.isfinite(y) if valid is None else (np.asarray(valid) & np.isfinite(x) & np.isfinite(y))
+    tol_y = COST_TOLERANCE * np.maximum(1.0, np.abs(y))
+    tol_x = 1e-9
+    no_worse = (x[:, None] <= x[None, :] + tol_x) & (y[:, None] <= y[None, :] + tol_y[None, :])
+    better = (x[:, None] < x[None, :] - tol_x) | (y[:, None] < y[None, :] - tol_y[None, :])
+    dominates = no_worse & better & valid[:, None]  # [j, i]: j dominates i
+    return valid & ~dominates.any(axis=0)
+
+
+def frontier(case: Case, policy: Policy | None = None, *, trade_offs=TRADE_OFFS,
+             shares=DEFAULT_SHARES, supplier: str | None = None,
+             risk_weights=DEFAULT_RISK_WEIGHTS, executor: Executor | None = None,
+             time_limit: float | None = None, progress=None, **choices) -> pd.DataFrame:
+    """The cost–diversification and cost–risk trade-offs of `case`, one row per point.
+
+    `shares` are the caps tried (on every supplier, or on `supplier` alone); `risk_weights`
+    the λ values. Columns: trade_off, parameter, value, status, x (the measure), x_label,
+    cost_musd, objective_musd, cash_cost_musd, unserved_bcf, largest_share, risk_exposure,
+    pareto, share_<SUPPLIER>.
+    """
+    unknown = set(trade_offs) - set(TRADE_OFFS)
+    if unknown or not trade_offs:
+        raise SweepError(f"trade-offs are {', '.join(TRADE_OFFS)} (got {', '.join(map(str, trade_offs))})")
+    parts = []
+    if "diversification" in trade_offs:
+        key = f"cap.{supplier}" if supplier else "max_share"
+        table = sweep(case, {key: shares}, executor, policy, time_limit=time_limit,
+                      progress=progress, **choices)
+        measure = table[f"share_{supplier}"] if supplier else table["largest_share"]
+        label = (f"{supplier}'s share of supply (%)" if supplier
+                 else "largest supplier's share of supply (%)")
+        parts.append(_frame(table, "diversification", key, measure, label))
+    if "risk" in trade_offs:
+        table = sweep(case, {"risk_weight": risk_weights}, executor, policy, time_limit=time_limit,
+                      progress=progress, **choices)
+        parts.append(_frame(table, "risk", "risk_weight", table["risk_exposure"],
+                            "risk exposure (supply-weighted risk score, 0–1)"))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _frame(table: pd.DataFrame, trade_off: str, key: str, measure: pd.Series, label: str) -> pd.DataFrame:
+    ok = (table["status"] == OPTIMAL_STATUS).to_numpy()
+    cost = table["total_cost_musd"]
+    shares = [c for c in table.columns if c.startswith("share_")]
+    frame = pd.DataFrame({
+        "trade_off": trade_off, "parameter": key, "value": table[key], "status": table["status"],
+        "x": measure, "x_label": label, "cost_musd": cost,
+        "objective_musd": table["objective_musd"], "cash_cost_musd": table["cash_cost_musd"],
+        "unserved_bcf": table["unserved_bcf"], "largest_share": table["largest_share"],
+        "risk_exposure": table["risk_exposure"],
+        "pareto": pareto_mask(measure, cost, ok),
+    })
+    return pd.concat([frame, table[shares], table[["message"]]], axis=1)
