@@ -124,7 +124,7 @@ def make_demand(rng: np.random.Generator, nodes: pd.DataFrame, periods: pd.DataF
     years = (starts - starts.iloc[0]).dt.days.to_numpy() / 365.25
     weekly = np.ones(T)
     if int(periods["days"].iloc[0]) == 1:
-        weekly = np.where(starts.dt.dayofweek.to_numpy() >= 5, 0.93, 1.0)
+        weekly = np.where(starts.dt.day_of_week.to_numpy() >= 5, 0.93, 1.0)
     demand = (base[:, None] * (1 + winter[:, None] * season[None, :]) * weekly[None, :]
               * (1.02 ** years)[None, :] * rng.lognormal(0.0, 0.03, (N, T)))
     return pd.DataFrame({"node": np.repeat(nodes["node"].to_numpy(), T),
@@ -257,7 +257,7 @@ def make_arcs(rng: np.random.Generator, nodes: pd.DataFrame, mean_demand: float)
             pairs.append((a, b))
     rows = []
     for a, b in pairs:
-        capacity = mean_demand * rng.uniform(0.08, 0.25)
+        capacity = mean_demand * rng.uniform(0.06, 0.20)
         tariff = rng.uniform(0.05, 0.35)
         for u, v in ((a, b), (b, a)):
             rows.append({"arc": f"A_{node_ids[u]}_{node_ids[v]}", "from_node": node_ids[u],
