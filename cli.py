@@ -12,6 +12,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from contextlib import contextmanager
+
 import click
 import numpy as np
 from rich.console import Console
@@ -19,14 +21,28 @@ from rich.markup import escape
 from rich.table import Table
 
 from models import SCALAR_SETTINGS, CaseError, check_setting, default_case_path, load_case
+from models.extras import MissingExtra
 from models.schema import SHARE_BASES, SHARE_OF
 from optimizer import SOLVERS, InfeasiblePolicy, PlanWriteError, SolverFailure, solve
-from optimizer.files import replace_folder
+from optimizer.files import replace_folder, write_file
 
 EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 2, 3, 4
-CASE_HELP = "Case folder (case.toml + CSV tables); default: the embedded Mexico case."
+CASE_HELP = ("Case folder (case.toml + CSV tables) or workbook (.xlsx); default: the embedded "
+             "Mexico case.")
 
 err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+@contextmanager
+def _busy(quiet: bool, what: str):
+    """A spinner on standard error while something slow runs (only on a terminal: rich
+    draws nothing live when the output is a file or a pipe)."""
+    if quiet or not err.is_terminal:
+        yield
+        return
+    with err.status(what + " …"):
+        yield
 
 
 def _fail(message: str, code: int) -> None:
@@ -40,6 +56,8 @@ def _load(case_dir: str | None):
         return load_case(case_dir if case_dir else default_case_path())
     except CaseError as exc:
         _fail(exc.report(), EXIT_INPUT)
+    except MissingExtra as exc:
+        _fail(str(exc), EXIT_INPUT)
 
 
 def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
@@ -93,7 +111,7 @@ def main():
 
 
 @main.command("solve")
-@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path())
 @click.option("-o", "--output", default=None,
               help="Plan folder (csv) or file (json; '-' for standard output). "
                    "Default: plan/ or plan.json.")
@@ -161,7 +179,7 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
 
 
 @main.command("validate")
-@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path())
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def validate_command(case_dir, quiet):
     """Check CASE and report every problem at once (exit 2 if there is any).
@@ -179,17 +197,41 @@ def validate_command(case_dir, quiet):
 
 
 @main.command("init")
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--xlsx", "workbook", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the case as one Excel workbook FILE (a sheet per table + a case sheet) "
+                   "instead of a folder.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def init_command(directory, quiet):
-    """Write the embedded Mexico case to DIRECTORY, to edit and solve.
+def init_command(directory, workbook, quiet):
+    """Write the embedded Mexico case to DIRECTORY (or to a workbook), to edit and solve.
 
     \b
-    Example:
+    Examples:
       gasmix init my-case && gasmix solve my-case --cap US=0.6
+      gasmix init --xlsx mexico.xlsx && gasmix solve mexico.xlsx
     """
-    target = Path(directory)
+    if (directory is None) == (workbook is None):
+        raise click.UsageError("give a DIRECTORY or --xlsx FILE (one of them)")
     source = default_case_path()
+    if workbook is not None:
+        target = Path(workbook)
+        if target.suffix.lower() != ".xlsx":
+            raise click.BadParameter(f"{workbook!r}: the workbook's name must end in .xlsx",
+                                     param_hint="--xlsx")
+        try:
+            from models.workbook import write_case_workbook
+            with _busy(quiet, "writing the workbook"):
+                write_file(target, lambda tmp: write_case_workbook(source, tmp),
+                           what="a file gasmix may replace")
+        except MissingExtra as exc:
+            _fail(str(exc), EXIT_INPUT)
+        except OSError as exc:
+            _fail(f"cannot write the case: {exc}", EXIT_INPUT)
+        if not quiet:
+            out.print(f"wrote the Mexico case to {escape(str(target))} — edit the sheets, then "
+                      f"`gasmix validate {escape(str(target))}`")
+        return
+    target = Path(directory)
 
     def fill(folder: Path) -> None:
         for item in sorted(source.iterdir()):
@@ -201,8 +243,8 @@ def init_command(directory, quiet):
     except OSError as exc:
         _fail(f"cannot write the case: {exc}", EXIT_INPUT)
     if not quiet:
-        Console(highlight=False).print(f"wrote the Mexico case to {escape(str(target))}/ — edit the "
-                                       f"tables, then `gasmix validate {escape(str(target))}`")
+        out.print(f"wrote the Mexico case to {escape(str(target))}/ — edit the "
+                  f"tables, then `gasmix validate {escape(str(target))}`")
 
 
 # --- the terminal summary ---------------------------------------------------------------
