@@ -18,13 +18,15 @@ import click
 import numpy as np
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from models import SCALAR_SETTINGS, CaseError, check_setting, default_case_path, load_case
-from models.extras import MissingExtra
+from models.extras import MissingExtra, require
 from models.schema import SHARE_BASES, SHARE_OF
 from optimizer import SOLVERS, InfeasiblePolicy, PlanWriteError, SolverFailure, solve
 from optimizer.files import replace_folder, write_file
+from optimizer.plan import TABLE_NAMES
 
 EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 2, 3, 4
 CASE_HELP = ("Case folder (case.toml + CSV tables) or workbook (.xlsx); default: the embedded "
@@ -43,6 +45,26 @@ def _busy(quiet: bool, what: str):
         return
     with err.status(what + " …"):
         yield
+
+
+@contextmanager
+def _steps(quiet: bool, what: str, total: int):
+    """A progress bar on standard error for work in named steps; yields `step(name)`, to
+    call as each step starts. Nothing is drawn unless standard error is a terminal."""
+    if quiet or not err.is_terminal:
+        yield lambda name: None
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        started = []
+
+        def step(name: str) -> None:
+            if started:
+                bar.advance(task)
+            started.append(name)
+            bar.update(task, description=f"{what}: {name}")
+        yield step
 
 
 def _fail(message: str, code: int) -> None:
@@ -113,8 +135,8 @@ def main():
 @main.command("solve")
 @click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path())
 @click.option("-o", "--output", default=None,
-              help="Plan folder (csv) or file (json; '-' for standard output). "
-                   "Default: plan/ or plan.json.")
+              help="Plan folder (csv) or file (json, '-' for standard output; xlsx). "
+                   "Default: plan/, plan.json or plan.xlsx.")
 @click.option("--cap", "caps", multiple=True, metavar="SUPPLIER=SHARE",
               help="Cap one supplier's share of supply, e.g. --cap US=0.6. Repeatable.")
 @click.option("--max-share", type=float, default=None, metavar="SHARE",
@@ -130,8 +152,10 @@ def main():
 @click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               metavar="SECONDS", help="Stop the solver after this many seconds.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
-              help="csv: a folder of tables + summary.json; json: one JSON document.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv",
+              show_default=True,
+              help="csv: a folder of tables + summary.json; json: one JSON document; "
+                   "xlsx: one Excel workbook (summary sheet + a sheet per table).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="Override a scalar case setting, e.g. --set voll_usd_mmbtu=200. Repeatable.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
@@ -149,6 +173,14 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
     """
     if output == "-" and fmt != "json":
         raise click.BadParameter("'-' (standard output) needs --format json", param_hint="-o")
+    if fmt == "xlsx" and output and Path(output).suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{output!r}: a workbook's name must end in .xlsx", param_hint="-o")
+    # Missing extras are found before the solve, not after minutes of it.
+    try:
+        if fmt == "xlsx":
+            require("openpyxl", "excel", "--format xlsx")
+    except MissingExtra as exc:
+        _fail(str(exc), EXIT_INPUT)
     if time_limit is not None and not math.isfinite(time_limit):
         raise click.BadParameter("must be a finite number of seconds", param_hint="--time-limit")
     cap_values = {k: _share(v, "--cap") for k, v in _pairs(caps, "--cap")}
@@ -169,9 +201,10 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
     if output == "-":
         click.echo(json.dumps(plan.to_dict(), allow_nan=False))
         return
-    target = Path(output) if output else Path("plan.json" if fmt == "json" else "plan")
+    target = Path(output) if output else Path({"json": "plan.json", "xlsx": "plan.xlsx"}.get(fmt, "plan"))
     try:
-        written = plan.write(target, format=fmt)
+        with _steps(quiet, "writing the plan", len(TABLE_NAMES) + 1) as step:
+            written = plan.write(target, format=fmt, progress=step)
     except (PlanWriteError, OSError) as exc:
         _fail(f"cannot write the plan: {exc}", EXIT_INPUT)
     if not quiet:
