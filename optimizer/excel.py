@@ -95,7 +95,7 @@ def _write(plan, path: Path, progress) -> None:
         ws.auto_filter.ref = ws.dimensions
         for i, width in enumerate(widths, 1):
             # +2 for the filter button beside the header text.
-            ws.column_dimensions[get_column_letter(i)].width = min(width + 3, MAX_WIDTH)
+            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 3, 9), MAX_WIDTH)
 
     if progress:
         progress(SUMMARY_SHEET)
