@@ -26,6 +26,7 @@ from models.extras import MissingExtra, require
 from models.schema import SHARE_BASES, SHARE_OF
 from optimizer import SOLVERS, InfeasiblePolicy, PlanWriteError, SolverFailure, solve
 from optimizer.files import replace_folder, write_file
+from optimizer import report
 from optimizer.plan import TABLE_NAMES
 
 EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 2, 3, 4
@@ -158,9 +159,11 @@ def main():
                    "xlsx: one Excel workbook (summary sheet + a sheet per table).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="Override a scalar case setting, e.g. --set voll_usd_mmbtu=200. Repeatable.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False), default=None, metavar="FILE.html",
+              help="Also write an HTML report of the plan (charts; needs gasmix[charts]).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share_basis, share_of,
-                  solver, time_limit, fmt, sets, quiet):
+                  solver, time_limit, fmt, sets, report_file, quiet):
     """Solve CASE for the cheapest supply mix under the policy and write the plan.
 
     \b
@@ -170,6 +173,7 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
       gasmix solve --max-share 0.5 --risk-weight 2 --exclude RU --format json -o plan.json
       gasmix solve my-case/ --set voll_usd_mmbtu=250 --solver cbc
       gasmix solve --cap US=0.5 --format json -o - | jq .summary.cash_cost_musd
+      gasmix solve --cap US=0.6 --format xlsx -o us60.xlsx --report us60.html
     """
     if output == "-" and fmt != "json":
         raise click.BadParameter("'-' (standard output) needs --format json", param_hint="-o")
@@ -179,6 +183,8 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
     try:
         if fmt == "xlsx":
             require("openpyxl", "excel", "--format xlsx")
+        if report_file:
+            require("matplotlib", "charts", "--report")
     except MissingExtra as exc:
         _fail(str(exc), EXIT_INPUT)
     if time_limit is not None and not math.isfinite(time_limit):
@@ -200,6 +206,9 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
         _fail(f"the solver gave no plan ({exc})", EXIT_SOLVER)
     if output == "-":
         click.echo(json.dumps(plan.to_dict(), allow_nan=False))
+        if report_file:
+            _write_report(lambda step: report.plan_report(plan.summary, plan.tables(), step),
+                          report_file, "plan", True)
         return
     target = Path(output) if output else Path({"json": "plan.json", "xlsx": "plan.xlsx"}.get(fmt, "plan"))
     try:
@@ -207,8 +216,50 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
             written = plan.write(target, format=fmt, progress=step)
     except (PlanWriteError, OSError) as exc:
         _fail(f"cannot write the plan: {exc}", EXIT_INPUT)
+    if report_file:
+        _write_report(lambda step: report.plan_report(plan.summary, plan.tables(), step),
+                      report_file, "plan", quiet)
     if not quiet:
-        print_summary(Console(highlight=False), plan, written)
+        print_summary(out, plan, written)
+        if report_file:
+            out.print(f"report written to {escape(report_file)}")
+
+
+def _write_report(make, target: str, kind: str, quiet: bool) -> None:
+    """Render a report (`make(step)` → HTML) with a progress bar, and write it."""
+    try:
+        with _steps(quiet, "drawing the report", report.chart_count(kind)) as step:
+            html = make(step)
+        report.write_report(html, target)
+    except MissingExtra as exc:
+        _fail(str(exc), EXIT_INPUT)
+    except report.ReportError as exc:
+        _fail(str(exc), EXIT_INPUT)
+    except OSError as exc:
+        _fail(f"cannot write the report: {exc}", EXIT_INPUT)
+
+
+@main.command("report")
+@click.argument("source", metavar="PLAN_DIR", type=click.Path())
+@click.option("-o", "--output", default="report.html", show_default=True, metavar="FILE.html",
+              help="The HTML file to write (replaces only a previous gasmix report).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def report_command(source, output, quiet):
+    """Write one self-contained HTML report (inline charts, no network) of a plan folder,
+    a JSON plan, a sweep folder or a frontier folder.
+
+    \b
+    Examples:
+      gasmix solve --cap US=0.6 -o us60 && gasmix report us60 -o us60.html
+      gasmix report sweep-us-cap/ -o sweep.html
+    """
+    try:
+        kind = report.report_kind(Path(source))
+    except report.ReportError as exc:
+        _fail(str(exc), EXIT_INPUT)
+    _write_report(lambda step: report.render(source, step), output, kind, quiet)
+    if not quiet:
+        out.print(f"{kind} report written to {escape(output)}")
 
 
 @main.command("validate")
@@ -223,7 +274,7 @@ def validate_command(case_dir, quiet):
     """
     case = _load(case_dir)
     if not quiet:
-        Console(highlight=False).print(
+        out.print(
             f"[green]ok[/]: case {case.name} — {len(case.periods)} periods, {len(case.nodes)} nodes, "
             f"{len(case.sources)} sources from {len(case.suppliers)} suppliers, "
             f"{len(case.entries)} entries, {len(case.arcs)} arcs, {len(case.storage)} storage sites")
