@@ -49,7 +49,7 @@ def number_format(name: str) -> str | None:
 # (summary key, label, unit, kind); kind says how to show the value:
 # "musd", "bcf", "price", "percent", "index".
 HEADLINES = (
-    ("objective_musd", "objective (cost incl. unserved at VOLL and risk penalty)", "million USD", "musd"),
+    ("objective_musd", "objective (incl. unserved at VOLL, risk penalty)", "million USD", "musd"),
     ("cash_cost_musd", "cash cost", "million USD", "musd"),
     ("unserved_bcf", "unserved demand", "Bcf", "bcf"),
     ("avg_cost_usd_mmbtu", "average cost of gas served", "USD/MMBtu", "price"),
