@@ -197,7 +197,8 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
                                           exclude=list(exclude), share_basis=share_basis,
                                           share_of=share_of).items() if v not in (None, {}, [])})
     try:
-        plan = solve(case, solver=solver, time_limit=time_limit, **choices)
+        with _busy(quiet or output == "-", "solving"):
+            plan = solve(case, solver=solver, time_limit=time_limit, **choices)
     except CaseError as exc:
         _fail(exc.report(), EXIT_INPUT)
     except InfeasiblePolicy as exc:
