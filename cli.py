@@ -12,28 +12,66 @@ import shutil
 import sys
 from pathlib import Path
 
+from contextlib import contextmanager
+
 import click
 import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
 
 from models import SCALAR_SETTINGS, CaseError, check_setting, default_case_path, load_case
+from models.extras import MissingExtra, require
 from models.schema import SHARE_BASES, SHARE_OF
 from optimizer import SOLVERS, InfeasiblePolicy, PlanWriteError, SolverFailure, solve
-from optimizer.files import replace_folder
+from optimizer import report
+from optimizer.files import replace_folder, write_file
 from optimizer.frontier import DEFAULT_RISK_WEIGHTS, DEFAULT_SHARES, TRADE_OFFS, frontier
+from optimizer.plan import TABLE_NAMES
 from optimizer.scaleout import ScaleOutError, executor_for
 from optimizer.studies import write_frontier, write_sweep
 from optimizer.sweep import DEFAULT_CHUNK_SIZE, SweepError, make_grid, sweep
 
 EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 2, 3, 4
-CASE_HELP = "Case folder (case.toml + CSV tables); default: the embedded Mexico case."
+CASE_HELP = ("Case folder (case.toml + CSV tables) or workbook (.xlsx); default: the embedded "
+             "Mexico case.")
 
 err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+@contextmanager
+def _busy(quiet: bool, what: str):
+    """A spinner on standard error while something slow runs (only on a terminal: rich
+    draws nothing live when the output is a file or a pipe)."""
+    if quiet or not err.is_terminal:
+        yield
+        return
+    with err.status(what + " …"):
+        yield
+
+
+@contextmanager
+def _steps(quiet: bool, what: str, total: int):
+    """A progress bar on standard error for work in named steps; yields `step(name)`, to
+    call as each step starts. Nothing is drawn unless standard error is a terminal."""
+    if quiet or not err.is_terminal:
+        yield lambda name: None
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        started = []
+
+        def step(name: str) -> None:
+            if started:
+                bar.advance(task)
+            started.append(name)
+            bar.update(task, description=f"{what}: {name}")
+        yield step
 
 
 def _fail(message: str, code: int) -> None:
@@ -47,6 +85,8 @@ def _load(case_dir: str | None):
         return load_case(case_dir if case_dir else default_case_path())
     except CaseError as exc:
         _fail(exc.report(), EXIT_INPUT)
+    except MissingExtra as exc:
+        _fail(str(exc), EXIT_INPUT)
 
 
 def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
@@ -100,10 +140,10 @@ def main():
 
 
 @main.command("solve")
-@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path())
 @click.option("-o", "--output", default=None,
-              help="Plan folder (csv) or file (json; '-' for standard output). "
-                   "Default: plan/ or plan.json.")
+              help="Plan folder (csv) or file (json, '-' for standard output; xlsx). "
+                   "Default: plan/, plan.json or plan.xlsx.")
 @click.option("--cap", "caps", multiple=True, metavar="SUPPLIER=SHARE",
               help="Cap one supplier's share of supply, e.g. --cap US=0.6. Repeatable.")
 @click.option("--max-share", type=float, default=None, metavar="SHARE",
@@ -119,13 +159,17 @@ def main():
 @click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               metavar="SECONDS", help="Stop the solver after this many seconds.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
-              help="csv: a folder of tables + summary.json; json: one JSON document.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv",
+              show_default=True,
+              help="csv: a folder of tables + summary.json; json: one JSON document; "
+                   "xlsx: one Excel workbook (summary sheet + a sheet per table).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="Override a scalar case setting, e.g. --set voll_usd_mmbtu=200. Repeatable.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False), default=None, metavar="FILE.html",
+              help="Also write an HTML report of the plan (charts; needs gasmix[charts]).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share_basis, share_of,
-                  solver, time_limit, fmt, sets, quiet):
+                  solver, time_limit, fmt, sets, report_file, quiet):
     """Solve CASE for the cheapest supply mix under the policy and write the plan.
 
     \b
@@ -135,9 +179,20 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
       gasmix solve --max-share 0.5 --risk-weight 2 --exclude RU --format json -o plan.json
       gasmix solve my-case/ --set voll_usd_mmbtu=250 --solver cbc
       gasmix solve --cap US=0.5 --format json -o - | jq .summary.cash_cost_musd
+      gasmix solve --cap US=0.6 --format xlsx -o us60.xlsx --report us60.html
     """
     if output == "-" and fmt != "json":
         raise click.BadParameter("'-' (standard output) needs --format json", param_hint="-o")
+    if fmt == "xlsx" and output and Path(output).suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{output!r}: a workbook's name must end in .xlsx", param_hint="-o")
+    # Missing extras are found before the solve, not after minutes of it.
+    try:
+        if fmt == "xlsx":
+            require("openpyxl", "excel", "--format xlsx")
+        if report_file:
+            require("matplotlib", "charts", "--report")
+    except MissingExtra as exc:
+        _fail(str(exc), EXIT_INPUT)
     if time_limit is not None and not math.isfinite(time_limit):
         raise click.BadParameter("must be a finite number of seconds", param_hint="--time-limit")
     cap_values = {k: _share(v, "--cap") for k, v in _pairs(caps, "--cap")}
@@ -148,7 +203,8 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
                                           exclude=list(exclude), share_basis=share_basis,
                                           share_of=share_of).items() if v not in (None, {}, [])})
     try:
-        plan = solve(case, solver=solver, time_limit=time_limit, **choices)
+        with _busy(quiet or output == "-", "solving"):
+            plan = solve(case, solver=solver, time_limit=time_limit, **choices)
     except CaseError as exc:
         _fail(exc.report(), EXIT_INPUT)
     except InfeasiblePolicy as exc:
@@ -157,18 +213,64 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
         _fail(f"the solver gave no plan ({exc})", EXIT_SOLVER)
     if output == "-":
         click.echo(json.dumps(plan.to_dict(), allow_nan=False))
+        if report_file:
+            _write_report(lambda step: report.plan_report(plan.summary, plan.tables(), step),
+                          report_file, "plan", True)
         return
-    target = Path(output) if output else Path("plan.json" if fmt == "json" else "plan")
+    target = Path(output) if output else Path({"json": "plan.json", "xlsx": "plan.xlsx"}.get(fmt, "plan"))
     try:
-        written = plan.write(target, format=fmt)
+        with _steps(quiet, "writing the plan", len(TABLE_NAMES) + 1) as step:
+            written = plan.write(target, format=fmt, progress=step)
     except (PlanWriteError, OSError) as exc:
         _fail(f"cannot write the plan: {exc}", EXIT_INPUT)
+    if report_file:
+        _write_report(lambda step: report.plan_report(plan.summary, plan.tables(), step),
+                      report_file, "plan", quiet)
     if not quiet:
-        print_summary(Console(highlight=False), plan, written)
+        print_summary(out, plan, written)
+        if report_file:
+            out.print(f"report written to {escape(report_file)}")
+
+
+def _write_report(make, target: str, kind: str, quiet: bool) -> None:
+    """Render a report (`make(step)` → HTML) with a progress bar, and write it."""
+    try:
+        with _steps(quiet, "drawing the report", report.chart_count(kind)) as step:
+            html = make(step)
+        report.write_report(html, target)
+    except MissingExtra as exc:
+        _fail(str(exc), EXIT_INPUT)
+    except report.ReportError as exc:
+        _fail(str(exc), EXIT_INPUT)
+    except OSError as exc:
+        _fail(f"cannot write the report: {exc}", EXIT_INPUT)
+
+
+@main.command("report")
+@click.argument("source", metavar="PLAN_DIR", type=click.Path())
+@click.option("-o", "--output", default="report.html", show_default=True, metavar="FILE.html",
+              help="The HTML file to write (replaces only a previous gasmix report).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def report_command(source, output, quiet):
+    """Write one self-contained HTML report (inline charts, no network) of a plan folder,
+    a JSON plan, a sweep folder or a frontier folder.
+
+    \b
+    Examples:
+      gasmix solve --cap US=0.6 -o us60 && gasmix report us60 -o us60.html
+      gasmix report sweep-us-cap/ -o sweep.html
+    """
+    try:
+        kind = report.report_kind(Path(source))
+    except report.ReportError as exc:
+        _fail(str(exc), EXIT_INPUT)
+    _write_report(lambda step: report.render(source, step), output, kind, quiet)
+    if not quiet:
+        out.print(f"{kind} report written to {escape(output)}")
 
 
 @main.command("validate")
-@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path())
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def validate_command(case_dir, quiet):
     """Check CASE and report every problem at once (exit 2 if there is any).
@@ -179,24 +281,48 @@ def validate_command(case_dir, quiet):
     """
     case = _load(case_dir)
     if not quiet:
-        Console(highlight=False).print(
+        out.print(
             f"[green]ok[/]: case {case.name} — {len(case.periods)} periods, {len(case.nodes)} nodes, "
             f"{len(case.sources)} sources from {len(case.suppliers)} suppliers, "
             f"{len(case.entries)} entries, {len(case.arcs)} arcs, {len(case.storage)} storage sites")
 
 
 @main.command("init")
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--xlsx", "workbook", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the case as one Excel workbook FILE (a sheet per table + a case sheet) "
+                   "instead of a folder.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def init_command(directory, quiet):
-    """Write the embedded Mexico case to DIRECTORY, to edit and solve.
+def init_command(directory, workbook, quiet):
+    """Write the embedded Mexico case to DIRECTORY (or to a workbook), to edit and solve.
 
     \b
-    Example:
+    Examples:
       gasmix init my-case && gasmix solve my-case --cap US=0.6
+      gasmix init --xlsx mexico.xlsx && gasmix solve mexico.xlsx
     """
-    target = Path(directory)
+    if (directory is None) == (workbook is None):
+        raise click.UsageError("give a DIRECTORY or --xlsx FILE (one of them)")
     source = default_case_path()
+    if workbook is not None:
+        target = Path(workbook)
+        if target.suffix.lower() != ".xlsx":
+            raise click.BadParameter(f"{workbook!r}: the workbook's name must end in .xlsx",
+                                     param_hint="--xlsx")
+        try:
+            from models.workbook import write_case_workbook
+            with _busy(quiet, "writing the workbook"):
+                write_file(target, lambda tmp: write_case_workbook(source, tmp),
+                           what="a file gasmix may replace")
+        except MissingExtra as exc:
+            _fail(str(exc), EXIT_INPUT)
+        except OSError as exc:
+            _fail(f"cannot write the case: {exc}", EXIT_INPUT)
+        if not quiet:
+            out.print(f"wrote the Mexico case to {escape(str(target))} — edit the sheets, then "
+                      f"`gasmix validate {escape(str(target))}`")
+        return
+    target = Path(directory)
 
     def fill(folder: Path) -> None:
         for item in sorted(source.iterdir()):
@@ -208,8 +334,8 @@ def init_command(directory, quiet):
     except OSError as exc:
         _fail(f"cannot write the case: {exc}", EXIT_INPUT)
     if not quiet:
-        Console(highlight=False).print(f"wrote the Mexico case to {escape(str(target))}/ — edit the "
-                                       f"tables, then `gasmix validate {escape(str(target))}`")
+        out.print(f"wrote the Mexico case to {escape(str(target))}/ — edit the "
+                  f"tables, then `gasmix validate {escape(str(target))}`")
 
 
 # --- sweeps and frontiers --------------------------------------------------------------

@@ -10,7 +10,8 @@ class Problem:
     """One thing wrong with a case's input.
 
     `row` counts as a spreadsheet does: the header is row 1, the first data row is row 2,
-    so the number is also the line number of a CSV file (unless a quoted cell spans lines).
+    so the number is also the line number of a CSV file (unless a quoted cell spans lines)
+    and the row number Excel shows. `sheet` names the worksheet when `file` is a workbook.
     """
 
     file: str
@@ -18,9 +19,12 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: object = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
         where = [self.file]
+        if self.sheet is not None:
+            where.append(f"sheet {self.sheet}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:

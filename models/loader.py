@@ -1,5 +1,8 @@
 """Reading a case folder (`case.toml` + CSV tables) into a validated `Case`.
 
+A case workbook (models/workbook.py) is read into the same parsed tables and settings
+dict and then goes through the same checks here, so both forms obey one set of rules.
+
 Every problem is collected in one pass and raised together as a `CaseError`, so a planner
 fixes a broken case in one round, not one error at a time. Reading is in three steps:
 each file on its own (encoding, CSV syntax, header, cell types and ranges, duplicate ids),
@@ -38,6 +41,24 @@ SERIES_VALUE = {
 MISSING = object()
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a table came from: a CSV file of a folder, or a sheet of a workbook. Problems
+    are made here so that each names its place the same way."""
+
+    file: str
+    sheet: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How other messages refer to the table: 'suppliers.csv' or 'sheet suppliers'."""
+        return f"sheet {self.sheet}" if self.sheet else self.file
+
+    def problem(self, rule: str, row: int | None = None, column: str | None = None,
+                value=None) -> Problem:
+        return Problem(self.file, rule, row=row, column=column, value=value, sheet=self.sheet)
+
+
 @dataclass
 class ParsedTable:
     """A table after its own checks: one dict per row, with the row's spreadsheet number."""
@@ -45,7 +66,17 @@ class ParsedTable:
     schema: TableSchema
     rows: list[dict]
     row_numbers: list[int]
+    origin: Origin
     present: bool = True
+
+
+class CellRule(ValueError):
+    """A cell that cannot be read as text for its column (a workbook's date in an id
+    column, a number stored as text): `rule` is what is wrong, `shown` the value."""
+
+    def __init__(self, rule: str, shown: object):
+        super().__init__(rule)
+        self.rule, self.shown = rule, shown
 
 
 def default_case_path() -> Path:
@@ -58,15 +89,32 @@ def default_case() -> Case:
     return load_case(default_case_path())
 
 
-def load_case(path: str | Path) -> Case:
-    """Read and validate the case in folder `path`; raise CaseError listing every problem."""
-    folder = Path(path)
-    if not folder.is_dir():
-        raise CaseError([Problem(str(folder), "case folder not found (expected a folder "
-                                              "holding case.toml and the CSV tables)")])
-    problems: list[Problem] = []
-    digest = hashlib.sha256()
+def is_workbook(path: str | Path) -> bool:
+    """A case given as one Excel workbook rather than a folder."""
+    return Path(path).suffix.lower() == ".xlsx"
 
+
+def load_case(path: str | Path) -> Case:
+    """Read and validate the case in folder `path` (case.toml + CSV tables), or in the
+    Excel workbook `path` (*.xlsx, one sheet per table and a `case` sheet); raise CaseError
+    listing every problem."""
+    path = Path(path)
+    problems: list[Problem] = []
+    if is_workbook(path):
+        from .workbook import read_workbook  # openpyxl only when a workbook is read
+        config, tables, digest, places = read_workbook(path, problems)
+    else:
+        if not path.is_dir():
+            raise CaseError([Problem(str(path), "case folder not found (expected a folder "
+                                                "holding case.toml and the CSV tables, or an "
+                                                ".xlsx workbook)")])
+        config, tables, digest = _read_folder(path, problems)
+        places = _toml_place
+    return validate_case(path, config, tables, digest, places, problems)
+
+
+def _read_folder(folder: Path, problems: list[Problem]):
+    digest = hashlib.sha256()
     config = _read_config(folder / "case.toml", problems, digest)
     tables = {name: _read_table(folder, schema, problems, digest)
               for name, schema in TABLES.items()}
@@ -74,19 +122,33 @@ def load_case(path: str | Path) -> Case:
         if extra[:-4] not in TABLES:
             problems.append(Problem(extra, "unknown table (known: "
                                     + ", ".join(t.file for t in TABLES.values()) + ")"))
+    return config, tables, digest.hexdigest()
 
+
+def validate_case(path: Path, config: dict, tables: dict[str, "ParsedTable"], digest: str,
+                  places, problems: list[Problem]) -> Case:
+    """Steps 2 and 3 and the settings, the same for a folder and a workbook: `tables` have
+    passed their own checks, `config` is case.toml's content as a dict, and
+    `places(section, key, what)` says where a setting's problem is (see `_toml_place`)."""
     keys = {name: [r[t.schema.key] for r in t.rows if r[t.schema.key] is not MISSING]
             for name, t in tables.items() if t.schema.key}
     keys["hub_prices"] = [r["hub"] for r in tables["hub_prices"].rows if r["hub"] is not MISSING]
     _check_references(tables, keys, problems)
     _check_rules(tables, keys, problems)
-    settings, policy = _build_settings(config, tables, keys, problems)
+    settings, policy = _build_settings(config, tables, keys, problems, places)
 
     head = config.get("case") if isinstance(config.get("case"), dict) else {}
-    name = str(head.get("name", folder.name))
+    name = str(head.get("name", path.stem if is_workbook(path) else path.name))
     if problems:
         raise CaseError(problems, case=name)
-    return _build_case(folder, config, tables, settings, policy, digest.hexdigest())
+    return _build_case(path, config, tables, settings, policy, digest)
+
+
+def _toml_place(section: str, key: str, what: str) -> dict:
+    """Where a setting's problem is in case.toml: the file and the key (TOML parsers give
+    no line numbers for values). `what` is "section", "unknown", "value" or "supplier"."""
+    column = {"section": section, "unknown": key, "supplier": "policy"}.get(what, f"{section}.{key}")
+    return {"file": "case.toml", "column": column}
 
 
 # --- step 1: each file on its own -------------------------------------------------------
@@ -128,18 +190,19 @@ def _read_config(path: Path, problems: list[Problem], digest) -> dict:
 
 def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], digest) -> ParsedTable:
     path = folder / schema.file
-    empty = ParsedTable(schema, [], [], present=False)
+    origin = Origin(schema.file)
+    empty = ParsedTable(schema, [], [], origin, present=False)
     if not path.exists():
         if schema.required:
-            problems.append(Problem(schema.file, "missing table: this case needs it"))
+            problems.append(origin.problem("missing table: this case needs it"))
         return empty
     text = _read_text(path, problems, digest)
     if text is None:
         return empty
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     if ";" in first_line and "," not in first_line:
-        problems.append(Problem(schema.file, "the header looks separated by ';': gasmix reads "
-                                             "comma-separated CSV", row=1, value=first_line))
+        problems.append(origin.problem("the header looks separated by ';': gasmix reads "
+                                       "comma-separated CSV", row=1, value=first_line))
         return empty
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records = []
@@ -149,21 +212,31 @@ def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], dige
             records.append(record)
             started = reader.line_num + 1
     except csv.Error as exc:  # e.g. a quote left open: it would swallow the rest of the file
-        problems.append(Problem(schema.file, f"CSV syntax error in the row starting here: {exc}",
-                                row=started))
+        problems.append(origin.problem(f"CSV syntax error in the row starting here: {exc}",
+                                       row=started))
         return empty
     # Row numbers as a spreadsheet shows them; blank lines are skipped but still counted.
-    numbered = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
+    numbered = [(i + 1, r) for i, r in enumerate(records) if not _blank_row(r)]
     if not numbered:
-        problems.append(Problem(schema.file, "the file is empty: it needs a header row and "
-                                             "at least one data row"))
+        problems.append(origin.problem("the file is empty: it needs a header row and "
+                                       "at least one data row"))
         return empty
+    return parse_table(schema, origin, numbered, problems, lambda column, cell: cell.strip())
+
+
+def parse_table(schema: TableSchema, origin: Origin, numbered: list[tuple[int, list]],
+                problems: list[Problem], cell_text) -> ParsedTable:
+    """The checks of one table, whatever it was read from: header, cell types and ranges,
+    duplicate ids. `numbered` holds the non-blank rows with their spreadsheet numbers, the
+    header first (its cells as text); `cell_text(column, cell)` turns a body cell into the
+    text the CSV rules read, or raises CellRule (a workbook's cells are typed)."""
+    empty = ParsedTable(schema, [], [], origin, present=False)
     header_row, header = numbered[0]
     header = _trim_empty_tail([h.strip() for h in header])
-    ok = _check_header(schema, header, header_row, problems)
+    ok = _check_header(schema, origin, header, header_row, problems)
     body = numbered[1:]
     if not body:
-        problems.append(Problem(schema.file, "the table is empty: it has a header but no rows"))
+        problems.append(origin.problem("the table is empty: it has a header but no rows"))
     if not ok or not body:
         # Unusable: reported once here, and not a reference target (one bad header
         # must not turn into a "not found" for every row that names its ids).
@@ -172,55 +245,69 @@ def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], dige
     rows, numbers = [], []
     for number, cells in body:
         if len(cells) > len(header):  # trailing empty cells (a spreadsheet's extra commas)
-            cells = cells[:len(header)] + _trim_empty_tail(cells[len(header):])
+            cells = list(cells[:len(header)]) + _trim_empty_tail(list(cells[len(header):]))
         if len(cells) != len(header):
-            problems.append(Problem(schema.file, f"has {len(cells)} cells, the header has "
-                                                 f"{len(header)}", row=number))
+            problems.append(origin.problem(f"has {len(cells)} cells, the header has "
+                                           f"{len(header)}", row=number))
             continue
         raw = dict(zip(header, cells))
         row = {}
         for column in schema.columns:
-            value = raw.get(column.name, "")
-            row[column.name] = _convert(column, value.strip(), schema.file, number, problems)
+            try:
+                text = cell_text(column, raw.get(column.name, ""))
+            except CellRule as exc:
+                problems.append(origin.problem(exc.rule, row=number, column=column.name,
+                                               value=exc.shown))
+                row[column.name] = MISSING
+                continue
+            row[column.name] = _convert(column, text, origin, number, problems)
         rows.append(row)
         numbers.append(number)
-    _check_unique(schema, rows, numbers, problems)
-    return ParsedTable(schema, rows, numbers)
+    _check_unique(schema, origin, rows, numbers, problems)
+    return ParsedTable(schema, rows, numbers, origin)
 
 
-def _trim_empty_tail(cells: list[str]) -> list[str]:
-    while cells and not cells[-1].strip():
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _blank_row(cells) -> bool:
+    return all(_blank(c) for c in cells)
+
+
+def _trim_empty_tail(cells: list) -> list:
+    while cells and _blank(cells[-1]):
         cells = cells[:-1]
     return cells
 
 
-def _check_header(schema: TableSchema, header: list[str], row: int,
+def _check_header(schema: TableSchema, origin: Origin, header: list[str], row: int,
                   problems: list[Problem]) -> bool:
     ok = True
     known = set(schema.column_names)
     seen = set()
     for name in header:
         if name in seen:
-            problems.append(Problem(schema.file, "column appears twice in the header",
+            problems.append(origin.problem("column appears twice in the header",
                                     row=row, column=name))
             ok = False
         seen.add(name)
         if name not in known:
-            problems.append(Problem(schema.file, "unknown column (known: "
+            problems.append(origin.problem("unknown column (known: "
                                     + ", ".join(schema.column_names) + ")", row=row, column=name))
             ok = False
     for column in schema.columns:
         if column.required and column.name not in seen:
-            problems.append(Problem(schema.file, "required column is missing from the header",
+            problems.append(origin.problem("required column is missing from the header",
                                     row=row, column=column.name))
             ok = False
     return ok
 
 
-def _convert(column: Column, text: str, file: str, row: int, problems: list[Problem]):
+def _convert(column: Column, text: str, origin: Origin, row: int, problems: list[Problem]):
     """One cell: empty → default (or a problem if required), else typed and range-checked."""
     def bad(rule: str):
-        problems.append(Problem(file, rule, row=row, column=column.name, value=text))
+        problems.append(origin.problem(rule, row=row, column=column.name, value=text))
         return MISSING
 
     if text == "":
@@ -257,7 +344,7 @@ def _convert(column: Column, text: str, file: str, row: int, problems: list[Prob
     return number
 
 
-def _check_unique(schema: TableSchema, rows: list[dict], numbers: list[int],
+def _check_unique(schema: TableSchema, origin: Origin, rows: list[dict], numbers: list[int],
                   problems: list[Problem]) -> None:
     cols = (schema.key,) if schema.key else schema.unique
     if not cols:
@@ -269,7 +356,7 @@ def _check_unique(schema: TableSchema, rows: list[dict], numbers: list[int],
             continue
         if key in first:
             what = "duplicate id" if schema.key else "duplicate " + " × ".join(cols)
-            problems.append(Problem(schema.file, f"{what}: first given in row {first[key]}",
+            problems.append(origin.problem(f"{what}: first given in row {first[key]}",
                                     row=number, column=cols[-1] if len(cols) == 1 else ", ".join(cols),
                                     value=" × ".join(str(k) for k in key)))
         else:
@@ -290,10 +377,11 @@ def _check_references(tables: dict[str, ParsedTable], keys: dict[str, list],
                 value = row[column.name]
                 if value is None or value is MISSING or value in known[target]:
                     continue
-                noun = "hub (no prices in hub_prices.csv)" if target == "hub_prices" else \
-                    f"{TABLES[target].key or target} (not in {TABLES[target].file})"
-                problems.append(Problem(table.schema.file, f"unknown {noun}", row=number,
-                                        column=column.name, value=value))
+                where = tables[target].origin.label
+                noun = f"hub (no prices in {where})" if target == "hub_prices" else \
+                    f"{TABLES[target].key or target} (not in {where})"
+                problems.append(table.origin.problem(f"unknown {noun}", row=number,
+                                                     column=column.name, value=value))
 
 
 # --- step 3: rules that span rows -------------------------------------------------------
@@ -304,52 +392,53 @@ def _valid(*values) -> bool:
 
 def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
                  problems: list[Problem]) -> None:
+    at = {name: table.origin.problem for name, table in tables.items()}
     periods = tables["periods"]
     order = {p: i for i, p in enumerate(keys.get("periods", []))}
     _check_period_chain(periods, problems)
     for row, number in zip(periods.rows, periods.row_numbers):
         if row["period"] == "horizon":  # plans label horizon-wide rows with it
-            problems.append(Problem("periods.csv", "'horizon' is reserved; choose another id",
+            problems.append(at["periods"]("'horizon' is reserved; choose another id",
                                     row=number, column="period", value="horizon"))
 
     def rows(name):
         return zip(tables[name].rows, tables[name].row_numbers)
 
-    def period_order(file, row, number, first_col, last_col):
+    def period_order(table, row, number, first_col, last_col):
         a, b = row.get(first_col), row.get(last_col)
         if _valid(a, b) and a in order and b in order and order[a] > order[b]:
-            problems.append(Problem(file, f"{first_col} {a} is after {last_col} {b}",
+            problems.append(at[table](f"{first_col} {a} is after {last_col} {b}",
                                     row=number, column=first_col, value=a))
 
     entry_kind = {r["entry"]: r["kind"] for r in tables["entries"].rows}
     for row, n in rows("entries"):
-        period_order("entries.csv", row, n, "first_period", "last_period")
+        period_order("entries", row, n, "first_period", "last_period")
     for row, n in rows("sources"):
         lo, hi = row["min_mmcfd"], row["max_mmcfd"]
         if _valid(lo, hi) and lo > hi:
-            problems.append(Problem("sources.csv", f"min_mmcfd {lo:g} is above max_mmcfd {hi:g}",
+            problems.append(at["sources"](f"min_mmcfd {lo:g} is above max_mmcfd {hi:g}",
                                     row=n, column="min_mmcfd", value=f"{lo:g}"))
-        period_order("sources.csv", row, n, "first_period", "last_period")
+        period_order("sources", row, n, "first_period", "last_period")
         kind = entry_kind.get(row["entry"])
         if _valid(row["kind"], kind) and row["kind"] != kind:
-            problems.append(Problem("sources.csv", f"kind {row['kind']} does not match the kind "
+            problems.append(at["sources"](f"kind {row['kind']} does not match the kind "
                                     f"of entry {row['entry']} ({kind})", row=n, column="kind",
                                     value=row["kind"]))
     for row, n in rows("arcs"):
         if _valid(row["from_node"]) and row["from_node"] == row["to_node"]:
-            problems.append(Problem("arcs.csv", "an arc must join two different nodes", row=n,
+            problems.append(at["arcs"]("an arc must join two different nodes", row=n,
                                     column="to_node", value=row["to_node"]))
     for row, n in rows("storage"):
         cap = row["working_gas_bcf"]
         for col in ("initial_bcf", "floor_bcf", "end_target_bcf"):
             if _valid(cap, row[col]) and row[col] > cap:
-                problems.append(Problem("storage.csv", f"{col} {row[col]:g} is above "
+                problems.append(at["storage"](f"{col} {row[col]:g} is above "
                                         f"working_gas_bcf {cap:g}", row=n, column=col, value=f"{row[col]:g}"))
     caps = {r["storage"]: r["working_gas_bcf"] for r in tables["storage"].rows}
     for row, n in rows("storage_floors"):
         cap = caps.get(row["storage"])
         if _valid(cap, row["floor_bcf"]) and row["floor_bcf"] > cap:
-            problems.append(Problem("storage_floors.csv", f"floor_bcf {row['floor_bcf']:g} is above "
+            problems.append(at["storage_floors"](f"floor_bcf {row['floor_bcf']:g} is above "
                                     f"working_gas_bcf {cap:g}", row=n, column="floor_bcf",
                                     value=f"{row['floor_bcf']:g}"))
     groups = {"supplier": set(keys.get("suppliers", [])), "kind": set(KINDS),
@@ -357,14 +446,14 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
     for row, n in rows("share_limits"):
         lo, hi = row["min_share"], row["max_share"]
         if lo is None and hi is None:
-            problems.append(Problem("share_limits.csv", "give min_share, max_share or both",
+            problems.append(at["share_limits"]("give min_share, max_share or both",
                                     row=n, column="max_share"))
         if _valid(lo, hi) and lo > hi:
-            problems.append(Problem("share_limits.csv", f"min_share {lo:g} is above max_share {hi:g}",
+            problems.append(at["share_limits"](f"min_share {lo:g} is above max_share {hi:g}",
                                     row=n, column="min_share", value=f"{lo:g}"))
         gt = row["group_type"]
         if _valid(gt, row["group"]) and row["group"] not in groups[gt]:
-            problems.append(Problem("share_limits.csv", f"unknown {gt}", row=n, column="group",
+            problems.append(at["share_limits"](f"unknown {gt}", row=n, column="group",
                                     value=row["group"]))
     _check_complete(tables["demand"], "node", keys.get("nodes", []), keys.get("periods", []), problems)
     _check_complete(tables["hub_prices"], "hub", sorted(set(keys["hub_prices"])),
@@ -373,6 +462,7 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
 
 def _check_period_chain(periods: ParsedTable, problems: list[Problem]) -> None:
     """Each period starts the day after the previous one ends: no gaps, no overlaps."""
+    at = {"periods": periods.origin.problem}
     previous = None
     for row, number in zip(periods.rows, periods.row_numbers):
         if not _valid(row["start"], row["days"]):
@@ -382,12 +472,12 @@ def _check_period_chain(periods: ParsedTable, problems: list[Problem]) -> None:
             expected = previous["start"] + timedelta(days=previous["days"])
             if row["start"] > expected:
                 gap = (row["start"] - expected).days
-                problems.append(Problem("periods.csv", f"gap of {gap} day(s) after the previous "
+                problems.append(at["periods"](f"gap of {gap} day(s) after the previous "
                                         f"period (expected start {expected})", row=number,
                                         column="start", value=row["start"]))
             elif row["start"] < expected:
                 overlap = (expected - row["start"]).days
-                problems.append(Problem("periods.csv", f"overlaps the previous period by {overlap} "
+                problems.append(at["periods"](f"overlaps the previous period by {overlap} "
                                         f"day(s) (expected start {expected})", row=number,
                                         column="start", value=row["start"]))
         previous = row
@@ -404,36 +494,45 @@ def _check_complete(table: ParsedTable, item: str, items: list, periods: list,
         missing = [p for p in periods if (it, p) not in given]
         if missing:
             shown = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
-            problems.append(Problem(table.schema.file, f"{item} {it} has no {value_col} for period(s) "
+            problems.append(table.origin.problem(f"{item} {it} has no {value_col} for period(s) "
                                     f"{shown}", column=value_col))
 
 
 # --- settings and policy from case.toml -------------------------------------------------
 
-def _build_settings(config: dict, tables, keys, problems: list[Problem]) -> tuple[Settings, Policy]:
+def _build_settings(config: dict, tables, keys, problems: list[Problem],
+                    places=_toml_place) -> tuple[Settings, Policy]:
+    """Settings and policy from case.toml's content (or a workbook's `case` sheet, read
+    into the same dict); `places(section, key, what)` gives each problem its file, sheet,
+    row and column."""
+    def problem(rule, section, key, what, value=None):
+        problems.append(Problem(rule=rule, value=value, **places(section, key, what)))
+
     values: dict[str, object] = {}
     for section, content in config.items():
         if not isinstance(content, dict):
-            problems.append(Problem("case.toml", "expected a [section] here", column=section))
+            problem("expected a [section] here", section, None, "section")
             continue
         for name, value in content.items():
             setting = SETTINGS.get(name)
             if setting is None or setting.section != section:
                 known = ", ".join(s.name for s in SETTINGS.values() if s.section == section)
-                problems.append(Problem("case.toml", f"unknown setting in [{section}]"
-                                        + (f" (known: {known})" if known else " (unknown section)"),
-                                        column=name, value=value))
+                problem(f"unknown setting in [{section}]"
+                        + (f" (known: {known})" if known else " (unknown section)"),
+                        section, name, "unknown", value)
                 continue
             checked = check_setting(name, value)
             if isinstance(checked, str):
-                problems.append(Problem("case.toml", checked, column=f"{section}.{name}", value=value))
+                problem(checked, section, name, "value", value)
             else:
                 values[name] = checked[0]
     suppliers = set(keys.get("suppliers", []))
-    for code in list(values.get("caps", {})) + list(values.get("exclude", ())):
-        if suppliers and code not in suppliers:
-            problems.append(Problem("case.toml", "unknown supplier (not in suppliers.csv)",
-                                    column="policy", value=code))
+    where = tables["suppliers"].origin.label
+    for name in ("caps", "exclude"):
+        for code in values.get(name, ()):
+            if suppliers and code not in suppliers:
+                problem(f"unknown supplier (not in {where})", "policy",
+                        f"{name}.{code}" if name == "caps" else name, "supplier", code)
     settings = Settings(**{f.name: values[f.name] for f in fields(Settings) if f.name in values})
     limits = tuple(ShareLimit(**r) for r in tables["share_limits"].rows)
     policy = Policy(
@@ -504,17 +603,17 @@ def _series(table: ParsedTable) -> pd.Series:
     return pd.Series([float(r[value]) for r in table.rows], index=index, dtype=float, name=value)
 
 
-def _build_case(folder: Path, config: dict, tables: dict[str, ParsedTable], settings: Settings,
+def _build_case(path: Path, config: dict, tables: dict[str, ParsedTable], settings: Settings,
                 policy: Policy, digest: str) -> Case:
     head = config.get("case", {})  # a table: _build_settings reported anything else
     kwargs = dict(
-        name=str(head.get("name", folder.name)), title=str(head.get("title", "")),
+        name=str(head.get("name", path.stem if is_workbook(path) else path.name)), title=str(head.get("title", "")),
         periods=_records(tables["periods"]), nodes=_records(tables["nodes"]),
         suppliers=_records(tables["suppliers"]), entries=_records(tables["entries"]),
         sources=_records(tables["sources"]), arcs=_records(tables["arcs"]),
         storage=_records(tables["storage"]), demand=_series(tables["demand"]),
         hub_prices=_series(tables["hub_prices"]), settings=settings, policy=policy,
-        source_hash=digest, path=str(folder),
+        source_hash=digest, path=str(path),
     )
     for name in ("entry_capacity", "storage_floors"):
         if tables[name].present:

@@ -337,4 +337,28 @@ def reference_markdown() -> str:
     for s in SETTINGS.values():
         default = "" if s.default in (None, (), {}) else str(s.default)
         out.append(f"| `[{s.section}]` | `{s.name}` | {s.unit} | {default} | {s.description} |")
+    out.append("")
+    out.append("#### The same case as one workbook (`.xlsx`)\n")
+    out.append("A case can also be one Excel workbook (`gasmix init --xlsx FILE` writes one): a "
+               "sheet per table, named as the table, with the same columns as its CSV file "
+               "(header in row 1, one row per record), and a `case` sheet for case.toml. Numbers "
+               "must be stored as numbers and dates as dates (or YYYY-MM-DD text); ids are text. "
+               "Messages name the workbook, the sheet, the row as Excel numbers it and the column.\n")
+    out.append("| sheet | required | holds |")
+    out.append("|---|---|---|")
+    out.append("| `case` | yes | case.toml's settings, one per row, columns `section`, `key`, `value` |")
+    for table in TABLES.values():
+        out.append(f"| `{table.name}` | {'yes' if table.required else 'no'} | the rows of `{table.file}` |")
+    out.append("")
+    out.append("The `case` sheet's rows for the settings above:\n")
+    out.append("| section | key | value |")
+    out.append("|---|---|---|")
+    examples = {"list": ("a comma-separated list, e.g. `RU, QA` (empty: none)", ""),
+                "table": ("the share, one row per supplier", ".SUPPLIER")}
+    for s in SETTINGS.values():
+        what, suffix = examples.get(s.dtype, (f"a {'number' if s.dtype == 'float' else 'text'}"
+                                               + (f" in {s.unit}" if s.unit else ""), ""))
+        if s.dtype == "choice":
+            what = " or ".join(f"`{c}`" for c in s.choices)
+        out.append(f"| `{s.section}` | `{s.name}{suffix}` | {what} |")
     return "\n".join(out) + "\n"

@@ -39,11 +39,28 @@ def replace_file(path: Path, text: str) -> Path:
         raise PlanWriteError(f"{path} is a folder; give a file name for --format json")
     if path.exists() and not _is_gasmix_json(path):
         raise PlanWriteError(f"{path} exists and is not a gasmix JSON plan; choose a new file name")
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text + "\n", encoding="utf-8")
+
+    return write_file(path, write, replaceable=_is_gasmix_json)
+
+
+def write_file(path: Path, write, replaceable=None, what: str = "a gasmix output") -> Path:
+    """Have `write(tmp)` write a temporary file beside `path`, then rename it into place.
+
+    An existing `path` is replaced only if `replaceable(path)` says it is gasmix's own
+    output (by default nothing is replaced); on any failure the temporary file is removed
+    and `path` is as it was."""
+    if path.is_dir():
+        raise PlanWriteError(f"{path} is a folder; give a file name")
+    if path.exists() and not (replaceable and replaceable(path)):
+        raise PlanWriteError(f"{path} exists and is not {what}; choose a new file name")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
+        write(Path(tmp))
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; others may read a plan
         os.replace(tmp, path)
     except BaseException:

@@ -59,15 +59,20 @@ class Plan:
             out[name] = json.loads(table.to_json(orient="records", double_precision=10))
         return out
 
-    def write(self, path: str | Path, format: str = "csv") -> Path:
-        """Write the plan: a folder of CSV tables + summary.json (format "csv"), or one JSON
-        file (format "json"). The output is finished in a temporary place and then moved
-        into `path`, so an interrupted write never leaves a half-written plan."""
+    def write(self, path: str | Path, format: str = "csv", progress=None) -> Path:
+        """Write the plan: a folder of CSV tables + summary.json (format "csv"), one JSON
+        file (format "json"), or one Excel workbook (format "xlsx": a summary sheet and a
+        sheet per table; needs openpyxl). The output is finished in a temporary place and
+        then moved into `path`, so an interrupted write never leaves a half-written plan.
+        `progress(step)` is called before each sheet of a workbook."""
         path = Path(path)
         if format == "json":
             return replace_file(path, json.dumps(self.to_dict(), indent=1, allow_nan=False))
+        if format == "xlsx":
+            from .excel import write_plan_workbook  # openpyxl only when asked for
+            return write_plan_workbook(self, path, progress=progress)
         if format != "csv":
-            raise ValueError(f"unknown format {format!r} (csv or json)")
+            raise ValueError(f"unknown format {format!r} (csv, json or xlsx)")
         return replace_folder(path, self._write_folder)
 
     def _write_folder(self, folder: Path) -> None:

@@ -1,0 +1,297 @@
+"""A case as one Excel workbook: one sheet per table, and a `case` sheet for case.toml.
+
+A table's sheet is named after the table (`demand`, `sources`, …) and holds the same
+columns as its CSV file, header in row 1. The `case` sheet has the columns `section`,
+`key`, `value`, one row per case.toml setting: `caps.US` for a key of the caps table (as a
+dotted TOML key), and `exclude` as a comma-separated list (empty: nobody excluded).
+
+Reading only turns cells into the text and the settings dict the CSV reader produces; every
+rule is then checked by models/loader.py, the same code that checks a case folder. What is
+checked here is what only a workbook can get wrong: typed cells (a number stored as text, a
+date in an id column), and its sheets (missing, unknown).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+
+from .errors import CaseError, Problem
+from .extras import require
+from .loader import CellRule, Origin, ParsedTable, _blank, _blank_row, parse_table
+from .schema import SETTINGS, TABLES, Column, TableSchema
+
+CASE_SHEET = "case"
+CASE_COLUMNS = ("section", "key", "value")
+NUMERIC = ("float", "int")
+
+
+def _openpyxl(purpose: str):
+    return require("openpyxl", "excel", purpose)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+def read_workbook(path: Path, problems: list[Problem]):
+    """The workbook's config dict, parsed tables, SHA-256 and the places of its settings
+    (for models.loader.validate_case)."""
+    openpyxl = _openpyxl("reading an .xlsx case")
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CaseError([Problem(str(path), "workbook not found")]) from None
+    except OSError as exc:
+        raise CaseError([Problem(name, f"cannot read the workbook ({exc.strerror or exc})")]) from None
+    try:
+        # data_only: a formula cell gives the value Excel last computed, as a user sees it.
+        book = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError, XML errors …: all unreadable
+        raise CaseError([Problem(name, f"not a readable .xlsx workbook ({type(exc).__name__}: "
+                                       f"{exc}); save it from Excel as .xlsx")]) from None
+    digest = hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()
+
+    sheets = {ws.title: ws for ws in book.worksheets}
+    known = [CASE_SHEET, *TABLES]
+    for title in sheets:
+        if title not in known:
+            problems.append(Problem(name, "unknown sheet (known: " + ", ".join(known) + ")",
+                                    sheet=title))
+    tables = {}
+    for table, schema in TABLES.items():
+        origin = Origin(name, table)
+        ws = sheets.get(table)
+        if ws is None:
+            if schema.required:
+                problems.append(origin.problem("missing sheet: this case needs it"))
+            tables[table] = ParsedTable(schema, [], [], origin, present=False)
+            continue
+        tables[table] = _read_sheet(ws, schema, origin, problems)
+    if CASE_SHEET in sheets:
+        config, rows = _read_case_sheet(sheets[CASE_SHEET], Origin(name, CASE_SHEET), problems)
+    else:
+        problems.append(Problem(name, "missing sheet: every case workbook needs the case "
+                                      "settings (columns section, key, value)", sheet=CASE_SHEET))
+        config, rows = {}, {}
+
+    def places(section: str, key: str | None, what: str) -> dict:
+        row = rows.get((section, key))
+        column = "key" if what == "unknown" else "value"
+        return {"file": name, "sheet": CASE_SHEET, "row": row, "column": column}
+
+    return config, tables, digest, places
+
+
+def _sheet_rows(ws) -> list[tuple[int, list]]:
+    """The non-blank rows with the numbers Excel shows (blank rows skipped but counted)."""
+    return [(number, list(cells)) for number, cells in enumerate(ws.iter_rows(values_only=True), 1)
+            if not _blank_row(cells)]
+
+
+def _read_sheet(ws, schema: TableSchema, origin: Origin, problems: list[Problem]) -> ParsedTable:
+    numbered = _sheet_rows(ws)
+    if not numbered:
+        problems.append(origin.problem("the sheet is empty: it needs a header row and at "
+                                       "least one data row"))
+        return ParsedTable(schema, [], [], origin, present=False)
+    header_row, header = numbered[0]
+    numbered[0] = (header_row, ["" if h is None else str(h) for h in header])
+    return parse_table(schema, origin, numbered, problems, cell_text)
+
+
+def cell_text(column: Column, cell) -> str:
+    """A typed cell as the text a CSV file would hold, for the loader's rules."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):  # before int: bool is an int in Python
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, (datetime, date)):
+        day = cell.date() if isinstance(cell, datetime) else cell
+        if isinstance(cell, datetime) and cell.time() != datetime.min.time():
+            raise CellRule("a date and time, not a date", cell.isoformat(sep=" "))
+        if column.dtype == "date":
+            return day.isoformat()
+        # Excel turns "2026-01" typed into a cell into a date: say so, not "unknown period".
+        raise CellRule("a date where text is expected: Excel converted what was typed; "
+                       "format the column as Text and type it again", day.isoformat())
+    if isinstance(cell, (int, float)):
+        if isinstance(cell, float) and math.isfinite(cell) and cell.is_integer() \
+                and column.dtype not in NUMERIC:
+            return str(int(cell))  # an id such as 7 typed as a number
+        return repr(cell) if isinstance(cell, float) else str(cell)
+    text = str(cell).strip()
+    if column.dtype in NUMERIC and text:
+        try:
+            float(text)
+        except ValueError:
+            return text  # not a number at all: the loader's rule says so
+        raise CellRule("a number stored as text: store it as a number (in Excel: "
+                       "Convert to Number)", text)
+    return text
+
+
+def _read_case_sheet(ws, origin: Origin, problems: list[Problem]) -> tuple[dict, dict]:
+    """case.toml's content from the `case` sheet, and the row of each (section, key)."""
+    numbered = _sheet_rows(ws)
+    config: dict = {}
+    rows: dict = {}
+    if not numbered:
+        problems.append(origin.problem("the sheet is empty: it needs the header section, "
+                                       "key, value"))
+        return config, rows
+    header_row, header = numbered[0]
+    header = [("" if h is None else str(h)).strip() for h in header]
+    while header and not header[-1]:
+        header.pop()
+    if header != list(CASE_COLUMNS):
+        problems.append(origin.problem("the header must be: " + ", ".join(CASE_COLUMNS), row=header_row,
+                                       value=", ".join(header)))
+        return config, rows
+    for number, cells in numbered[1:]:
+        cells = list(cells) + [None] * 3
+        if any(not _blank(c) for c in cells[3:]):
+            problems.append(origin.problem("a cell right of the value column", row=number))
+            continue
+        section, key, value = cells[:3]
+        missing = [c for c, v in zip(CASE_COLUMNS[:2], (section, key)) if _blank(v)]
+        if missing:
+            problems.append(origin.problem("required value is empty", row=number, column=missing[0]))
+            continue
+        section, key = str(section).strip(), str(key).strip()
+        name, _, item = key.partition(".")
+        if (section, key) in rows:
+            problems.append(origin.problem(f"setting given twice: first in row {rows[(section, key)]}",
+                                           row=number, column="key", value=key))
+            continue
+        rows[(section, key)] = number
+        rows.setdefault((section, name), number)
+        setting = SETTINGS.get(name)
+        value = _setting_value(setting, bool(item), value, origin, number, problems)
+        if value is _SKIP:
+            continue
+        content = config.setdefault(section, {})
+        if item:  # caps.US = 0.6: a key of a table setting
+            if setting is not None and setting.dtype == "table":
+                content.setdefault(name, {})[item] = value
+            else:  # the loader reports it as an unknown setting, by its full key
+                content[key] = value
+                rows[(section, key)] = number
+        else:
+            content[name] = value
+    return config, rows
+
+
+_SKIP = object()
+
+
+def _setting_value(setting, is_item: bool, cell, origin: Origin, number: int,
+                   problems: list[Problem]):
+    """A `value` cell as case.toml would give it, or _SKIP after reporting a problem."""
+    def bad(rule, shown=cell):
+        problems.append(origin.problem(rule, row=number, column="value", value=shown))
+        return _SKIP
+
+    if setting is None:  # unknown: let the loader name it, with its value
+        return cell
+    if isinstance(cell, (datetime, date)):
+        return bad("a date, not a setting value", cell.isoformat())
+    if setting.dtype == "list" and not is_item:
+        # exclude: a comma-separated list; empty means nobody.
+        return [] if _blank(cell) else [v.strip() for v in str(cell).split(",") if v.strip()]
+    if _blank(cell):
+        return bad("required value is empty (delete the row to use the default)", None)
+    if setting.dtype == "float" or (setting.dtype == "table" and is_item):
+        if isinstance(cell, str):
+            try:
+                float(cell)
+            except ValueError:
+                return bad("not a number")
+            return bad("a number stored as text: store it as a number (in Excel: Convert "
+                       "to Number)")
+        return cell
+    if setting.dtype == "table":
+        return bad(f"give one row per supplier with the key {setting.name}.SUPPLIER")
+    return str(cell).strip()
+
+
+# --- writing ----------------------------------------------------------------------------
+
+def case_sheet_rows(config: dict) -> list[tuple[str, str, object]]:
+    """case.toml's content as (section, key, value) rows of the `case` sheet."""
+    rows = []
+    for section, content in config.items():
+        for key, value in content.items():
+            if isinstance(value, dict):
+                rows.extend((section, f"{key}.{item}", v) for item, v in value.items())
+            elif isinstance(value, list):
+                rows.append((section, key, ", ".join(map(str, value))))
+            else:
+                rows.append((section, key, value))
+    return rows
+
+
+def _typed(column: Column, text: str):
+    """A CSV cell as the typed cell a planner would type into Excel."""
+    text = text.strip()
+    if text == "":
+        return None
+    try:
+        if column.dtype == "float":
+            return float(text)
+        if column.dtype == "int":
+            number = float(text)
+            return int(number) if number.is_integer() else number
+        if column.dtype == "date":
+            return date.fromisoformat(text)
+    except ValueError:
+        pass  # kept as written: the workbook then fails validation as the folder would
+    return text
+
+
+def write_case_workbook(folder: Path, path: Path) -> None:
+    """Write the case folder `folder` (case.toml + CSV tables) as a workbook at `path`
+    (not atomic: the caller writes to a temporary file and moves it into place).
+
+    The cells are typed from the schemas (numbers as numbers, dates as dates), so the
+    workbook reads back to exactly the case the folder holds."""
+    import csv
+
+    openpyxl = _openpyxl("writing an .xlsx case")
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+
+    def add_sheet(title: str, header: list[str], rows: list[list]) -> None:
+        ws = book.create_sheet(title)
+        ws.append(header)
+        for row in rows:
+            ws.append(row)
+        ws.freeze_panes = "A2"
+        for i, name in enumerate(header, 1):
+            cells = [name] + [r[i - 1] for r in rows]
+            width = max(len(str(c)) if c is not None else 0 for c in cells)
+            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
+        for cell in ws[1]:
+            cell.font = openpyxl.styles.Font(bold=True)
+
+    config = tomllib.loads((folder / "case.toml").read_text(encoding="utf-8-sig"))
+    add_sheet(CASE_SHEET, list(CASE_COLUMNS), [list(r) for r in case_sheet_rows(config)])
+    for name, schema in TABLES.items():
+        file = folder / schema.file
+        if not file.exists():
+            continue
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            records = [r for r in csv.reader(handle) if any(c.strip() for c in r)]
+        header = [h.strip() for h in records[0]]
+        columns = [schema.column(h) if h in schema.column_names else None for h in header]
+        rows = [[_typed(c, v) if c else v for c, v in zip(columns, r)] for r in records[1:]]
+        add_sheet(name, header, rows)
+        for i, column in enumerate(columns, 1):
+            if column is not None and column.dtype == "date":
+                for (cell,) in book[name].iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.number_format = "yyyy-mm-dd"
+    book.save(path)

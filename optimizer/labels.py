@@ -1,0 +1,99 @@
+"""How a plan's columns and headline figures read for people: labels, units, formats.
+
+The plan's column names carry their unit (`flow_mmcfd`, `cost_musd`); the workbook and the
+report show them as "flow (MMcf/d)", "cost (million USD)". One table of units here, so the
+two outputs say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+# Suffix of a column name → its unit as shown, and the Excel number format of its values.
+# Longest suffixes first: "_usd_mmbtu" before anything shorter that it ends with.
+UNITS = (
+    ("_usd_mmbtu", "USD/MMBtu", "#,##0.00"),
+    ("_mmcfd", "MMcf/d", "#,##0.0"),
+    ("_bcf", "Bcf", "#,##0.00"),
+    ("_musd", "million USD", "#,##0.0"),
+)
+# Columns that are fractions, shown as percentages.
+PERCENT_COLUMNS = ("share", "cap", "utilisation")
+PERCENT_FORMAT = "0.0%"
+# Constraint rows mix units (the `unit` column says which): enough digits for all.
+PLAIN_FORMAT = "#,##0.00##"
+
+
+def column_label(name: str) -> str:
+    """'flow_mmcfd' → 'flow (MMcf/d)', 'share' → 'share (%)', 'shadow_price' → 'shadow price'."""
+    for suffix, unit, _ in UNITS:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return f"{name[:-len(suffix)].replace('_', ' ')} ({unit})"
+    if name in PERCENT_COLUMNS:
+        return f"{name} (%)"
+    return name.replace("_", " ")
+
+
+def number_format(name: str) -> str | None:
+    """The Excel number format of a column's values (None: text or a flag)."""
+    for suffix, _, fmt in UNITS:
+        if name.endswith(suffix):
+            return fmt
+    if name in PERCENT_COLUMNS:
+        return PERCENT_FORMAT
+    if name in ("limit", "value", "slack", "shadow_price"):
+        return PLAIN_FORMAT
+    return None
+
+
+# --- headline figures -------------------------------------------------------------------
+
+# (summary key, label, unit, kind); kind says how to show the value:
+# "musd", "bcf", "price", "percent", "index".
+HEADLINES = (
+    ("objective_musd", "objective (incl. unserved at VOLL, risk penalty)", "million USD", "musd"),
+    ("cash_cost_musd", "cash cost", "million USD", "musd"),
+    ("unserved_bcf", "unserved demand", "Bcf", "bcf"),
+    ("avg_cost_usd_mmbtu", "average cost of gas served", "USD/MMBtu", "price"),
+    ("import_dependence", "import dependence", "of supply", "percent"),
+    ("hhi", "HHI (supplier concentration, 0–10,000)", "", "index"),
+    ("largest_share", "largest supplier share", "of supply", "percent"),
+)
+
+EXCEL_FORMATS = {"musd": "#,##0.0", "bcf": "#,##0.0", "price": "0.00", "percent": "0.0%",
+                 "index": "#,##0", "days": "#,##0.0", "seconds": "0.00", "count": "0"}
+
+
+def largest_share(summary: dict) -> tuple[str | None, float]:
+    """The supplier with the largest share of supply over the horizon, and that share."""
+    shares = {k: v for k, v in summary.get("shares", {}).items() if v is not None}
+    if not shares:
+        return None, 0.0
+    code = max(shares, key=shares.get)
+    return code, float(shares[code])
+
+
+def headline_values(summary: dict) -> list[dict]:
+    """The headline figures of a plan: key, label, value, unit, kind (and the supplier for
+    the largest share)."""
+    out = []
+    for key, label, unit, kind in HEADLINES:
+        note = None
+        if key == "largest_share":
+            note, value = largest_share(summary)
+        else:
+            value = summary.get(key)
+        out.append({"key": key, "label": label, "value": value, "unit": unit, "kind": kind,
+                    "note": note})
+    return out
+
+
+def show(value, kind: str) -> str:
+    """A figure as text: thousands separators, shares as percentages, '–' for none."""
+    if value is None:
+        return "–"
+    if kind == "percent":
+        return f"{value:.1%}"
+    if kind == "price":
+        return f"{value:,.2f}"
+    if kind == "index":
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"

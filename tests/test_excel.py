@@ -1,0 +1,283 @@
+"""Excel workbooks in and out: a case as a workbook solves as its folder does, a broken
+workbook is reported by sheet, row and column, and a plan workbook reads well."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+
+import openpyxl
+import pytest
+
+from conftest import ROOT
+from models import CaseError, default_case_path, load_case
+from models.workbook import case_sheet_rows, write_case_workbook
+from optimizer import solve
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    """The embedded case written as a workbook (as `gasmix init --xlsx` writes it)."""
+    path = tmp_path / "mexico.xlsx"
+    write_case_workbook(default_case_path(), path)
+    return path
+
+
+def problems_of(path) -> list:
+    with pytest.raises(CaseError) as info:
+        load_case(path)
+    return info.value.problems
+
+
+def edit(path, sheet: str, cell: str, value) -> None:
+    book = openpyxl.load_workbook(path)
+    book[sheet][cell] = value
+    book.save(path)
+
+
+def only(problems, **fields):
+    hits = [p for p in problems if all(getattr(p, k) == v for k, v in fields.items())]
+    assert len(hits) == 1, "\n".join(map(str, problems))
+    return hits[0]
+
+
+# --- round trip -------------------------------------------------------------------------
+
+def test_folder_to_workbook_to_solve_gives_the_same_objective(run_gasmix):
+    """CSV folder → `init --xlsx` → `solve`: the same plan as solving the folder."""
+    done = run_gasmix("init", "--xlsx", "case.xlsx")
+    assert done.returncode == 0, done.stderr
+    for args, out in ((["case.xlsx"], "wb"), ([str(default_case_path())], "csv")):
+        done = run_gasmix("solve", *args, "--cap", "US=0.6", "-o", out, "-q")
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == ""
+    wb, csv = (json.loads((run_gasmix.cwd / d / "summary.json").read_text()) for d in ("wb", "csv"))
+    assert wb["objective_musd"] == pytest.approx(csv["objective_musd"], rel=1e-9)
+    assert wb["case"]["name"] == csv["case"]["name"] == "mexico"
+    assert wb["case"]["title"] == csv["case"]["title"]
+
+
+def test_every_case_toml_setting_round_trips(tmp_path):
+    """A case.toml using every setting (caps table, exclude list, max_share …) reads back
+    from the workbook's case sheet as the same case."""
+    folder = tmp_path / "case"
+    folder.mkdir()
+    for item in default_case_path().iterdir():
+        if item.suffix in (".csv",):
+            (folder / item.name).write_bytes(item.read_bytes())
+    (folder / "case.toml").write_text(
+        '[case]\nname = "roundtrip"\ntitle = "All settings"\n'
+        '[settings]\nheat_content_mmbtu_per_mcf = 1.02\nvoll_usd_mmbtu = 250.0\n'
+        '[policy]\nrisk_weight_usd_mmbtu = 1.5\nmax_share = 0.8\nshare_basis = "horizon"\n'
+        'share_of = "imports"\nexclude = ["RU", "QA"]\ncaps = { US = 0.6, NO = 0.3 }\n')
+    path = tmp_path / "roundtrip.xlsx"
+    write_case_workbook(folder, path)
+    a, b = load_case(folder), load_case(path)
+    assert (a.name, a.title, a.settings) == (b.name, b.title, b.settings)
+    assert a.policy == b.policy
+    assert dict(b.policy.caps) == {"US": 0.6, "NO": 0.3} and b.policy.exclude == ("RU", "QA")
+    rows = list(openpyxl.load_workbook(path)["case"].values)
+    assert rows[0] == ("section", "key", "value")
+    assert ("policy", "caps.US", 0.6) in rows and ("policy", "exclude", "RU, QA") in rows
+    assert case_sheet_rows({"policy": {"exclude": []}}) == [("policy", "exclude", "")]
+
+
+def test_workbook_cells_are_typed(workbook):
+    book = openpyxl.load_workbook(workbook)
+    assert book.sheetnames[0] == "case"
+    periods = book["periods"]
+    assert [c.value for c in periods[1]] == ["period", "start", "days"]
+    assert periods["A2"].value == "2026-01"          # an id stays text
+    assert periods["B2"].value.date() == date(2026, 1, 1)  # a date is a date
+    assert isinstance(periods["C2"].value, int)
+    assert isinstance(book["demand"]["C2"].value, float)
+
+
+def test_gasmix_validate_reads_a_workbook(run_gasmix, workbook):
+    done = run_gasmix("validate", str(workbook))
+    assert done.returncode == 0 and "ok" in done.stdout
+
+
+def test_init_xlsx_never_overwrites(run_gasmix):
+    (run_gasmix.cwd / "notes.xlsx").write_text("mine")
+    done = run_gasmix("init", "--xlsx", "notes.xlsx")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert (run_gasmix.cwd / "notes.xlsx").read_text() == "mine"
+    assert not [p for p in run_gasmix.cwd.iterdir() if p.name != "notes.xlsx"]  # no temp left
+    assert run_gasmix("init", "--xlsx", "case.csv").returncode == 2
+    assert run_gasmix("init").returncode == 2  # neither a folder nor --xlsx
+
+
+# --- validation -------------------------------------------------------------------------
+
+def test_bad_cell_names_workbook_sheet_row_column_value(workbook):
+    edit(workbook, "demand", "C5", -3.0)
+    p = only(problems_of(workbook), sheet="demand")
+    assert (p.file, p.row, p.column, p.value) == ("mexico.xlsx", 5, "demand_mmcfd", "-3")
+    assert str(p).startswith("mexico.xlsx, sheet demand, row 5, column demand_mmcfd, value '-3': must be ≥ 0")
+
+
+def test_number_stored_as_text(workbook):
+    edit(workbook, "suppliers", "C3", "0.25")
+    p = only(problems_of(workbook), sheet="suppliers")
+    assert (p.row, p.column, p.value) == (3, "risk", "0.25")
+    assert "number stored as text" in p.rule
+
+
+def test_empty_required_cell(workbook):
+    edit(workbook, "sources", "B4", None)
+    p = only(problems_of(workbook), sheet="sources")
+    assert (p.row, p.column) == (4, "supplier") and "required value is empty" in p.rule
+
+
+def test_text_where_a_number_is_expected(workbook):
+    edit(workbook, "entries", "E2", "lots")
+    p = only(problems_of(workbook), sheet="entries")
+    assert (p.row, p.column, p.value, p.rule) == (2, "capacity_mmcfd", "lots", "not a number")
+
+
+def test_a_date_typed_into_an_id_column(workbook):
+    edit(workbook, "demand", "B2", date(2026, 1, 1))  # what Excel makes of "2026-01"
+    p = only(problems_of(workbook), sheet="demand", row=2)
+    assert p.column == "period" and "format the column as Text" in p.rule
+
+
+def test_references_name_the_sheet(workbook):
+    edit(workbook, "sources", "B4", "ZZ")
+    p = only(problems_of(workbook), sheet="sources")
+    assert p.rule == "unknown supplier (not in sheet suppliers)" and p.row == 4
+
+
+def test_rules_across_rows_are_the_loaders(workbook):
+    """The period chain is checked by the same code as for CSV, naming the sheet."""
+    edit(workbook, "periods", "B3", date(2026, 2, 3))
+    p = only(problems_of(workbook), sheet="periods", column="start", row=3)
+    assert "gap of 2 day(s)" in p.rule
+
+
+def test_missing_and_unknown_sheets(workbook):
+    book = openpyxl.load_workbook(workbook)
+    del book["demand"]
+    book.create_sheet("notes")
+    book.save(workbook)
+    problems = problems_of(workbook)
+    assert "missing sheet" in only(problems, sheet="demand").rule
+    assert "unknown sheet" in only(problems, sheet="notes").rule
+
+
+def test_case_sheet_problems_name_their_row(workbook):
+    book = openpyxl.load_workbook(workbook)
+    ws = book["case"]
+    rows = {r[1].value: r[0].row for r in ws.iter_rows(min_row=2)}
+    ws.cell(rows["voll_usd_mmbtu"], 3).value = -5
+    ws.append(["policy", "caps.ZZ", 0.5])
+    ws.append(["policy", "colour", "blue"])
+    ws.append(["policy", "max_share", "0.6"])
+    book.save(workbook)
+    problems = [p for p in problems_of(workbook) if p.sheet == "case"]
+    assert {(p.row, p.column) for p in problems} == {
+        (rows["voll_usd_mmbtu"], "value"), (ws.max_row - 2, "value"), (ws.max_row - 1, "key"),
+        (ws.max_row, "value")}
+    texts = "\n".join(map(str, problems))
+    assert "must be ≥ 0.01" in texts and "unknown supplier" in texts
+    assert "unknown setting in [policy]" in texts and "number stored as text" in texts
+
+
+def test_missing_case_sheet(workbook):
+    book = openpyxl.load_workbook(workbook)
+    del book["case"]
+    book.save(workbook)
+    assert "missing sheet" in only(problems_of(workbook), sheet="case").rule
+
+
+def test_not_a_workbook(tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_text("not a zip")
+    assert "not a readable .xlsx workbook" in problems_of(path)[0].rule
+
+
+def test_cli_reports_workbook_problems_with_exit_2(run_gasmix, workbook):
+    edit(workbook, "demand", "C5", "x")
+    done = run_gasmix("solve", str(workbook), "-o", "plan")
+    assert done.returncode == 2
+    assert "mexico.xlsx, sheet demand, row 5, column demand_mmcfd, value 'x': not a number" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (run_gasmix.cwd / "plan").exists()
+
+
+def test_without_openpyxl_the_error_names_the_extra(run_gasmix, workbook):
+    """openpyxl made unimportable in the child (as if not installed)."""
+    for args in (["validate", str(workbook)], ["solve", "--format", "xlsx"],
+                 ["init", "--xlsx", "x.xlsx"]):
+        code = ("import sys; sys.modules['openpyxl'] = None; sys.argv = ['gasmix', *sys.argv[1:]];"
+                "import cli; cli.main()")
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                              cwd=run_gasmix.cwd,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 2, done.stderr
+        assert 'pip install "gasmix[excel]"' in done.stderr and "Traceback" not in done.stderr
+
+
+# --- the plan workbook ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def plan_workbook(tmp_path_factory):
+    plan = solve(load_case(default_case_path()), caps={"US": 0.6})
+    path = tmp_path_factory.mktemp("xlsx") / "plan.xlsx"
+    plan.write(path, format="xlsx")
+    return plan, path
+
+
+def test_plan_workbook_sheets_in_order(plan_workbook):
+    plan, path = plan_workbook
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["summary", "flows", "storage", "transport", "prices", "shares",
+                               "constraints"]
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref == ws.dimensions
+        assert all(ws.column_dimensions[c].width >= 8 for c in "ABC")
+    assert book["flows"].max_row == len(plan.flows) + 1
+
+
+def test_plan_workbook_headers_and_formats(plan_workbook):
+    plan, path = plan_workbook
+    book = openpyxl.load_workbook(path)
+    flows = book["flows"]
+    header = [c.value for c in flows[1]]
+    assert "flow (MMcf/d)" in header and "cost (million USD)" in header
+    assert "price (USD/MMBtu)" in header
+    assert flows.cell(2, header.index("flow (MMcf/d)") + 1).number_format == "#,##0.0"
+    shares = book["shares"]
+    header = [c.value for c in shares[1]]
+    assert "share (%)" in header
+    assert shares.cell(2, header.index("share (%)") + 1).number_format == "0.0%"
+    assert shares.cell(2, header.index("share (%)") + 1).value == pytest.approx(plan.shares["share"][0])
+
+
+def test_plan_workbook_summary_figures(plan_workbook):
+    plan, path = plan_workbook
+    ws = openpyxl.load_workbook(path)["summary"]
+    rows = {r[0]: (r[1], r[2]) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert [c.value for c in ws[1]] == ["figure", "value", "unit"]
+    objective = next(k for k in rows if k.startswith("objective"))
+    assert rows[objective] == (pytest.approx(plan.objective, rel=1e-12), "million USD")
+    assert rows["cash cost"][0] == pytest.approx(plan.summary["cash_cost_musd"])
+    assert rows["largest supplier share (US)"][0] == pytest.approx(plan.summary["shares"]["US"])
+    assert ws["B2"].number_format == "#,##0.0"
+
+
+def test_solve_format_xlsx_cli(run_gasmix):
+    done = run_gasmix("solve", "--format", "xlsx", "-q")
+    assert done.returncode == 0, done.stderr
+    assert openpyxl.load_workbook(run_gasmix.cwd / "plan.xlsx").sheetnames[0] == "summary"
+    # A second run replaces its own workbook; a foreign file is left alone.
+    assert run_gasmix("solve", "--format", "xlsx", "-q").returncode == 0
+    (run_gasmix.cwd / "budget.xlsx").write_text("mine")
+    done = run_gasmix("solve", "--format", "xlsx", "-o", "budget.xlsx")
+    assert done.returncode == 2 and "not a gasmix plan workbook" in done.stderr
+    assert (run_gasmix.cwd / "budget.xlsx").read_text() == "mine"
+    assert run_gasmix("solve", "--format", "xlsx", "-o", "plan.csv").returncode == 2

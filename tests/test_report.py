@@ -1,0 +1,232 @@
+"""The HTML report: self-contained, its figures are the plan's, and sweep and frontier
+folders get their own charts."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from optimizer import report
+
+PLAN_CHARTS = 5  # supply mix, shares, storage, prices, costs
+
+
+class Page(HTMLParser):
+    """What a test needs from a report: SVGs, resource references, headline figures."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.svgs, self.refs, self.figures, self.tables = [], [], {}, 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "svg":
+            self.svgs.append(attrs)
+        if tag == "table":
+            self.tables += 1
+        for name in ("src", "href", "xlink:href", "action", "data"):
+            if attrs.get(name):
+                self.refs.append(attrs[name])
+        if "data-key" in attrs:
+            self.figures[attrs["data-key"]] = attrs["data-value"]
+
+
+def assert_self_contained(html: str, page: Page) -> None:
+    assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", html, re.I)
+    assert not [r for r in page.refs if not r.startswith("#")], page.refs
+    assert "@import" not in html and "url(" not in html.replace("url(#", "")
+    assert "<script" not in html.lower()
+    assert "default-src 'none'" in html  # the CSP: nothing may be fetched at all
+
+
+@pytest.fixture(scope="module")
+def plan_dir(tmp_path_factory):
+    from models import default_case
+    from optimizer import solve
+
+    folder = tmp_path_factory.mktemp("report") / "us60"
+    solve(default_case(), caps={"US": 0.6}).write(folder)
+    return folder
+
+
+def test_plan_report_is_self_contained_with_its_charts(plan_dir):
+    html = report.render(plan_dir)
+    page = Page(html)
+    assert len(page.svgs) == PLAN_CHARTS
+    for svg in page.svgs:
+        assert "viewBox" in svg or "viewbox" in svg  # scales with the page
+        assert "width" not in svg and "height" not in svg
+        assert svg["role"] == "img" and svg["aria-label"]
+    assert_self_contained(html, page)
+    assert "@media print" in html and "break-inside: avoid" in html
+    assert "max-width" in html
+    assert page.tables == 1  # the binding constraints
+
+
+def test_plan_report_figures_match_summary(plan_dir):
+    summary = json.loads((plan_dir / "summary.json").read_text())
+    html = report.render(plan_dir)
+    figures = Page(html).figures
+    for key in ("objective_musd", "cash_cost_musd", "unserved_bcf", "avg_cost_usd_mmbtu",
+                "import_dependence", "hhi"):
+        assert float(figures[key]) == pytest.approx(summary[key], rel=1e-12), key
+    assert float(figures["largest_share"]) == pytest.approx(max(summary["shares"].values()))
+    # And as a reader sees them.
+    assert f"{summary['objective_musd']:,.1f}" in html
+    assert f"{summary['cash_cost_musd']:,.1f}" in html
+    assert f"{summary['unserved_bcf']:,.1f}" in html
+    assert f"{summary['import_dependence']:.1%}" in html
+    assert f"{summary['hhi']:,.0f}" in html
+    assert "largest supplier share (US)" in html and "60.0%" in html
+    # The binding cap with its shadow price.
+    assert "cap US" in html and "MUSD/pp" in html
+
+
+def test_report_from_a_json_plan(tmp_path):
+    from models import default_case
+    from optimizer import solve
+
+    plan = solve(default_case())
+    plan.write(tmp_path / "plan.json", format="json")
+    html = report.render(tmp_path / "plan.json")
+    assert len(Page(html).svgs) == PLAN_CHARTS
+    assert float(Page(html).figures["objective_musd"]) == pytest.approx(plan.objective, rel=1e-12)
+
+
+# --- sweep and frontier fixtures (the contract of `gasmix sweep` / `gasmix frontier`) ----
+
+SUPPLIERS = ("US", "MX", "RU", "NA")  # NA (Namibia) must not read as a missing value
+
+
+def write_sweep(folder, params=("cap.US",)):
+    folder.mkdir()
+    (folder / "sweep.json").write_text(json.dumps({"kind": "sweep", "case": "mexico",
+                                                   "params": list(params)}))
+    header = [*params, "status", "objective_musd", "cash_cost_musd", "risk_penalty_musd",
+              "unserved_bcf", "avg_cost_usd_mmbtu", "hhi", "import_dependence",
+              *(f"share_{s}" for s in SUPPLIERS)]
+    lines = [",".join(header)]
+    others = [[""]] if len(params) == 1 else [["0.3"], ["0.5"]]
+    for other in others:
+        for i, cap in enumerate((1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)):
+            us = min(0.75, cap)
+            failed = cap == 0.4
+            status = "infeasible" if failed else "optimal"
+            values = ["", "", "", "", "", "", ""] if failed else \
+                [f"{28500 + 1500 * i}", f"{28500 + 1200 * i}", "0", "0", f"{4.26 + 0.1 * i:.2f}",
+                 f"{10000 * (us ** 2 + (1 - us) ** 2):.0f}", f"{us:.2f}"]
+            shares = ["", "", "", ""] if failed else [f"{us:.2f}", f"{(1 - us) * 0.8:.3f}", "0",
+                                                      f"{(1 - us) * 0.2:.3f}"]
+            lines.append(",".join([str(cap), *[o for o in other if o], status, *values, *shares]))
+    (folder / "sweep.csv").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def write_frontier(folder):
+    folder.mkdir()
+    (folder / "frontier.json").write_text(json.dumps({"kind": "frontier", "case": "mexico"}))
+    header = ["trade_off", "parameter", "value", "status", "objective_musd", "cash_cost_musd",
+              "largest_share", "risk_exposure", "pareto", *(f"share_{s}" for s in SUPPLIERS)]
+    lines = [",".join(header)]
+    for i, cap in enumerate((0.75, 0.7, 0.6, 0.5)):
+        lines.append(f"diversification,max_share,{cap},optimal,{28500 + 2000 * i},{28500 + 1900 * i},"
+                     f"{cap},{0.3 - 0.02 * i:.2f},true,{cap},{1 - cap:.2f},0,0")
+    lines.append("diversification,max_share,0.4,infeasible,,,,,false,,,,")
+    for i, weight in enumerate((0, 1, 2, 4)):
+        pareto = "false" if weight == 2 else "true"
+        lines.append(f"risk,risk_weight,{weight},optimal,{30000 + 500 * i},{29000 + 300 * i},0.6,"
+                     f"{0.3 - 0.05 * i:.2f},{pareto},0.6,0.3,{0.1 - 0.02 * i:.2f},0")
+    (folder / "frontier.csv").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_sweep_report(tmp_path):
+    html = report.render(write_sweep(tmp_path / "sweep"))
+    page = Page(html)
+    assert [s["data-chart"] for s in page.svgs] == ["sweep_cost", "sweep_shares"]
+    assert_self_contained(html, page)
+    assert "Cost against cap.US" in html and "1 failed" in html
+    assert "infeasible" in html  # the failed point, in the table
+    assert ">NA<" in html  # Namibia's share line, not a missing value
+
+
+def test_sweep_report_with_two_parameters(tmp_path):
+    html = report.render(write_sweep(tmp_path / "sweep", params=("cap.US", "cap.MX")))
+    assert "cap.MX=0.3" in html and "cap.MX=0.5" in html
+    assert len(Page(html).svgs) == 2
+
+
+def test_frontier_report(tmp_path):
+    html = report.render(write_frontier(tmp_path / "frontier"))
+    page = Page(html)
+    assert [s["data-chart"] for s in page.svgs] == ["frontier_diversification", "frontier_risk"]
+    assert_self_contained(html, page)
+    assert "Pareto-optimal" in html and "dominated" in html
+    assert "max_share=0.4 (infeasible)" in html
+
+
+def test_broken_sweep_folder_is_a_clear_error(tmp_path):
+    folder = write_sweep(tmp_path / "sweep")
+    (folder / "sweep.json").write_text(json.dumps({"kind": "sweep", "params": ["cap.QA"]}))
+    with pytest.raises(report.ReportError, match="no column for parameter"):
+        report.render(folder)
+
+
+# --- the command line -------------------------------------------------------------------
+
+def test_gasmix_report_command(run_gasmix, plan_dir, tmp_path):
+    done = run_gasmix("report", str(plan_dir), "-o", "us60.html")
+    assert done.returncode == 0, done.stderr
+    html = (run_gasmix.cwd / "us60.html").read_text()
+    assert len(Page(html).svgs) == PLAN_CHARTS
+    assert run_gasmix("report", str(plan_dir), "-o", "us60.html", "-q").stdout == ""  # replaces its own
+    for folder in (write_sweep(tmp_path / "s"), write_frontier(tmp_path / "f")):
+        done = run_gasmix("report", str(folder), "-o", f"{folder.name}.html")
+        assert done.returncode == 0, done.stderr
+        assert len(Page((run_gasmix.cwd / f"{folder.name}.html").read_text()).svgs) == 2
+
+
+def test_gasmix_report_bad_input(run_gasmix, tmp_path):
+    (run_gasmix.cwd / "notes.html").write_text("<p>mine</p>")
+    for args, text in ((["nowhere"], "not found"),
+                       ([str(tmp_path)], "not a gasmix plan, sweep or frontier folder")):
+        done = run_gasmix("report", *args)
+        assert done.returncode == 2 and text in done.stderr and "Traceback" not in done.stderr
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    (plan / "summary.json").write_text("{}")
+    done = run_gasmix("report", str(plan))
+    assert done.returncode == 2 and "flows.csv: missing" in done.stderr
+    done = run_gasmix("solve", "-q", "--report", "notes.html", "-o", "p")
+    assert done.returncode == 2 and "not a gasmix report" in done.stderr
+    assert (run_gasmix.cwd / "notes.html").read_text() == "<p>mine</p>"
+
+
+def test_solve_report_option(run_gasmix):
+    done = run_gasmix("solve", "--cap", "US=0.6", "-o", "p", "--report", "p.html")
+    assert done.returncode == 0, done.stderr
+    assert "report written to p.html" in done.stdout
+    html = (run_gasmix.cwd / "p.html").read_text()
+    summary = json.loads((run_gasmix.cwd / "p" / "summary.json").read_text())
+    assert float(Page(html).figures["cash_cost_musd"]) == pytest.approx(summary["cash_cost_musd"], rel=1e-12)
+
+
+def test_without_matplotlib_the_error_names_the_extra(run_gasmix, plan_dir):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("import sys; sys.modules['matplotlib'] = None; sys.argv = ['gasmix', *sys.argv[1:]];"
+            "import cli; cli.main()")
+    for args in (["report", str(plan_dir)], ["solve", "--report", "r.html"]):
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                              cwd=run_gasmix.cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 2, done.stderr
+        assert 'pip install "gasmix[charts]"' in done.stderr and "Traceback" not in done.stderr
+    assert not (run_gasmix.cwd / "plan").exists()  # found before solving

@@ -1,0 +1,95 @@
+"""The terminal: colours only on a terminal (and never with NO_COLOR), `--quiet` and an
+example in the help of every command."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import subprocess
+
+import pytest
+
+from cli import main
+from conftest import ROOT, gasmix_command
+
+COMMANDS = sorted(main.commands)
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def colour_codes(text: str) -> list[str]:
+    """The SGR escape sequences in `text` that set a colour (not bold, not reset)."""
+    found = []
+    for params in SGR.findall(text):
+        numbers = [int(p) for p in params.split(";") if p]
+        if any(30 <= n <= 38 or 40 <= n <= 48 or 90 <= n <= 97 or 100 <= n <= 107 for n in numbers):
+            found.append(params)
+    return found
+
+
+def run_in_terminal(args: list[str], cwd, **env) -> str:
+    """Run gasmix with a pseudo-terminal as its standard output and error; all it printed."""
+    leader, follower = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    environment.update({"TERM": "xterm-256color", "COLUMNS": "100", **env})
+    environment["PYTHONPATH"] = str(ROOT) + os.pathsep + environment.get("PYTHONPATH", "")
+    process = subprocess.Popen([*gasmix_command(), *args], cwd=cwd, env=environment,
+                               stdin=subprocess.DEVNULL, stdout=follower, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:  # read as it goes: a full pty buffer would block the child
+        ready, _, _ = select.select([leader], [], [], 120)
+        if not ready:
+            process.kill()
+            raise TimeoutError(args)
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_has_an_example_and_quiet(run_gasmix, command):
+    done = run_gasmix(command, "--help")
+    assert done.returncode == 0
+    assert re.search(r"^\s*Examples?:", done.stdout, re.M), done.stdout
+    assert re.search(rf"^\s+gasmix {command}\b", done.stdout, re.M)  # the example itself
+    assert "--quiet" in done.stdout
+
+
+def test_no_escape_codes_when_not_a_terminal(run_gasmix):
+    done = run_gasmix("solve", "--cap", "US=0.6", "-o", "plan", "--report", "r.html")
+    assert done.returncode == 0
+    assert "\x1b" not in done.stdout + done.stderr
+    done = run_gasmix("solve", "--cap", "XX=0.6")
+    assert done.returncode == 2 and "\x1b" not in done.stderr
+
+
+def test_colours_on_a_terminal_and_none_with_no_color(tmp_path):
+    coloured = run_in_terminal(["solve", "-o", "p1"], tmp_path)
+    assert "plan written to p1" in coloured
+    assert colour_codes(coloured), "expected colours on a terminal"
+    plain = run_in_terminal(["solve", "-o", "p2"], tmp_path, NO_COLOR="1")
+    assert "plan written to p2" in plain
+    assert colour_codes(plain) == []
+
+
+def test_quiet_prints_nothing(run_gasmix, tmp_path):
+    for args in (["validate"], ["init", "case"], ["init", "--xlsx", "case.xlsx"],
+                 ["solve", "-o", "plan", "--report", "plan.html"], ["solve", "--format", "xlsx"],
+                 ["report", "plan", "-o", "again.html"]):
+        done = run_gasmix(*args, "--quiet")
+        assert done.returncode == 0, (args, done.stderr)
+        assert done.stdout == "" and done.stderr == "", args
+
+
+def test_quiet_on_a_terminal_draws_no_progress(tmp_path):
+    printed = run_in_terminal(["solve", "--format", "xlsx", "-q", "--report", "r.html"], tmp_path)
+    assert printed.strip() == ""
