@@ -24,6 +24,7 @@ import pandas as pd
 
 from .case import (Arc, Case, Entry, Node, Period, Policy, Settings, ShareLimit, Source,
                    Storage, Supplier)
+from .disruptions import build_scenarios, check_disruptions
 from .errors import CaseError, Problem
 from .schema import KINDS, SETTINGS, TABLES, Column, TableSchema
 
@@ -127,18 +128,24 @@ def _read_config(path: Path, problems: list[Problem], digest) -> dict:
 
 
 def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], digest) -> ParsedTable:
-    path = folder / schema.file
+    return read_table_file(folder / schema.file, schema, problems, digest)
+
+
+def read_table_file(path: Path, schema: TableSchema, problems: list[Problem], digest) -> ParsedTable:
+    """One table from `path` (a case's own file or one given apart, e.g. --scenarios FILE),
+    checked on its own; problems name the file as it is called on disk."""
+    file = path.name
     empty = ParsedTable(schema, [], [], present=False)
     if not path.exists():
         if schema.required:
-            problems.append(Problem(schema.file, "missing table: this case needs it"))
+            problems.append(Problem(file, "missing table: this case needs it"))
         return empty
     text = _read_text(path, problems, digest)
     if text is None:
         return empty
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     if ";" in first_line and "," not in first_line:
-        problems.append(Problem(schema.file, "the header looks separated by ';': gasmix reads "
+        problems.append(Problem(file, "the header looks separated by ';': gasmix reads "
                                              "comma-separated CSV", row=1, value=first_line))
         return empty
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -149,21 +156,21 @@ def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], dige
             records.append(record)
             started = reader.line_num + 1
     except csv.Error as exc:  # e.g. a quote left open: it would swallow the rest of the file
-        problems.append(Problem(schema.file, f"CSV syntax error in the row starting here: {exc}",
+        problems.append(Problem(file, f"CSV syntax error in the row starting here: {exc}",
                                 row=started))
         return empty
     # Row numbers as a spreadsheet shows them; blank lines are skipped but still counted.
     numbered = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
     if not numbered:
-        problems.append(Problem(schema.file, "the file is empty: it needs a header row and "
+        problems.append(Problem(file, "the file is empty: it needs a header row and "
                                              "at least one data row"))
         return empty
     header_row, header = numbered[0]
     header = _trim_empty_tail([h.strip() for h in header])
-    ok = _check_header(schema, header, header_row, problems)
+    ok = _check_header(schema, header, header_row, problems, file)
     body = numbered[1:]
     if not body:
-        problems.append(Problem(schema.file, "the table is empty: it has a header but no rows"))
+        problems.append(Problem(file, "the table is empty: it has a header but no rows"))
     if not ok or not body:
         # Unusable: reported once here, and not a reference target (one bad header
         # must not turn into a "not found" for every row that names its ids).
@@ -174,17 +181,17 @@ def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], dige
         if len(cells) > len(header):  # trailing empty cells (a spreadsheet's extra commas)
             cells = cells[:len(header)] + _trim_empty_tail(cells[len(header):])
         if len(cells) != len(header):
-            problems.append(Problem(schema.file, f"has {len(cells)} cells, the header has "
+            problems.append(Problem(file, f"has {len(cells)} cells, the header has "
                                                  f"{len(header)}", row=number))
             continue
         raw = dict(zip(header, cells))
         row = {}
         for column in schema.columns:
             value = raw.get(column.name, "")
-            row[column.name] = _convert(column, value.strip(), schema.file, number, problems)
+            row[column.name] = _convert(column, value.strip(), file, number, problems)
         rows.append(row)
         numbers.append(number)
-    _check_unique(schema, rows, numbers, problems)
+    _check_unique(schema, rows, numbers, problems, file)
     return ParsedTable(schema, rows, numbers)
 
 
@@ -195,23 +202,24 @@ def _trim_empty_tail(cells: list[str]) -> list[str]:
 
 
 def _check_header(schema: TableSchema, header: list[str], row: int,
-                  problems: list[Problem]) -> bool:
+                  problems: list[Problem], file: str | None = None) -> bool:
+    file = file or schema.file
     ok = True
     known = set(schema.column_names)
     seen = set()
     for name in header:
         if name in seen:
-            problems.append(Problem(schema.file, "column appears twice in the header",
+            problems.append(Problem(file, "column appears twice in the header",
                                     row=row, column=name))
             ok = False
         seen.add(name)
         if name not in known:
-            problems.append(Problem(schema.file, "unknown column (known: "
+            problems.append(Problem(file, "unknown column (known: "
                                     + ", ".join(schema.column_names) + ")", row=row, column=name))
             ok = False
     for column in schema.columns:
         if column.required and column.name not in seen:
-            problems.append(Problem(schema.file, "required column is missing from the header",
+            problems.append(Problem(file, "required column is missing from the header",
                                     row=row, column=column.name))
             ok = False
     return ok
@@ -258,7 +266,7 @@ def _convert(column: Column, text: str, file: str, row: int, problems: list[Prob
 
 
 def _check_unique(schema: TableSchema, rows: list[dict], numbers: list[int],
-                  problems: list[Problem]) -> None:
+                  problems: list[Problem], file: str | None = None) -> None:
     cols = (schema.key,) if schema.key else schema.unique
     if not cols:
         return
@@ -269,7 +277,7 @@ def _check_unique(schema: TableSchema, rows: list[dict], numbers: list[int],
             continue
         if key in first:
             what = "duplicate id" if schema.key else "duplicate " + " × ".join(cols)
-            problems.append(Problem(schema.file, f"{what}: first given in row {first[key]}",
+            problems.append(Problem(file or schema.file, f"{what}: first given in row {first[key]}",
                                     row=number, column=cols[-1] if len(cols) == 1 else ", ".join(cols),
                                     value=" × ".join(str(k) for k in key)))
         else:
@@ -366,6 +374,13 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
         if _valid(gt, row["group"]) and row["group"] not in groups[gt]:
             problems.append(Problem("share_limits.csv", f"unknown {gt}", row=n, column="group",
                                     value=row["group"]))
+    if tables["disruptions"].present:
+        tables_of = {"entry": "entries", "supplier": "suppliers", "source": "sources",
+                     "hub": "hub_prices"}
+        targets = {kind: set(keys.get(name, [])) for kind, name in tables_of.items()
+                   if tables[name].present}
+        check_disruptions(tables["disruptions"].rows, tables["disruptions"].row_numbers,
+                          "disruptions.csv", targets, order, problems)
     _check_complete(tables["demand"], "node", keys.get("nodes", []), keys.get("periods", []), problems)
     _check_complete(tables["hub_prices"], "hub", sorted(set(keys["hub_prices"])),
                     keys.get("periods", []), problems)
@@ -440,7 +455,9 @@ def _build_settings(config: dict, tables, keys, problems: list[Problem]) -> tupl
         caps=values.get("caps", {}), max_share=values.get("max_share"),
         risk_weight_usd_mmbtu=values.get("risk_weight_usd_mmbtu", 0.0),
         exclude=tuple(values.get("exclude", ())), share_basis=values.get("share_basis", "period"),
-        share_of=values.get("share_of", "supply"), limits=limits)
+        share_of=values.get("share_of", "supply"), limits=limits,
+        storage_days=values.get("storage_days", 0.0), cover_days=values.get("cover_days", 0.0),
+        min_n1=values.get("min_n1"))
     return settings, policy
 
 
@@ -516,6 +533,8 @@ def _build_case(folder: Path, config: dict, tables: dict[str, ParsedTable], sett
         hub_prices=_series(tables["hub_prices"]), settings=settings, policy=policy,
         source_hash=digest, path=str(folder),
     )
+    if tables["disruptions"].present:
+        kwargs["scenarios"] = build_scenarios(tables["disruptions"].rows)
     for name in ("entry_capacity", "storage_floors"):
         if tables[name].present:
             kwargs[name] = _series(tables[name])
