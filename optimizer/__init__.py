@@ -10,7 +10,8 @@ from .diagnose import Violation
 from .files import PlanWriteError
 from .plan import Plan
 from .solvers import SOLVERS, SolveStatus
+from .stochastic_api import solve_stochastic, stress_test
 from .verify import VerificationError
 
-__all__ = ["solve", "make_policy", "pulp_problem", "Plan", "PlanWriteError", "SolveStatus", "SOLVERS",
+__all__ = ["solve", "solve_stochastic", "stress_test", "make_policy", "pulp_problem", "Plan", "PlanWriteError", "SolveStatus", "SOLVERS",
            "InfeasiblePolicy", "SolverFailure", "Violation", "VerificationError"]
