@@ -100,6 +100,8 @@ def define_storage_cover(m: LinearModel, d: ModelData, c: Columns) -> None:
             rows.append(np.full(K + len(members), r))
             cols.append(np.concatenate([c.v[:, t], c.q[members, t]]))
             vals.append(np.concatenate([np.ones(K), np.full(len(members), -days / 1000.0)]))
+    if not labels:  # nothing imported: nothing to cover
+        return
     m.add_rows("storage_cover", labels, ">=", np.concatenate(rows), np.concatenate(cols),
                np.concatenate(vals), 0.0, elastic=True)
 
