@@ -103,7 +103,11 @@ def scenario_table(sm: StochasticModel, result) -> pd.DataFrame:
             marginal = dual / (wt[None, :] * weight) if weight > 1e-12 else np.full(dual.shape, np.nan)
         served = d.demand * d.days[None, :]
         average = float(np.nansum(marginal * served) / served.sum()) if served.sum() > 0 else np.nan
-        peak = np.unravel_index(int(np.nanargmax(marginal)), marginal.shape) if np.isfinite(marginal).any() else None
+        peak = None
+        if np.isfinite(marginal).any():
+            # Ties are common (every short node at VOLL): name the one with most unserved gas.
+            order = np.lexsort((u.ravel(), np.round(np.nan_to_num(marginal, nan=-np.inf), 6).ravel()))
+            peak = np.unravel_index(int(order[-1]), marginal.shape)
         rows.append({
             "scenario": sc.arrays.scenario.id, "probability": sc.probability,
             "cost_musd": float(cost), "cash_cost_musd": float(cost) - penalty - unserved_cost,
