@@ -138,3 +138,23 @@ def test_mexico_vss_and_evpi_are_not_negative():
     assert scenarios["probability"].sum() == pytest.approx(1.0)
     assert set(scenarios["scenario"]) >= {"base", "uri", "us_export_limit", "lng_price_shock",
                                          "russia_cutoff", "altamira_outage"}
+
+
+def test_readme_figures_are_the_models():
+    """The README's stochastic table and stress table are what the embedded case gives."""
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    case = default_case()
+    s = solve_stochastic(case, cvar_weight=0.5).summary
+    row = readme.split("| expected cost `expected_cost_musd` |", 1)[1].split("\n", 1)[0]
+    assert row.split("|")[1].strip() == f"{s['expected_cost_musd']:,.1f}"
+    assert f"| VSS `vss_musd` | **{s['vss_musd']:,.1f}** |" in readme
+    assert f"| EVPI `evpi_musd` | **{s['evpi_musd']:,.1f}** |" in readme
+    row = readme.split("| CVaR 95% `cvar_musd` |", 1)[1].split("\n", 1)[0]
+    assert row.split("|")[1].strip() == f"{s['cvar_musd']:,.1f}"
+    table, _ = stress_test(case)
+    uri = table.set_index("scenario").loc["uri"]
+    assert f"| uri | {uri['cost_musd']:,.0f} | +{uri['change_from_base_musd']:,.0f} |" in readme
+    cover = solve(case, cover_days=5).summary["objective_musd"]
+    assert f"| objective (million USD) | 28,539.1 | " in readme and f"{cover:,.1f} |" in readme
