@@ -148,11 +148,11 @@ def test_readme_figures_are_the_models():
     case = default_case()
     s = solve_stochastic(case, cvar_weight=0.5).summary
     row = readme.split("| expected cost `expected_cost_musd` |", 1)[1].split("\n", 1)[0]
-    assert row.split("|")[1].strip() == f"{s['expected_cost_musd']:,.1f}"
+    assert row.split("|")[0].strip() == f"{s['expected_cost_musd']:,.1f}"
     assert f"| VSS `vss_musd` | **{s['vss_musd']:,.1f}** |" in readme
     assert f"| EVPI `evpi_musd` | **{s['evpi_musd']:,.1f}** |" in readme
     row = readme.split("| CVaR 95% `cvar_musd` |", 1)[1].split("\n", 1)[0]
-    assert row.split("|")[1].strip() == f"{s['cvar_musd']:,.1f}"
+    assert row.split("|")[0].strip() == f"{s['cvar_musd']:,.1f}"
     table, _ = stress_test(case)
     uri = table.set_index("scenario").loc["uri"]
     assert f"| uri | {uri['cost_musd']:,.0f} | +{uri['change_from_base_musd']:,.0f} |" in readme
