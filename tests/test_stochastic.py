@@ -158,3 +158,18 @@ def test_readme_figures_are_the_models():
     assert f"| uri | {uri['cost_musd']:,.0f} | +{uri['change_from_base_musd']:,.0f} |" in readme
     cover = solve(case, cover_days=5).summary["objective_musd"]
     assert f"| objective (million USD) | 28,539.1 | " in readme and f"{cover:,.1f} |" in readme
+
+
+def test_cbc_agrees_on_the_hand_case():
+    # Also covers a scenario that makes a contract undeliverable (φ = 0): its column is in no
+    # row of the wait-and-see model, and CBC must still return a value for it.
+    case = tiny_case(
+        sources=[source("A", 2.0, contract="contract", take_or_pay=0.5), source("B", 5.0)],
+        scenarios=[Scenario("base", 0.5),
+                   Scenario("cut", 0.5, (Disruption("source", "A", capacity_factor=0.0),))])
+    highs = solve_stochastic(case).summary
+    cbc = solve_stochastic(case, solver="cbc").summary
+    for key in ("mean_risk_objective_musd", "vss_musd", "evpi_musd"):
+        assert cbc[key] == pytest.approx(highs[key], abs=1e-6)
+    # Hand: A can only help in base; c = 100, base 6000E, cut 30·500·E = 15000E.
+    assert highs["expected_cost_musd"] == pytest.approx(0.5 * (6000 + 15000) * E)
