@@ -34,6 +34,10 @@ from optimizer.plan import TABLE_NAMES
 from optimizer.scaleout import ScaleOutError, executor_for
 from optimizer.studies import write_frontier, write_sweep
 from optimizer.sweep import DEFAULT_CHUNK_SIZE, SweepError, make_grid, sweep
+from optimizer.stochastic_api import solve_stochastic, stress_test
+
+# `--scenarios` with no FILE: the case's own disruptions.csv.
+CASE_SCENARIOS = "<case>"
 
 EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 2, 3, 4
 CASE_HELP = ("Case folder (case.toml + CSV tables) or workbook (.xlsx); default: the embedded "
@@ -167,9 +171,24 @@ def main():
               help="Override a scalar case setting, e.g. --set voll_usd_mmbtu=200. Repeatable.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False), default=None, metavar="FILE.html",
               help="Also write an HTML report of the plan (charts; needs gasmix[charts]).")
+@click.option("--storage-days", type=float, default=None, metavar="DAYS",
+              help="Strategic floor: total stock ≥ DAYS of average demand in every period.")
+@click.option("--cover-days", type=float, default=None, metavar="DAYS",
+              help="Supply-loss cover: total stock ≥ DAYS of each import supplier's flow.")
+@click.option("--min-n1", type=float, default=None, metavar="PCT",
+              help="Require the N−1 standard (%) in every period (exit 3 if the "
+                   "infrastructure cannot meet it).")
+@click.option("--scenarios", "scenarios", is_flag=False, flag_value=CASE_SCENARIOS, default=None,
+              metavar="[FILE]", help="Two-stage stochastic plan over the disruption scenarios "
+              "(FILE, default the case's disruptions.csv).")
+@click.option("--cvar-alpha", type=float, default=0.95, show_default=True, metavar="ALPHA",
+              help="CVaR level α of the stochastic plan.")
+@click.option("--cvar-weight", type=float, default=0.0, show_default=True, metavar="W",
+              help="Weight W of CVaR against expected cost (0: risk-neutral, 1: CVaR only).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share_basis, share_of,
-                  solver, time_limit, fmt, sets, report_file, quiet):
+                  solver, time_limit, fmt, sets, report_file, storage_days, cover_days, min_n1,
+                  scenarios, cvar_alpha, cvar_weight, quiet):
     """Solve CASE for the cheapest supply mix under the policy and write the plan.
 
     \b
@@ -180,6 +199,8 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
       gasmix solve my-case/ --set voll_usd_mmbtu=250 --solver cbc
       gasmix solve --cap US=0.5 --format json -o - | jq .summary.cash_cost_musd
       gasmix solve --cap US=0.6 --format xlsx -o us60.xlsx --report us60.html
+      gasmix solve --cover-days 1 --storage-days 1 -o plan-cover
+      gasmix solve --scenarios --cvar-weight 0.5 -o plan-risk   # risk-averse two-stage plan
     """
     if output == "-" and fmt != "json":
         raise click.BadParameter("'-' (standard output) needs --format json", param_hint="-o")
@@ -201,10 +222,17 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
     # case.toml and the library); a bad value exits 2 from there.
     choices.update({k: v for k, v in dict(caps=cap_values, max_share=max_share, risk_weight=risk_weight,
                                           exclude=list(exclude), share_basis=share_basis,
-                                          share_of=share_of).items() if v not in (None, {}, [])})
+                                          share_of=share_of, storage_days=storage_days,
+                                          cover_days=cover_days, min_n1=min_n1).items()
+                    if v not in (None, {}, [])})
     try:
         with _busy(quiet or output == "-", "solving"):
-            plan = solve(case, solver=solver, time_limit=time_limit, **choices)
+            if scenarios is None:
+                plan = solve(case, solver=solver, time_limit=time_limit, **choices)
+            else:
+                plan = solve_stochastic(case, scenarios=None if scenarios == CASE_SCENARIOS else scenarios,
+                                        cvar_alpha=cvar_alpha, cvar_weight=cvar_weight, solver=solver,
+                                        time_limit=time_limit, **choices)
     except CaseError as exc:
         _fail(exc.report(), EXIT_INPUT)
     except InfeasiblePolicy as exc:
@@ -228,6 +256,8 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
                       report_file, "plan", quiet)
     if not quiet:
         print_summary(out, plan, written)
+        if "stochastic" in plan.summary:
+            print_stochastic(out, plan)
         if report_file:
             out.print(f"report written to {escape(report_file)}")
 
@@ -267,6 +297,109 @@ def report_command(source, output, quiet):
     _write_report(lambda step: report.render(source, step), output, kind, quiet)
     if not quiet:
         out.print(f"{kind} report written to {escape(output)}")
+
+
+@main.command("stress")
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
+@click.option("-o", "--output", default="stress", show_default=True,
+              help="Folder for stress.csv and summary.json.")
+@click.option("--scenarios", "scenarios", default=None, metavar="FILE",
+              help="Disruptions file (default: the case's disruptions.csv).")
+@click.option("--cap", "caps", multiple=True, metavar="SUPPLIER=SHARE",
+              help="Cap one supplier's share of supply. Repeatable.")
+@click.option("--max-share", type=float, default=None, metavar="SHARE", help="Cap every supplier's share.")
+@click.option("--risk-weight", type=float, default=None, metavar="USD", help="λ in USD/MMBtu.")
+@click.option("--exclude", multiple=True, metavar="SUPPLIER", help="Exclude a supplier. Repeatable.")
+@click.option("--share-basis", type=click.Choice(SHARE_BASES), default=None)
+@click.option("--share-of", type=click.Choice(SHARE_OF), default=None)
+@click.option("--storage-days", type=float, default=None, metavar="DAYS",
+              help="Strategic floor in days of average demand.")
+@click.option("--cover-days", type=float, default=None, metavar="DAYS",
+              help="Supply-loss cover in days of each import supplier's flow.")
+@click.option("--min-n1", type=float, default=None, metavar="PCT", help="Required N−1 (%).")
+@click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a scalar case setting.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def stress_command(case_dir, output, scenarios, caps, max_share, risk_weight, exclude, share_basis,
+                   share_of, storage_days, cover_days, min_n1, solver, time_limit, sets, quiet):
+    """The deterministic plan's commitments under each disruption scenario.
+
+    Contracted volumes and storage injections are fixed as the deterministic plan chose
+    them; each scenario's operations are re-solved. Writes stress.csv (cost, change from
+    base, unserved gas, average and peak marginal cost per scenario).
+
+    \b
+    Examples:
+      gasmix stress -o stress
+      gasmix stress --cover-days 1 --scenarios my-disruptions.csv
+    """
+    if time_limit is not None and not math.isfinite(time_limit):
+        raise click.BadParameter("must be a finite number of seconds", param_hint="--time-limit")
+    cap_values = {k: _share(v, "--cap") for k, v in _pairs(caps, "--cap")}
+    case, choices = _apply_settings(_load(case_dir), sets)
+    choices.update({k: v for k, v in dict(caps=cap_values, max_share=max_share, risk_weight=risk_weight,
+                                          exclude=list(exclude), share_basis=share_basis,
+                                          share_of=share_of, storage_days=storage_days,
+                                          cover_days=cover_days, min_n1=min_n1).items()
+                    if v not in (None, {}, [])})
+    try:
+        table, plan = stress_test(case, scenarios=scenarios, solver=solver, time_limit=time_limit,
+                                  **choices)
+    except CaseError as exc:
+        _fail(exc.report(), EXIT_INPUT)
+    except InfeasiblePolicy as exc:
+        _fail(str(exc), EXIT_INFEASIBLE)
+    except SolverFailure as exc:
+        _fail(f"the solver gave no plan ({exc})", EXIT_SOLVER)
+
+    def fill(folder: Path) -> None:
+        table.to_csv(folder / "stress.csv", index=False, float_format="%.6f")
+        summary = {"deterministic_plan": plan.summary,
+                   "scenarios": json.loads(table.to_json(orient="records", double_precision=10))}
+        (folder / "summary.json").write_text(json.dumps(summary, indent=1, allow_nan=False) + "\n")
+
+    try:
+        written = replace_folder(Path(output), fill)
+    except (PlanWriteError, OSError) as exc:
+        _fail(f"cannot write the stress test: {exc}", EXIT_INPUT)
+    if not quiet:
+        console = Console(highlight=False)
+        console.print(f"deterministic plan: {plan.summary['objective_musd']:,.1f} MUSD; its "
+                      "commitments under each scenario:")
+        console.print(_scenario_rich_table(table, "stress test", change=True))
+        console.print(f"written to {escape(str(written))}")
+
+
+def _scenario_rich_table(table, title: str, change: bool = False) -> Table:
+    out = Table(title=title, title_justify="left")
+    columns = ["scenario", "p", "cost MUSD"] + (["vs base"] if change else []) + \
+        ["unserved Bcf", "avg MC", "peak MC (where)"]
+    for col in columns:
+        out.add_column(col, justify="left" if col == "scenario" else "right")
+    for row in table.itertuples():
+        cells = [escape(row.scenario), f"{row.probability:.2f}", f"{row.cost_musd:,.1f}"]
+        if change:
+            cells.append(f"{row.change_from_base_musd:+,.1f}")
+        peak = "–" if row.peak_marginal_usd_mmbtu != row.peak_marginal_usd_mmbtu else \
+            f"{row.peak_marginal_usd_mmbtu:.2f} ({row.peak_at})"
+        average = "–" if row.avg_marginal_usd_mmbtu != row.avg_marginal_usd_mmbtu else \
+            f"{row.avg_marginal_usd_mmbtu:.2f}"
+        cells += [f"{row.unserved_bcf:,.1f}", average, peak]
+        out.add_row(*cells)
+    return out
+
+
+def print_stochastic(console: Console, plan) -> None:
+    """The stochastic plan's four figures and its scenarios."""
+    s = plan.summary
+    st = s["stochastic"]
+    console.print(f"stochastic plan (α {st['cvar_alpha']:g}, W {st['cvar_weight']:g}): mean-risk "
+                  f"objective [bold]{s['mean_risk_objective_musd']:,.1f} MUSD[/] · E[cost] "
+                  f"{s['expected_cost_musd']:,.1f} · CVaR {s['cvar_musd']:,.1f} · VSS "
+                  f"{s['vss_musd']:,.1f} · EVPI {s['evpi_musd']:,.1f}")
+    console.print(_scenario_rich_table(plan.extra["scenarios"], "scenarios (stochastic plan)"))
 
 
 @main.command("validate")
@@ -613,6 +746,9 @@ def print_summary(console: Console, plan, written: Path) -> None:
     console.print(f"average cost of gas served "
                   f"{'–' if average is None else f'{average:.2f} USD/MMBtu'} · "
                   f"HHI {s['hhi']:,.0f} · import dependence {s['import_dependence']:.1%}")
+    if s.get("n1_min_pct") is not None:
+        console.print(f"N−1 lowest {s['n1_min_pct']:.1f}% ({s['n1_min_period']}, without "
+                      f"{escape(s['n1_largest_infrastructure'])}) · Shannon {s['shannon']:.3f}")
     by_period = plan.prices.groupby("period", sort=False)["unserved_mmcfd"].sum()
     short = by_period[by_period > 1e-6]
     if len(short):

@@ -62,6 +62,8 @@ class Source:
     first_period: str | None = None
     last_period: str | None = None
     description: str = ""
+    contract: str = "spot"       # "contract": volumes committed ahead (first stage); "spot"
+    take_or_pay: float = 0.0     # share of the contracted volume paid for even if not taken
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,39 @@ class ShareLimit:
 
 
 @dataclass(frozen=True)
+class Disruption:
+    """One event of a scenario: what it hits, when, and how.
+
+    target_type is "entry", "supplier", "source" or "hub"; the window is first_period …
+    last_period (None: the horizon's start / end). capacity_factor scales what the target
+    can deliver (entry capacity; a source's contracted or maximum supply); price_multiplier
+    scales its price (a hub's price, or the delivered price of the sources hit).
+    """
+
+    target_type: str
+    target: str
+    first_period: str | None = None
+    last_period: str | None = None
+    capacity_factor: float | None = None
+    price_multiplier: float | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A state of the world with its probability: the base (no events) or a disruption."""
+
+    id: str
+    probability: float
+    events: tuple[Disruption, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     heat_content_mmbtu_per_mcf: float = 1.037
     voll_usd_mmbtu: float = 100.0
+    peak_day_factor: float = 1.0   # peak-day ÷ average daily demand, for N−1
 
 
 @dataclass(frozen=True)
@@ -131,6 +163,9 @@ class Policy:
     share_basis: str = "period"
     share_of: str = "supply"
     limits: tuple[ShareLimit, ...] = ()
+    storage_days: float = 0.0       # total stock ≥ D days of average demand
+    cover_days: float = 0.0         # total stock ≥ D days of each import supplier's flow
+    min_n1: float | None = None     # required N−1 (%) in every period
 
     def __post_init__(self):
         # Freeze the mapping so a Policy can be shared between solves safely.
@@ -165,6 +200,7 @@ class Case:
     storage_floors: pd.Series = field(default_factory=lambda: _empty_series(("storage", "period")))
     settings: Settings = field(default_factory=Settings)
     policy: Policy = field(default_factory=Policy)
+    scenarios: tuple[Scenario, ...] = ()   # from disruptions.csv (empty: none given)
     title: str = ""
     source_hash: str = ""
     path: str = ""

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .case import (Arc, Case, Entry, Node, Period, Policy, Settings, ShareLimit, Source,
                    Storage, Supplier)
+from .disruptions import build_scenarios, check_disruptions
 from .errors import CaseError, Problem
 from .schema import KINDS, SETTINGS, TABLES, Column, TableSchema
 
@@ -189,8 +190,13 @@ def _read_config(path: Path, problems: list[Problem], digest) -> dict:
 
 
 def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], digest) -> ParsedTable:
-    path = folder / schema.file
-    origin = Origin(schema.file)
+    return read_table_file(folder / schema.file, schema, problems, digest)
+
+
+def read_table_file(path: Path, schema: TableSchema, problems: list[Problem], digest) -> ParsedTable:
+    """One CSV table from `path` (a case's own file or one given apart, e.g. --scenarios
+    FILE), checked on its own; problems name the file as it is called on disk."""
+    origin = Origin(path.name)
     empty = ParsedTable(schema, [], [], origin, present=False)
     if not path.exists():
         if schema.required:
@@ -455,6 +461,13 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
         if _valid(gt, row["group"]) and row["group"] not in groups[gt]:
             problems.append(at["share_limits"](f"unknown {gt}", row=n, column="group",
                                     value=row["group"]))
+    if tables["disruptions"].present:
+        tables_of = {"entry": "entries", "supplier": "suppliers", "source": "sources",
+                     "hub": "hub_prices"}
+        targets = {kind: set(keys.get(name, [])) for kind, name in tables_of.items()
+                   if tables[name].present}
+        check_disruptions(tables["disruptions"].rows, tables["disruptions"].row_numbers,
+                          tables["disruptions"].origin, targets, order, problems)
     _check_complete(tables["demand"], "node", keys.get("nodes", []), keys.get("periods", []), problems)
     _check_complete(tables["hub_prices"], "hub", sorted(set(keys["hub_prices"])),
                     keys.get("periods", []), problems)
@@ -539,7 +552,9 @@ def _build_settings(config: dict, tables, keys, problems: list[Problem],
         caps=values.get("caps", {}), max_share=values.get("max_share"),
         risk_weight_usd_mmbtu=values.get("risk_weight_usd_mmbtu", 0.0),
         exclude=tuple(values.get("exclude", ())), share_basis=values.get("share_basis", "period"),
-        share_of=values.get("share_of", "supply"), limits=limits)
+        share_of=values.get("share_of", "supply"), limits=limits,
+        storage_days=values.get("storage_days", 0.0), cover_days=values.get("cover_days", 0.0),
+        min_n1=values.get("min_n1"))
     return settings, policy
 
 
@@ -615,6 +630,8 @@ def _build_case(path: Path, config: dict, tables: dict[str, ParsedTable], settin
         hub_prices=_series(tables["hub_prices"]), settings=settings, policy=policy,
         source_hash=digest, path=str(path),
     )
+    if tables["disruptions"].present:
+        kwargs["scenarios"] = build_scenarios(tables["disruptions"].rows)
     for name in ("entry_capacity", "storage_floors"):
         if tables[name].present:
             kwargs[name] = _series(tables[name])

@@ -13,6 +13,8 @@ KINDS = ("pipeline", "lng", "domestic")
 GROUP_TYPES = ("supplier", "kind", "source")
 SHARE_BASES = ("period", "horizon")
 SHARE_OF = ("supply", "imports")
+CONTRACT_TERMS = ("spot", "contract")
+TARGET_TYPES = ("entry", "supplier", "source", "hub")
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,13 @@ TABLES: dict[str, TableSchema] = {
                 _opt_period("last_period", "last period available (empty: to the end)"),
                 Column("description", "str", description="route, contract or note",
                        required=False, default=""),
+                Column("contract", "choice",
+                       description="contract: volumes committed before the scenario is known "
+                                   "(first stage of a stochastic plan); spot: bought as needed",
+                       required=False, default="spot", choices=CONTRACT_TERMS),
+                Column("take_or_pay", "float", "0–1",
+                       "share of the contracted volume paid for even if not taken "
+                       "(contract sources)", required=False, default=0.0, minimum=0, maximum=1),
             ),
             key="source",
         ),
@@ -263,6 +272,33 @@ TABLES: dict[str, TableSchema] = {
             unique=("group_type", "group", "period"),
             required=False,
         ),
+        TableSchema(
+            "disruptions",
+            "Disruption scenarios for stress tests and stochastic plans. Each scenario is "
+            "declared once by a row with its probability and no target (the undisturbed "
+            "`base` too); its events follow as rows with a target and no probability. "
+            "Probabilities add up to 1.",
+            (
+                _id("scenario", "scenario id"),
+                Column("probability", "float", "0–1",
+                       "probability (only on the scenario's declaration row)",
+                       required=False, default=None, minimum=0, maximum=1),
+                Column("target_type", "choice", description="what the event hits (event rows)",
+                       required=False, default=None, choices=TARGET_TYPES),
+                Column("target", "id", description="entry, supplier, source or hub id",
+                       required=False, default=None),
+                _opt_period("first_period", "first period hit (empty: from the start)"),
+                _opt_period("last_period", "last period hit (empty: to the end)"),
+                Column("capacity_factor", "float", "0–1",
+                       "share of capacity / contracted supply still available",
+                       required=False, default=None, minimum=0, maximum=1),
+                Column("price_multiplier", "float", "–", "multiplier on the price",
+                       required=False, default=None, minimum=0, maximum=100),
+                Column("description", "str", description="what happens, and its source",
+                       required=False, default=""),
+            ),
+            required=False,
+        ),
     )
 }
 
@@ -292,6 +328,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("settings", "voll_usd_mmbtu", "float", "USD/MMBtu",
                 "value of lost load: the cost of gas demand left unserved", 100.0,
                 minimum=0.01, maximum=10_000),
+        Setting("settings", "peak_day_factor", "float", "–",
+                "peak-day demand ÷ the period's average daily demand (for N−1)", 1.0,
+                minimum=1.0, maximum=5.0),
         Setting("policy", "risk_weight_usd_mmbtu", "float", "USD/MMBtu",
                 "λ: penalty per unit of supplier risk score", 0.0, minimum=0, maximum=1000),
         Setting("policy", "max_share", "float", "0–1",
@@ -302,6 +341,14 @@ SETTINGS: dict[str, Setting] = {
                 default="supply", choices=SHARE_OF),
         Setting("policy", "exclude", "list", description="suppliers excluded outright", default=()),
         Setting("policy", "caps", "table", description="supplier → maximum share", default={}),
+        Setting("policy", "storage_days", "float", "days",
+                "total stock ≥ this many days of average demand in every period with storage",
+                0.0, minimum=0, maximum=365),
+        Setting("policy", "cover_days", "float", "days",
+                "total stock ≥ this many days of each import supplier's flow", 0.0,
+                minimum=0, maximum=365),
+        Setting("policy", "min_n1", "float", "%",
+                "required N−1 in every period (empty: none)", None, minimum=0, maximum=1000),
     )
 }
 
@@ -312,7 +359,7 @@ SCALAR_SETTINGS = {k: s for k, s in SETTINGS.items()
 
 __all__ = [
     "Column", "TableSchema", "TABLES", "Setting", "SETTINGS", "SCALAR_SETTINGS",
-    "KINDS", "GROUP_TYPES", "SHARE_BASES", "SHARE_OF",
+    "KINDS", "GROUP_TYPES", "SHARE_BASES", "SHARE_OF", "CONTRACT_TERMS", "TARGET_TYPES",
 ]
 
 

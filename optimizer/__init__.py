@@ -11,9 +11,11 @@ from .diagnose import Violation
 from .files import PlanWriteError
 from .plan import Plan
 from .solvers import SOLVERS, SolveStatus
+from .stochastic_api import solve_stochastic, stress_test
 from .sweep import Grid, SweepError, make_grid, solve_point, sweep
 from .verify import VerificationError
 
 __all__ = ["solve", "sweep", "make_grid", "solve_point", "Grid", "SweepError", "write_mps",
+           "solve_stochastic", "stress_test",
            "make_policy", "pulp_problem", "Plan", "PlanWriteError", "SolveStatus", "SOLVERS",
            "InfeasiblePolicy", "SolverFailure", "Violation", "VerificationError"]

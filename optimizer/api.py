@@ -15,6 +15,7 @@ from .diagnose import Violation, diagnose
 from .model import build
 from .plan import Plan, make_plan
 from .linear import quiet_stdout
+from .security import n1_shortfalls
 from .solvers import SOLVERS, HighsSession, SolveStatus, run_solver
 from .verify import VerificationError, check_solution
 
@@ -45,7 +46,8 @@ class SolverFailure(Exception):
 def make_policy(case: Case, policy: Policy | None = None, *, caps: Mapping[str, float] | None = None,
                 max_share: float | None = None, risk_weight: float | None = None,
                 exclude=None, share_basis: str | None = None, share_of: str | None = None,
-                limits=None) -> Policy:
+                limits=None, storage_days: float | None = None, cover_days: float | None = None,
+                min_n1: float | None = None) -> Policy:
     """The case's default policy with the given choices laid over it.
 
     `caps` are added to (and override) the case's caps; `exclude` (a code or a list) and
@@ -68,6 +70,10 @@ def make_policy(case: Case, policy: Policy | None = None, *, caps: Mapping[str, 
         changes["share_of"] = share_of
     if limits:
         changes["limits"] = (*base.limits, *limits)
+    for name, value in (("storage_days", storage_days), ("cover_days", cover_days),
+                        ("min_n1", min_n1)):
+        if value is not None:
+            changes[name] = value
     return base.replace(**changes) if changes else base
 
 
@@ -98,7 +104,8 @@ def write_mps(case: Case, path, policy: Policy | None = None, **choices) -> Path
 def solve(case: Case, policy: Policy | None = None, *, solver: str = "highs",
           time_limit: float | None = None, **choices) -> Plan:
     """Solve `case` for the cheapest supply plan under its policy, with `choices` (caps,
-    max_share, risk_weight, exclude, share_basis, share_of, limits) laid over it.
+    max_share, risk_weight, exclude, share_basis, share_of, limits, storage_days, cover_days,
+    min_n1) laid over it.
 
     Raises CaseError for a policy naming unknown suppliers, InfeasiblePolicy (with a
     diagnosis) when the policy cannot be met, SolverFailure when no verified optimal plan
@@ -109,6 +116,9 @@ def solve(case: Case, policy: Policy | None = None, *, solver: str = "highs",
     started = time.perf_counter()
     policy = make_policy(case, policy, **choices)
     data = prepare(case, policy)
+    shortfalls = n1_shortfalls(data)  # N−1 is fixed by the infrastructure: check before solving
+    if shortfalls:
+        raise InfeasiblePolicy(shortfalls)
     formulation = build(data)
     built = time.perf_counter()
     result = run_solver(formulation.model, solver, time_limit)

@@ -214,7 +214,9 @@ def _check_policy(case: Case, policy: Policy, supplier_ids: list[str]) -> list[P
             problems.append(Problem("settings", rule, column=f.name, value=getattr(case.settings, f.name)))
     for name, value in (("max_share", policy.max_share),
                         ("risk_weight_usd_mmbtu", policy.risk_weight_usd_mmbtu),
-                        ("share_basis", policy.share_basis), ("share_of", policy.share_of)):
+                        ("share_basis", policy.share_basis), ("share_of", policy.share_of),
+                        ("storage_days", policy.storage_days), ("cover_days", policy.cover_days),
+                        ("min_n1", policy.min_n1)):
         rule = check_setting(name, value) if value is not None else None
         if isinstance(rule, str):
             problems.append(Problem("policy", rule, column=name, value=value))

@@ -24,6 +24,9 @@ NAMES = {
     "source_minimum": "contract minimum",
     "storage_floor": "storage floor",
     "storage_end": "storage end target",
+    "storage_days": "storage-days floor",
+    "storage_cover": "supply-loss cover",
+    "n1": "N−1 standard",
 }
 
 

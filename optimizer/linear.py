@@ -205,6 +205,12 @@ class LinearModel:
         np.cumsum(np.bincount(r, minlength=self.n_rows), out=starts[1:])
         return starts, c, summed
 
+    def csr_columns_used(self) -> np.ndarray:
+        """Boolean per column: it has a non-zero coefficient in some row or in the objective."""
+        used = np.zeros(self.n_cols, dtype=bool)
+        used[self.csr()[1]] = True
+        return used | (self.col_cost != 0)
+
     def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """(lower, upper) of every row, from each block's sense and right-hand side; kept
         (like the matrix) so that `set_rhs` / `set_row_bounds` can change them in place."""

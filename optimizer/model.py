@@ -1,4 +1,5 @@
-"""Assembling the formulation: variables, objective and the seven families, in order."""
+"""Assembling the formulation: variables, objective and the constraint families, in order
+(the seven of constraints.py, then the storage policy families of storage_policy.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from .constraints import FAMILIES, Columns, define_variables
 from .data import ModelData
 from .linear import LinearModel
+from .storage_policy import POLICY_FAMILIES
 
 
 @dataclass
@@ -23,6 +25,6 @@ def build(data: ModelData, elastic: bool = False) -> Formulation:
     objective becomes the total violation (used to diagnose an infeasible policy)."""
     model = LinearModel(elastic=elastic)
     columns = define_variables(model, data)
-    for family in FAMILIES:  # order matters: exclusions override the source bounds
+    for family in FAMILIES + POLICY_FAMILIES:  # order matters: exclusions override the source bounds
         family(model, data, columns)
     return Formulation(data, model, columns)

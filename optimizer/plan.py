@@ -24,6 +24,7 @@ from .constraints import Columns
 from .data import ModelData
 from .files import PLAN_MARKER, replace_file, replace_folder
 from .metrics import Headline, base_shares, headline
+from .security import security_summary, security_table
 from .solvers import SolverResult
 from .verify import Check
 
@@ -44,13 +45,15 @@ class Plan:
     shares: pd.DataFrame
     constraints: pd.DataFrame
     data: ModelData = field(repr=False)
+    # Further tables by name (security; a stochastic plan's scenarios, …), written beside the others.
+    extra: dict = field(default_factory=dict)
 
     @property
     def objective(self) -> float:
         return self.summary["objective_musd"]
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {name: getattr(self, name) for name in TABLE_NAMES}
+        return {**{name: getattr(self, name) for name in TABLE_NAMES}, **self.extra}
 
     def to_dict(self) -> dict:
         """The whole plan as one JSON-ready document."""
@@ -133,7 +136,10 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     constraints = _constraints_table(data, cols, model, result, check.activity)
     figures = headline(data, q, f, inj, wd, u)
     summary = _summary(data, result, check, timings, figures, q, u, v, shares, constraints)
-    return Plan(summary, flows, storage, transport, prices, shares, constraints, data)
+    security = security_table(data, q)
+    summary.update(security_summary(data, q, security))
+    return Plan(summary, flows, storage, transport, prices, shares, constraints, data,
+                extra={"security": security})
 
 
 def _period_major(periods: np.ndarray, items: dict, values: dict) -> pd.DataFrame:
@@ -243,12 +249,37 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
     bound_capacity("storage_withdrawal", data.storage_ids, cols.w, "USD/MMBtu")
     bound_capacity("storage_working_gas", data.storage_ids, cols.v, "MUSD/Bcf", per_weight=False)
 
+    # Storage policy rows (storage_policy.py), in Bcf: the stock held against the stock
+    # required; the dual is the cost of requiring one Bcf more.
+    for block in model.block("storage_days") + model.block("storage_cover"):
+        i = np.arange(block.start, block.stop)
+        names, periods = zip(*block.labels)
+        stock = activity[i] if block.family == "storage_days" else \
+            activity[i] + _cover_requirement(data, cols, x, block)
+        required = block.rhs if block.family == "storage_days" else stock - activity[i]
+        frame = block_frame(block.family, names, periods, required, stock, y[i], "MUSD/Bcf")
+        frame["slack"] = frame["value"] - frame["limit"]  # a minimum: slack is the stock above it
+        frames.append(frame)
+
     frame = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
     for column in ("value", "slack", "shadow_price"):  # solver noise, not "-0.000000"
         frame[column] = frame[column].mask(frame[column].abs() < 1e-9, 0.0)
     frame["binding"] = (frame["slack"].abs() <= BINDING_TOLERANCE * (1 + frame["limit"].abs())) & \
         (frame["shadow_price"].abs() > 1e-9)
     return frame
+
+
+def _cover_requirement(data: ModelData, cols: Columns, x: np.ndarray, block) -> np.ndarray:
+    """D/1000 × each covered supplier's imported flow (Bcf), for the rows of a cover block."""
+    period_index = {p: t for t, p in enumerate(data.period_ids)}
+    supplier_index = {g: i for i, g in enumerate(data.supplier_ids)}
+    q = x[cols.q]
+    imported = data.source_kind != "domestic"
+    out = []
+    for supplier, period in block.labels:
+        members = (data.source_supplier == supplier_index[supplier]) & imported
+        out.append(data.policy.cover_days / 1000.0 * q[members, period_index[period]].sum())
+    return np.array(out)
 
 
 def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict, figures: Headline,

@@ -218,6 +218,11 @@ def solve_cbc(model: LinearModel, time_limit: float | None = None) -> SolverResu
         kind = SolveStatus.TIME_LIMIT if time_limit is not None else SolveStatus.ERROR
         return SolverResult(kind, "cbc", seconds, message=pulp.LpStatus.get(status, str(status)))
     x = np.array([v.varValue if v.varValue is not None else np.nan for v in variables], dtype=float)
+    # A column in no row and without cost (e.g. a contract a scenario makes undeliverable,
+    # φ = 0) never reaches CBC's file, so PuLP has no value for it: any value within its
+    # bounds is optimal; take the one nearest zero.
+    absent = np.isnan(x) & ~model.csr_columns_used()
+    x[absent] = np.clip(0.0, model.col_lower[absent], model.col_upper[absent])
     row_dual = np.array([c.pi if c is not None and c.pi is not None else 0.0 for c in constraints],
                         dtype=float)
     col_dual = np.array([v.dj if v.dj is not None else 0.0 for v in variables], dtype=float)

@@ -45,15 +45,19 @@ class SourceSpec:
     entry_capacity: float = BIG
     first_period: str | None = None
     last_period: str | None = None
+    contract: str = "spot"
+    take_or_pay: float = 0.0
 
 
 def source(id: str, price, *, supplier: str | None = None, risk: float = 0.0,
            max: float | None = None, min: float = 0.0, node: str | None = None,
            kind: str = "pipeline", entry_capacity: float = BIG,
-           first_period: str | None = None, last_period: str | None = None) -> SourceSpec:
-    """One source (and its own entry). `price`: USD/MMBtu, a number or one per period."""
+           first_period: str | None = None, last_period: str | None = None,
+           contract: str = "spot", take_or_pay: float = 0.0) -> SourceSpec:
+    """One source (and its own entry). `price`: USD/MMBtu, a number or one per period.
+    `contract="contract"` makes it a first-stage source of a stochastic plan."""
     return SourceSpec(id, price, supplier or id, risk, max, min, node, kind, entry_capacity,
-                      first_period, last_period)
+                      first_period, last_period, contract, take_or_pay)
 
 
 def arc(id: str, from_node: str, to_node: str, capacity: float, tariff: float = 0.0) -> Arc:
@@ -81,7 +85,8 @@ def _per_period(value, n: int, what: str) -> list[float]:
 
 
 def tiny_case(*, sources, periods: int = 1, days=30, nodes=("N1",), demand=100.0,
-              arcs=(), storage=(), voll: float = 100.0, name: str = "tiny") -> Case:
+              arcs=(), storage=(), voll: float = 100.0, name: str = "tiny",
+              scenarios=()) -> Case:
     """A small Case.
 
     days: one number for every period or a list; demand: a number (every node, every
@@ -118,7 +123,8 @@ def tiny_case(*, sources, periods: int = 1, days=30, nodes=("N1",), demand=100.0
                 hub_rows[(hub, p)] = v
         srcs.append(Source(id=s.id, supplier=s.supplier, kind=s.kind, entry=f"E_{s.id}", hub=hub,
                            price_adder_usd_mmbtu=adder, min_mmcfd=s.min, max_mmcfd=s.max,
-                           first_period=s.first_period, last_period=s.last_period))
+                           first_period=s.first_period, last_period=s.last_period,
+                           contract=s.contract, take_or_pay=s.take_or_pay))
     hub_series = pd.Series(list(hub_rows.values()),
                            index=pd.MultiIndex.from_tuples(list(hub_rows), names=["hub", "period"]),
                            dtype=float) if hub_rows else \
@@ -136,6 +142,7 @@ def tiny_case(*, sources, periods: int = 1, days=30, nodes=("N1",), demand=100.0
         arcs=tuple(arcs),
         storage=tuple(storage),
         settings=Settings(voll_usd_mmbtu=voll),
+        scenarios=tuple(scenarios),
     )
 
 

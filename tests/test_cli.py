@@ -64,7 +64,8 @@ def test_cbc_gives_the_same_objective(run_gasmix):
     b = json.loads((run_gasmix.cwd / "cbc.json").read_text())
     assert b["summary"]["solver"] == "cbc"
     assert b["summary"]["objective_musd"] == pytest.approx(a["summary"]["objective_musd"], rel=1e-6)
-    assert set(a) == {"summary", "flows", "storage", "transport", "prices", "shares", "constraints"}
+    assert set(a) == {"summary", "flows", "storage", "transport", "prices", "shares", "constraints",
+                      "security"}
     assert len(a["flows"]) == 24 * len(default_case().sources)
 
 

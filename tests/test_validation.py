@@ -657,7 +657,8 @@ def test_unknown_setting(case):
     replace_text(case, "case.toml", "voll_usd_mmbtu = 100.0", "voll_usd_mmbtu = 100.0\nvoll = 3")
     [p] = problems_of(case)
     check(p, file="case.toml", row=None, column="voll", value="3",
-          rule="unknown setting in [settings] (known: heat_content_mmbtu_per_mcf, voll_usd_mmbtu)")
+          rule="unknown setting in [settings] (known: heat_content_mmbtu_per_mcf, voll_usd_mmbtu, "
+               "peak_day_factor)")
 
 
 def test_unknown_section(case):

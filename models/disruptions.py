@@ -1,0 +1,157 @@
+"""Disruption scenarios: the rules of `disruptions.csv` and the `Scenario` records built from it.
+
+One table holds both the scenarios and their events, so a scenario file can be passed on its
+own (`gasmix solve --scenarios FILE`). A scenario is *declared* once by a row with its
+probability and no target; each *event* is a row with a target (and no probability):
+
+    scenario,probability,target_type,target,first_period,last_period,capacity_factor,price_multiplier,description
+    base,0.6,,,,,,,undisturbed
+    uri,0.1,,,,,,,Winter Storm Uri again
+    uri,,supplier,US,2027-02,2027-02,0.75,,pipeline flow -25%
+
+Stating the probability once per scenario (not on every event row) means it cannot disagree
+with itself; the undisturbed `base` is declared like any other scenario, so the probabilities
+visibly add up to 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .case import Case, Disruption, Scenario
+from .errors import CaseError, Problem
+
+BASE = "base"
+TOLERANCE = 1e-6
+
+
+def _problem(where, rule: str, **place) -> Problem:
+    """A problem at `where`: a file name, or a loader Origin (which knows a workbook's sheet)."""
+    if hasattr(where, "problem"):
+        return where.problem(rule, **place)
+    return Problem(where, rule, **place)
+
+
+def check_disruptions(rows: list[dict], numbers: list[int], file, keys: dict[str, set],
+                      period_order: dict[str, int], problems: list[Problem]) -> None:
+    """The rules that span cells and rows. `keys` maps a target type (entry, supplier,
+    source, hub) to its known ids; `period_order` a period id to its position."""
+    declared: dict[str, int] = {}
+    total = 0.0
+    events_of: dict[str, list[int]] = {}
+    for row, n in zip(rows, numbers):
+        scenario = row["scenario"]
+        if not isinstance(scenario, str):
+            continue  # already reported (empty or malformed id)
+        target_type, target = row["target_type"], row["target"]
+        is_event = target_type is not None or target is not None
+        if not is_event:
+            if scenario in declared:
+                problems.append(_problem(file, f"scenario declared twice: first in row "
+                                        f"{declared[scenario]} (state its probability once)",
+                                        row=n, column="scenario", value=scenario))
+                continue
+            declared[scenario] = n
+            p = row["probability"]
+            if p is None:
+                problems.append(_problem(file, "a scenario's declaration row (no target) needs its "
+                                        "probability", row=n, column="probability"))
+            elif isinstance(p, float):
+                total += p
+            for col in ("first_period", "last_period", "capacity_factor", "price_multiplier"):
+                if row[col] is not None:
+                    problems.append(_problem(file, "a declaration row (no target) takes no "
+                                            f"{col}: give the event its own row with a target",
+                                            row=n, column=col, value=row[col]))
+            continue
+        events_of.setdefault(scenario, []).append(n)
+        if row["probability"] is not None:
+            problems.append(_problem(file, "probability is stated once, on the scenario's "
+                                    "declaration row (no target); leave it empty on event rows",
+                                    row=n, column="probability", value=row["probability"]))
+        if target_type is None:
+            problems.append(_problem(file, "an event needs a target_type (entry, supplier, source "
+                                    "or hub)", row=n, column="target_type"))
+        elif target is None:
+            problems.append(_problem(file, f"an event needs a target ({target_type} id)", row=n,
+                                    column="target"))
+        elif isinstance(target_type, str) and isinstance(target, str) and target_type in keys \
+                and target not in keys[target_type]:  # (a table that failed is not a target)
+            problems.append(_problem(file, f"unknown {target_type}", row=n, column="target",
+                                    value=target))
+        if row["capacity_factor"] is None and row["price_multiplier"] is None:
+            problems.append(_problem(file, "an event needs a capacity_factor, a price_multiplier "
+                                    "or both", row=n, column="capacity_factor"))
+        a, b = row["first_period"], row["last_period"]
+        if isinstance(a, str) and isinstance(b, str) and a in period_order and b in period_order \
+                and period_order[a] > period_order[b]:
+            problems.append(_problem(file, f"first_period {a} is after last_period {b}", row=n,
+                                    column="first_period", value=a))
+    for scenario, rows_ in events_of.items():
+        if scenario not in declared:
+            problems.append(_problem(file, "scenario has no declaration row (a row with its "
+                                    "probability and no target)", row=rows_[0], column="scenario",
+                                    value=scenario))
+        elif scenario == BASE:
+            problems.append(_problem(file, "the base scenario is the undisturbed case: it takes "
+                                    "no events", row=rows_[0], column="scenario", value=scenario))
+    if not rows:
+        return
+    if BASE not in declared:
+        problems.append(_problem(file, "declare the undisturbed scenario 'base' (a row with its "
+                                "probability and no target)", column="scenario"))
+    if declared and abs(total - 1.0) > TOLERANCE:
+        problems.append(_problem(file, f"probabilities add up to {total:.6g}, not 1 (base "
+                                "included)", column="probability", value=f"{total:.6g}"))
+
+
+def build_scenarios(rows: list[dict]) -> tuple[Scenario, ...]:
+    """Scenario records from checked rows, in the order they were declared."""
+    order: list[str] = []
+    probability, description, events = {}, {}, {}
+    for row in rows:
+        sid = row["scenario"]
+        if row["target_type"] is None and row["target"] is None:
+            order.append(sid)
+            probability[sid] = float(row["probability"])
+            description[sid] = row["description"] or ""
+        else:
+            events.setdefault(sid, []).append(Disruption(
+                target_type=row["target_type"], target=row["target"],
+                first_period=row["first_period"], last_period=row["last_period"],
+                capacity_factor=row["capacity_factor"], price_multiplier=row["price_multiplier"],
+                description=row["description"] or ""))
+    return tuple(Scenario(s, probability[s], tuple(events.get(s, ())), description[s])
+                 for s in order)
+
+
+def target_keys(case: Case) -> dict[str, set]:
+    return {"entry": {e.id for e in case.entries}, "supplier": {s.id for s in case.suppliers},
+            "source": {s.id for s in case.sources}, "hub": set(case.hub_prices.index.get_level_values(0))}
+
+
+def load_scenarios(path: str | Path, case: Case) -> tuple[Scenario, ...]:
+    """Read a disruptions file (same columns as a case's disruptions.csv) for `case`;
+    raise CaseError naming file, row, column, value and rule for every problem."""
+    import hashlib
+
+    from .loader import read_table_file
+    from .schema import TABLES
+
+    path = Path(path)
+    problems: list[Problem] = []
+    table = read_table_file(path, TABLES["disruptions"], problems, hashlib.sha256())
+    name = path.name
+    periods = {p: i for i, p in enumerate(case.period_ids)}
+    if table.present:
+        for row, n in zip(table.rows, table.row_numbers):
+            for col in ("first_period", "last_period"):
+                if isinstance(row[col], str) and row[col] not in periods:
+                    problems.append(Problem(name, "unknown period (not in periods.csv)", row=n,
+                                            column=col, value=row[col]))
+        check_disruptions(table.rows, table.row_numbers, name, target_keys(case), periods, problems)
+    elif not problems:
+        problems.append(Problem(name, "no scenarios in the file"))
+    if problems:
+        raise CaseError(problems, case=case.name)
+    return build_scenarios(table.rows)

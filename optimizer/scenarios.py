@@ -1,0 +1,85 @@
+"""A disruption scenario applied to the model's arrays: prices, entry capacities and what each
+source can deliver in that state of the world.
+
+Events (models.Disruption) hit a target in a window of periods:
+
+* capacity_factor φ on an entry scales its capacity and what every source through it can
+  deliver; on a supplier, a source or a hub it scales what the sources hit can deliver. A
+  source's availability φ[s,t] is the product of the factors that hit it. A contracted
+  source delivers at most φ·(contracted volume); a spot source at most φ·min(its maximum,
+  its entry's capacity) — with φ = 1 its bounds are those of the case.
+* price_multiplier m on a hub scales the hub price inside every source formula priced on it
+  (price = multiplier·m·hub + adder + tariff); on an entry, supplier or source it scales the
+  delivered price of the sources hit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from models import Scenario
+
+from .data import ModelData, _window
+
+INF = float("inf")
+
+
+@dataclass
+class ScenarioArrays:
+    """One scenario's view of the model data: `data` carries its prices, entry capacities
+    and source bounds; `availability` is φ[s,t]."""
+
+    scenario: Scenario
+    data: ModelData
+    availability: np.ndarray  # S × T
+
+
+def _hit(d: ModelData, target_type: str, target: str) -> np.ndarray:
+    """Boolean S: the sources an event's target covers."""
+    sources = d.case.sources
+    if target_type == "entry":
+        return np.array([s.entry == target for s in sources], dtype=bool)
+    if target_type == "supplier":
+        return np.array([s.supplier == target for s in sources], dtype=bool)
+    if target_type == "hub":
+        return np.array([s.hub == target for s in sources], dtype=bool)
+    return np.array([s.id == target for s in sources], dtype=bool)
+
+
+def apply_scenario(d: ModelData, scenario: Scenario) -> ScenarioArrays:
+    """The model data as scenario `scenario` sees it (the base scenario: unchanged)."""
+    S, T = d.price.shape
+    price = d.price.copy()
+    capacity = d.entry_capacity.copy()
+    availability = np.ones((S, T))
+    hub_prices = d.case.hub_prices
+    # Hub multipliers act inside the price formula, so they go first; multipliers on
+    # entries, suppliers and sources then scale the delivered price.
+    events = sorted(scenario.events, key=lambda e: e.target_type != "hub")
+    for event in events:
+        window = _window(d.period_ids, event.first_period, event.last_period)
+        hit = _hit(d, event.target_type, event.target)
+        if event.capacity_factor is not None:
+            availability[np.ix_(hit, window)] *= event.capacity_factor
+            if event.target_type == "entry":
+                e = d.entry_ids.index(event.target)
+                capacity[e, window] *= event.capacity_factor
+        if event.price_multiplier is not None:
+            m = event.price_multiplier
+            if event.target_type == "hub":
+                hub = hub_prices.xs(event.target, level=0).reindex(d.period_ids).to_numpy(float)
+                for s in np.flatnonzero(hit):
+                    mult = d.case.sources[s].price_multiplier
+                    price[s, window] += (m - 1.0) * mult * hub[window]
+            else:
+                price[np.ix_(hit, window)] *= m
+    reduced = availability < 1.0
+    deliverable = np.minimum(d.source_max, d.entry_capacity[d.source_entry])
+    source_max = np.where(reduced, deliverable * availability, d.source_max)
+    source_min = np.minimum(d.source_min * availability, source_max)
+    data = dataclasses.replace(d, price=price, entry_capacity=capacity, source_max=source_max,
+                               source_min=source_min)
+    return ScenarioArrays(scenario, data, availability)

@@ -1,0 +1,109 @@
+"""Security-of-supply policy on storage: a strategic floor in days of demand, and supply-loss
+cover (stock against each import supplier's flow). Two constraint families in the notation
+of constraints.py; each is one function whose docstring is its equation.
+
+Both are policy rows: elastic when diagnosing an infeasible policy, each slack priced by the
+Bcf it stands for.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models import CaseError, Problem
+
+from .constraints import Columns
+from .data import ModelData, _window
+from .linear import LinearModel
+
+
+def storage_active(d: ModelData) -> np.ndarray:
+    """K × T: True where site k is in service in period t."""
+    return np.array([_window(d.period_ids, k.first_period, None) for k in d.case.storage],
+                    dtype=bool).reshape(len(d.storage_ids), len(d.period_ids))
+
+
+def storage_days_floor(d: ModelData) -> np.ndarray:
+    """The total stock (Bcf) the storage-days policy asks for in each period (0: none).
+
+    D days of average demand, D̄ = mean_t Σ_n demand[n,t] (MMcf/d), is D·D̄/1000 Bcf. From
+    the first period with a site in service; and never more than the sites can hold by then
+    if they fill as fast as they can from their initial stock (reach[t]), so a floor the
+    sites cannot yet reach becomes a fill trajectory towards it, not an infeasible plan.
+    A floor above the sites' working gas can never be met: that is an input error.
+    """
+    days = d.policy.storage_days
+    T = len(d.period_ids)
+    if not days:
+        return np.zeros(T)
+    target = days * float(d.demand.sum(axis=0).mean()) / 1000.0
+    capacity = float(d.working_gas.sum())
+    if target > capacity + 1e-9:
+        held = capacity * 1000.0 / float(d.demand.sum(axis=0).mean()) if capacity else 0.0
+        raise CaseError([Problem("policy", f"{days:g} days of average demand is {target:,.1f} Bcf "
+                                 f"but the storage sites hold {capacity:,.1f} Bcf of working gas "
+                                 f"({held:.2f} days): lower storage_days or add storage",
+                                 column="storage_days", value=days)], case=d.case.name)
+    active = storage_active(d)
+    fill = d.initial[:, None] + np.cumsum(d.days[None, :] * d.injection_rate / 1000.0, axis=1)
+    reach = np.minimum(fill, d.working_gas[:, None]).sum(axis=0)
+    return np.where(active.any(axis=0), np.minimum(target, reach), 0.0)
+
+
+def define_storage_days(m: LinearModel, d: ModelData, c: Columns) -> None:
+    """8. storage_days[t] (policy `storage_days` = D):
+
+        Σ_k v[k,t] ≥ min(D·D̄/1000, reach[t])      for every t with a site in service
+
+    D̄ is the average national demand (MMcf/d) over the horizon, reach[t] the most stock
+    the sites can hold by t filling at full rate from their initial stock (Bcf).
+    """
+    floor = storage_days_floor(d)
+    periods = np.flatnonzero(floor > 0)
+    if len(periods) == 0 or c.v.size == 0:
+        return
+    K = c.v.shape[0]
+    m.add_rows("storage_days", [("total", d.period_ids[t]) for t in periods], ">=",
+               np.repeat(np.arange(len(periods)), K), c.v[:, periods].T.ravel(),
+               np.ones(len(periods) * K), floor[periods], elastic=True)
+
+
+def cover_suppliers(d: ModelData) -> list[int]:
+    """Suppliers the cover applies to: those with imported (non-domestic) sources."""
+    imported = d.source_kind != "domestic"
+    return sorted(set(int(g) for g in d.source_supplier[imported]))
+
+
+def define_storage_cover(m: LinearModel, d: ModelData, c: Columns) -> None:
+    """9. storage_cover[g,t] (policy `cover_days` = D), supply-loss cover:
+
+        Σ_k v[k,t] − (D/1000) · Σ_{s∈g, s imported} q[s,t] ≥ 0     for every supplier g, period t
+
+    Stocks must hold D days of each import supplier's flow, so losing any one supplier can
+    be bridged for D days: storage traded against concentration. Domestic production is
+    not an import and is not covered.
+    """
+    days = d.policy.cover_days
+    if not days:
+        return
+    if c.v.size == 0:
+        raise CaseError([Problem("policy", "cover_days needs storage: the case has no storage "
+                                 "site", column="cover_days", value=days)], case=d.case.name)
+    K, T = c.v.shape
+    imported = d.source_kind != "domestic"
+    labels, rows, cols, vals = [], [], [], []
+    for g in cover_suppliers(d):
+        members = np.flatnonzero((d.source_supplier == g) & imported)
+        for t in range(T):
+            r = len(labels)
+            labels.append((d.supplier_ids[g], d.period_ids[t]))
+            rows.append(np.full(K + len(members), r))
+            cols.append(np.concatenate([c.v[:, t], c.q[members, t]]))
+            vals.append(np.concatenate([np.ones(K), np.full(len(members), -days / 1000.0)]))
+    if not labels:  # nothing imported: nothing to cover
+        return
+    m.add_rows("storage_cover", labels, ">=", np.concatenate(rows), np.concatenate(cols),
+               np.concatenate(vals), 0.0, elastic=True)
+
+
+POLICY_FAMILIES = (define_storage_days, define_storage_cover)

@@ -1,0 +1,121 @@
+"""Security of supply: supply-loss cover, the storage-days floor, N−1 and diversity indices,
+on tiny cases solved by hand (real HiGHS).
+
+One node, 30-day periods, demand 100 MMcf/d; source A at 2 USD/MMBtu; a storage site S1
+(working gas 10 Bcf, empty, no costs). E = 0.001037 million USD per MMcf/d·day·USD/MMBtu.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from cases import E, constraint, source, storage, tiny_case
+from models import CaseError
+from optimizer import InfeasiblePolicy, solve
+from optimizer.data import prepare
+from optimizer.security import n1_table
+
+
+def site(injection=1000.0):
+    return storage(working_gas=10.0, initial=0.0, injection=injection, withdrawal=1000.0)
+
+
+def test_cover_forces_storage_fill_by_the_predicted_amount():
+    """cover_days = 5, one period: stock v = 30·x/1000 must be ≥ 5·q_A/1000 with
+    q_A = 100 + x (A also supplies the injection). 30x ≥ 5(100 + x) → x = 20 MMcf/d,
+    v = 0.6 Bcf, cost 30·120·2·E = 7200E instead of 6000E.
+    The cover row's shadow price: one Bcf more needs dx = 1/0.025 = 40 MMcf/d, which
+    costs 30·40·2·E = 2400E million USD per Bcf."""
+    case = tiny_case(sources=[source("A", 2.0)], storage=[site()])
+    assert solve(case).summary["objective_musd"] == pytest.approx(6000 * E)
+    plan = solve(case, cover_days=5)
+    assert plan.summary["objective_musd"] == pytest.approx(7200 * E)
+    st = plan.storage.iloc[0]
+    assert st["injection_mmcfd"] == pytest.approx(20.0)
+    assert st["stock_bcf"] == pytest.approx(0.6)
+    row = constraint(plan, "storage_cover", "A")
+    assert row["limit"] == pytest.approx(0.6) and row["value"] == pytest.approx(0.6)
+    assert row["binding"] and row["shadow_price"] == pytest.approx(2400 * E)
+
+
+def test_cover_leaves_domestic_production_uncovered():
+    # All gas domestic: nothing imported, nothing to cover, no storage filled.
+    case = tiny_case(sources=[source("D", 2.0, kind="domestic")], storage=[site()])
+    plan = solve(case, cover_days=5)
+    assert plan.storage.iloc[0]["stock_bcf"] == pytest.approx(0.0)
+
+
+def test_storage_days_floor_fills_storage_and_holds_it():
+    """storage_days = 3 of average demand 100 → 0.3 Bcf in both periods: x = 10 in P1
+    (30·10/1000), none in P2. Cost 30·(110 + 100)·2·E = 12600E."""
+    case = tiny_case(sources=[source("A", 2.0)], storage=[site()], periods=2)
+    plan = solve(case, storage_days=3)
+    assert plan.summary["objective_musd"] == pytest.approx(12600 * E)
+    assert list(plan.storage["stock_bcf"]) == pytest.approx([0.3, 0.3])
+    assert constraint(plan, "storage_days", "total", "P1")["limit"] == pytest.approx(0.3)
+
+
+def test_storage_days_floor_follows_what_the_sites_can_reach():
+    """Injection at most 5 MMcf/d: by P1 the site can hold 30·5/1000 = 0.15 Bcf, by P2 0.3,
+    so the floor is 0.15 then 0.3 — a fill trajectory, not an infeasible policy."""
+    case = tiny_case(sources=[source("A", 2.0)], storage=[site(injection=5.0)], periods=2)
+    plan = solve(case, storage_days=3)
+    assert list(plan.storage["stock_bcf"]) == pytest.approx([0.15, 0.3])
+    assert list(plan.storage["injection_mmcfd"]) == pytest.approx([5.0, 5.0])
+
+
+def test_storage_days_beyond_the_working_gas_is_an_input_error():
+    # 200 days × 100 MMcf/d = 20 Bcf > 10 Bcf of working gas.
+    case = tiny_case(sources=[source("A", 2.0)], storage=[site()])
+    with pytest.raises(CaseError, match="storage_days"):
+        solve(case, storage_days=200)
+
+
+def n1_case():
+    """Pipeline A 300, LNG B 200, domestic D 100 MMcf/d, storage withdrawal 50; demand 400.
+    N−1 = 100·(300 + 100 + 50 + 200 − 300)/400 = 87.5%, the largest being A's entry."""
+    return tiny_case(sources=[source("A", 2.0, entry_capacity=300),
+                              source("B", 6.0, kind="lng", entry_capacity=200),
+                              source("D", 3.0, kind="domestic", entry_capacity=100)],
+                     storage=[storage(working_gas=1.0, initial=0.5, injection=50, withdrawal=50)],
+                     demand=400)
+
+
+def test_n1_computed_by_hand():
+    case = n1_case()
+    table = n1_table(prepare(case, case.policy))
+    row = table.iloc[0]
+    assert (row["ep_mmcfd"], row["lngm_mmcfd"], row["pm_mmcfd"], row["sm_mmcfd"]) == (300, 200, 100, 50)
+    assert row["largest_infrastructure"] == "E_A" and row["n1_pct"] == pytest.approx(87.5)
+    plan = solve(case)
+    assert plan.summary["n1_min_pct"] == pytest.approx(87.5)
+    assert plan.summary["n1_largest_infrastructure"] == "E_A"
+    assert plan.extra["security"]["n1_pct"].iloc[0] == pytest.approx(87.5)
+
+
+def test_required_n1_is_checked_against_the_infrastructure():
+    case = n1_case()
+    assert solve(case, min_n1=80).summary["status"] == "optimal"
+    with pytest.raises(InfeasiblePolicy, match="N−1") as raised:
+        solve(case, min_n1=90)
+    # 2.5 points of 400 MMcf/d peak demand: 10 MMcf/d short.
+    assert raised.value.violations[0].amount == pytest.approx(10.0)
+
+
+def test_shannon_and_hhi_beside_each_other():
+    """A (max 60) and B share 100: shares 0.6 / 0.4, HHI 5,200,
+    Shannon −(0.6 ln 0.6 + 0.4 ln 0.4) = 0.6730."""
+    plan = solve(tiny_case(sources=[source("A", 2.0, max=60), source("B", 3.0)]))
+    expected = -(0.6 * math.log(0.6) + 0.4 * math.log(0.4))
+    assert plan.summary["shannon"] == pytest.approx(expected)
+    assert plan.summary["hhi"] == pytest.approx(5200)
+    row = plan.extra["security"].iloc[0]
+    assert row["shannon"] == pytest.approx(expected) and row["hhi"] == pytest.approx(5200)
+
+
+def test_policy_options_are_range_checked():
+    case = tiny_case(sources=[source("A", 2.0)], storage=[site()])
+    with pytest.raises(CaseError, match="cover_days"):
+        solve(case, cover_days=-1)

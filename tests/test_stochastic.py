@@ -1,0 +1,175 @@
+"""The two-stage stochastic plan, CVaR, VSS and EVPI, and the stress test: small cases solved
+by hand (real HiGHS), then the Mexico case's guarantees.
+
+The hand cases: one node, one 30-day period, demand 100 MMcf/d, VOLL 100.
+  A: contracted source at 2 USD/MMBtu with take-or-pay share τ;
+  B: spot source at 5 USD/MMBtu, unlimited.
+Scenario "cut" halves what A can deliver (capacity factor 0.5 on A).
+One MMcf/d over the period at p USD/MMBtu costs 30·p·E million USD (E = 0.001037).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cases import E, source, tiny_case
+from models import Disruption, Scenario, default_case
+from optimizer import solve, solve_stochastic, stress_test
+from optimizer.data import prepare
+from optimizer.scenarios import apply_scenario
+from optimizer.stochastic import build_stochastic, cvar
+from optimizer.stochastic_api import _solve
+
+CUT = Disruption("source", "A", capacity_factor=0.5, description="A delivers half")
+
+
+def two_scenario_case(tau: float, p_cut: float):
+    return tiny_case(
+        sources=[source("A", 2.0, contract="contract", take_or_pay=tau), source("B", 5.0)],
+        scenarios=[Scenario("base", 1 - p_cut), Scenario("cut", p_cut, (CUT,))])
+
+
+def contract_of(plan, source_id="A", period="P1") -> float:
+    c = plan.extra["commitments"]
+    row = c[(c["item"] == source_id) & (c["period"] == period)]
+    return float(row["stochastic_mmcfd"].item())
+
+
+def test_stochastic_plan_contracts_more_than_the_deterministic_one_and_vss_is_as_computed():
+    """τ = 0.5, p(cut) = 0.5, risk-neutral.
+
+    Deterministic plan: A supplies all 100 at 2 → contract c = 100, cost 30·200·E = 6000E.
+    Stochastic, for 100 ≤ c ≤ 200: base takes 100 (≥ τ·c) and pays 200 per day-unit;
+    cut takes 0.5c from A, buys 100 − 0.5c from B: 2·0.5c + 5·(100 − 0.5c) = 500 − 1.5c.
+    E = 15E·(700 − 1.5c) falls with c; above 200, base pays τ·c·2 = c > 200 and cut no
+    longer gains, so c* = 200: both scenarios cost 30·200·E, RP = 6000E.
+    The deterministic commitments (c = 100): base 6000E, cut 30·(100 + 250)·E = 10500E,
+    EEV = 8250E, so VSS = 2250E. With perfect information each scenario also reaches 6000E:
+    WS = 6000E, EVPI = 0.
+    """
+    case = two_scenario_case(tau=0.5, p_cut=0.5)
+    plan = solve_stochastic(case)
+    assert solve(case).summary["objective_musd"] == pytest.approx(6000 * E)
+    assert contract_of(plan) == pytest.approx(200.0)
+    c = plan.extra["commitments"]
+    assert float(c.loc[c["item"] == "A", "deterministic_mmcfd"].item()) == pytest.approx(100.0)
+    s = plan.summary
+    assert s["mean_risk_objective_musd"] == pytest.approx(6000 * E)
+    assert s["expected_cost_musd"] == pytest.approx(6000 * E)
+    assert s["vss_musd"] == pytest.approx(2250 * E)
+    assert s["evpi_musd"] == pytest.approx(0.0, abs=1e-9)
+    sc = plan.extra["scenarios"].set_index("scenario")
+    assert sc.loc["cut", "deterministic_plan_cost_musd"] == pytest.approx(10500 * E)
+    assert sc.loc["cut", "cost_musd"] == pytest.approx(6000 * E)
+    flows = plan.extra["scenario_flows"]
+    cut_a = flows[(flows["scenario"] == "cut") & (flows["source"] == "A")].iloc[0]
+    assert cut_a["flow_mmcfd"] == pytest.approx(100.0) and cut_a["contract_mmcfd"] == pytest.approx(200.0)
+
+
+def test_cvar_only_with_alpha_near_one_minimises_the_worst_scenario():
+    """τ = 0.9, p(cut) = 0.1.
+
+    Risk-neutral: for c ≥ 100/0.9 base pays 0.9·c·2 = 1.8c, which E weighs at 0.9, so the
+    contract stops at c = 100/0.9 = 111.1 (base 200 → 6000E, cut 500 − 1.5c = 333.3 → 10000E).
+    W = 1, α = 0.99 (1 − α < p(cut)): CVaR is the worst cost, minimised where base 1.8c and
+    cut 500 − 1.5c meet: c = 500/3.3 = 151.5, both 30·272.7·E = 8181.8E.
+    """
+    case = two_scenario_case(tau=0.9, p_cut=0.1)
+    neutral = solve_stochastic(case)
+    assert contract_of(neutral) == pytest.approx(100 / 0.9)
+    assert neutral.summary["expected_cost_musd"] == pytest.approx((0.9 * 6000 + 0.1 * 10000) * E)
+
+    averse = solve_stochastic(case, cvar_weight=1.0, cvar_alpha=0.99)
+    worst = 30 * 500 * 1.8 / 3.3 * E
+    assert contract_of(averse) == pytest.approx(500 / 3.3)
+    costs = averse.extra["scenarios"]["cost_musd"]
+    assert averse.summary["mean_risk_objective_musd"] == pytest.approx(costs.max())
+    assert averse.summary["mean_risk_objective_musd"] == pytest.approx(worst)
+    assert averse.summary["cvar_musd"] == pytest.approx(worst)
+
+
+def test_one_base_scenario_with_free_commitments_is_the_deterministic_model():
+    case = two_scenario_case(tau=0.5, p_cut=0.5)
+    data = prepare(case, case.policy)
+    sm = build_stochastic(data, [(apply_scenario(data, case.scenarios[0]), 1.0)])
+    result, _ = _solve(sm, "highs", None)
+    assert result.objective == pytest.approx(solve(case).summary["objective_musd"])
+
+
+def test_cvar_of_a_discrete_distribution():
+    # α = 0.5 over costs 1, 2, 4 with p = 0.5, 0.25, 0.25: the worst half averages 3.
+    var, value = cvar(np.array([1.0, 2.0, 4.0]), np.array([0.5, 0.25, 0.25]), 0.5)
+    assert var == 1.0 and value == pytest.approx(3.0)
+
+
+def test_stress_test_prices_the_deterministic_commitments_in_each_scenario():
+    """τ = 0.5: the deterministic plan contracts 100 of A. Under "cut" A gives 50 at 2 and
+    B the other 50 at 5: 30·350·E = 10500E, 4500E more than base; marginal gas comes from B
+    (5 USD/MMBtu)."""
+    case = two_scenario_case(tau=0.5, p_cut=0.5)
+    table, plan = stress_test(case)
+    rows = table.set_index("scenario")
+    assert rows.loc["base", "cost_musd"] == pytest.approx(6000 * E)
+    assert rows.loc["cut", "cost_musd"] == pytest.approx(10500 * E)
+    assert rows.loc["cut", "change_from_base_musd"] == pytest.approx(4500 * E)
+    assert rows.loc["cut", "unserved_bcf"] == pytest.approx(0.0)
+    assert rows.loc["cut", "peak_marginal_usd_mmbtu"] == pytest.approx(5.0)
+
+
+def test_price_multiplier_on_a_hub_scales_the_hub_term_only():
+    # A priced on its own hub H_A at 4; the scenario multiplies the hub by 3 → 12.
+    case = tiny_case(sources=[source("A", [4.0])],
+                     scenarios=[Scenario("base", 0.5),
+                                Scenario("shock", 0.5, (Disruption("hub", "H_A", price_multiplier=3.0),))])
+    table, _ = stress_test(case)
+    rows = table.set_index("scenario")
+    assert rows.loc["shock", "cost_musd"] == pytest.approx(30 * 100 * 12 * E)
+
+
+def test_mexico_vss_and_evpi_are_not_negative():
+    plan = solve_stochastic(default_case(), cvar_weight=0.5)
+    s = plan.summary
+    tolerance = 1e-6 * s["mean_risk_objective_musd"]
+    assert s["vss_musd"] >= -tolerance
+    assert s["evpi_musd"] >= -tolerance
+    assert s["expected_cost_musd"] <= s["cvar_musd"] + tolerance
+    scenarios = plan.extra["scenarios"]
+    assert scenarios["probability"].sum() == pytest.approx(1.0)
+    assert set(scenarios["scenario"]) >= {"base", "uri", "us_export_limit", "lng_price_shock",
+                                         "russia_cutoff", "altamira_outage"}
+
+
+def test_readme_figures_are_the_models():
+    """The README's stochastic table and stress table are what the embedded case gives."""
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    case = default_case()
+    s = solve_stochastic(case, cvar_weight=0.5).summary
+    row = readme.split("| expected cost `expected_cost_musd` |", 1)[1].split("\n", 1)[0]
+    assert row.split("|")[0].strip() == f"{s['expected_cost_musd']:,.1f}"
+    assert f"| VSS `vss_musd` | **{s['vss_musd']:,.1f}** |" in readme
+    assert f"| EVPI `evpi_musd` | **{s['evpi_musd']:,.1f}** |" in readme
+    row = readme.split("| CVaR 95% `cvar_musd` |", 1)[1].split("\n", 1)[0]
+    assert row.split("|")[0].strip() == f"{s['cvar_musd']:,.1f}"
+    table, _ = stress_test(case)
+    uri = table.set_index("scenario").loc["uri"]
+    assert f"| uri | {uri['cost_musd']:,.0f} | +{uri['change_from_base_musd']:,.0f} |" in readme
+    cover = solve(case, cover_days=5).summary["objective_musd"]
+    assert f"| objective (million USD) | 28,539.1 | " in readme and f"{cover:,.1f} |" in readme
+
+
+def test_cbc_agrees_on_the_hand_case():
+    # Also covers a scenario that makes a contract undeliverable (φ = 0): its column is in no
+    # row of the wait-and-see model, and CBC must still return a value for it.
+    case = tiny_case(
+        sources=[source("A", 2.0, contract="contract", take_or_pay=0.5), source("B", 5.0)],
+        scenarios=[Scenario("base", 0.5),
+                   Scenario("cut", 0.5, (Disruption("source", "A", capacity_factor=0.0),))])
+    highs = solve_stochastic(case).summary
+    cbc = solve_stochastic(case, solver="cbc").summary
+    for key in ("mean_risk_objective_musd", "vss_musd", "evpi_musd"):
+        assert cbc[key] == pytest.approx(highs[key], abs=1e-6)
+    # Hand: A can only help in base; c = 100, base 6000E, cut 30·500·E = 15000E.
+    assert highs["expected_cost_musd"] == pytest.approx(0.5 * (6000 + 15000) * E)
