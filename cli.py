@@ -132,6 +132,50 @@ def _apply_settings(case, sets: tuple[str, ...]):
     return (case.with_settings(**settings) if settings else case), choices
 
 
+def policy_options(command):
+    """The policy options shared by stress, sweep and frontier (the same as solve's)."""
+    options = [
+        click.option("--cap", "caps", multiple=True, metavar="SUPPLIER=SHARE",
+                     help="Base policy: cap one supplier's share, e.g. --cap US=0.6. Repeatable."),
+        click.option("--max-share", type=float, default=None, metavar="SHARE",
+                     help="Base policy: cap every supplier's share."),
+        click.option("--risk-weight", type=float, default=None, metavar="USD",
+                     help="Base policy: λ in USD/MMBtu per unit of risk score."),
+        click.option("--exclude", multiple=True, metavar="SUPPLIER",
+                     help="Base policy: exclude a supplier. Repeatable."),
+        click.option("--share-basis", type=click.Choice(SHARE_BASES), default=None,
+                     help="Caps hold in every period, or volume-weighted over the horizon."),
+        click.option("--share-of", type=click.Choice(SHARE_OF), default=None,
+                     help="Shares of all supply, or of imports only."),
+        click.option("--storage-days", type=float, default=None, metavar="DAYS",
+                     help="Strategic floor: total stock ≥ DAYS of average demand in every period."),
+        click.option("--cover-days", type=float, default=None, metavar="DAYS",
+                     help="Supply-loss cover: total stock ≥ DAYS of each import supplier's flow."),
+        click.option("--min-n1", type=float, default=None, metavar="PCT",
+                     help="Require the N−1 standard (%) in every period."),
+        click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+                     help="Override a scalar case setting, e.g. --set voll_usd_mmbtu=200."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of, storage_days,
+          cover_days, min_n1, sets):
+    """The case and the policy choices from the shared options."""
+    cap_values = {k: _share(v, "--cap") for k, v in _pairs(caps, "--cap")}
+    case, choices = _apply_settings(_load(case_dir), sets)
+    # Ranges and finiteness are checked with the policy (one place for the CLI, case.toml
+    # and the library); a bad value exits 2 from there.
+    choices.update({k: v for k, v in dict(caps=cap_values, max_share=max_share, risk_weight=risk_weight,
+                                          exclude=list(exclude), share_basis=share_basis,
+                                          share_of=share_of, storage_days=storage_days,
+                                          cover_days=cover_days, min_n1=min_n1).items()
+                    if v not in (None, {}, [])})
+    return case, choices
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gasmix")
 def main():
@@ -305,25 +349,13 @@ def report_command(source, output, quiet):
               help="Folder for stress.csv and summary.json.")
 @click.option("--scenarios", "scenarios", default=None, metavar="FILE",
               help="Disruptions file (default: the case's disruptions.csv).")
-@click.option("--cap", "caps", multiple=True, metavar="SUPPLIER=SHARE",
-              help="Cap one supplier's share of supply. Repeatable.")
-@click.option("--max-share", type=float, default=None, metavar="SHARE", help="Cap every supplier's share.")
-@click.option("--risk-weight", type=float, default=None, metavar="USD", help="λ in USD/MMBtu.")
-@click.option("--exclude", multiple=True, metavar="SUPPLIER", help="Exclude a supplier. Repeatable.")
-@click.option("--share-basis", type=click.Choice(SHARE_BASES), default=None)
-@click.option("--share-of", type=click.Choice(SHARE_OF), default=None)
-@click.option("--storage-days", type=float, default=None, metavar="DAYS",
-              help="Strategic floor in days of average demand.")
-@click.option("--cover-days", type=float, default=None, metavar="DAYS",
-              help="Supply-loss cover in days of each import supplier's flow.")
-@click.option("--min-n1", type=float, default=None, metavar="PCT", help="Required N−1 (%).")
 @click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               metavar="SECONDS")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a scalar case setting.")
+@policy_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def stress_command(case_dir, output, scenarios, caps, max_share, risk_weight, exclude, share_basis,
-                   share_of, storage_days, cover_days, min_n1, solver, time_limit, sets, quiet):
+def stress_command(case_dir, output, scenarios, solver, time_limit, caps, max_share, risk_weight,
+                   exclude, share_basis, share_of, storage_days, cover_days, min_n1, sets, quiet):
     """The deterministic plan's commitments under each disruption scenario.
 
     Contracted volumes and storage injections are fixed as the deterministic plan chose
@@ -337,13 +369,8 @@ def stress_command(case_dir, output, scenarios, caps, max_share, risk_weight, ex
     """
     if time_limit is not None and not math.isfinite(time_limit):
         raise click.BadParameter("must be a finite number of seconds", param_hint="--time-limit")
-    cap_values = {k: _share(v, "--cap") for k, v in _pairs(caps, "--cap")}
-    case, choices = _apply_settings(_load(case_dir), sets)
-    choices.update({k: v for k, v in dict(caps=cap_values, max_share=max_share, risk_weight=risk_weight,
-                                          exclude=list(exclude), share_basis=share_basis,
-                                          share_of=share_of, storage_days=storage_days,
-                                          cover_days=cover_days, min_n1=min_n1).items()
-                    if v not in (None, {}, [])})
+    case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of,
+                          storage_days, cover_days, min_n1, sets)
     try:
         table, plan = stress_test(case, scenarios=scenarios, solver=solver, time_limit=time_limit,
                                   **choices)
@@ -473,39 +500,6 @@ def init_command(directory, workbook, quiet):
 
 # --- sweeps and frontiers --------------------------------------------------------------
 
-def policy_options(command):
-    """The base-policy options shared by sweep and frontier (the same as solve's)."""
-    options = [
-        click.option("--cap", "caps", multiple=True, metavar="SUPPLIER=SHARE",
-                     help="Base policy: cap one supplier's share, e.g. --cap US=0.6. Repeatable."),
-        click.option("--max-share", type=float, default=None, metavar="SHARE",
-                     help="Base policy: cap every supplier's share."),
-        click.option("--risk-weight", type=float, default=None, metavar="USD",
-                     help="Base policy: λ in USD/MMBtu per unit of risk score."),
-        click.option("--exclude", multiple=True, metavar="SUPPLIER",
-                     help="Base policy: exclude a supplier. Repeatable."),
-        click.option("--share-basis", type=click.Choice(SHARE_BASES), default=None,
-                     help="Caps hold in every period, or volume-weighted over the horizon."),
-        click.option("--share-of", type=click.Choice(SHARE_OF), default=None,
-                     help="Shares of all supply, or of imports only."),
-        click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-                     help="Override a scalar case setting, e.g. --set voll_usd_mmbtu=200."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of, sets):
-    """The case and the base-policy choices from the shared options."""
-    cap_values = {k: _share(v, "--cap") for k, v in _pairs(caps, "--cap")}
-    case, choices = _apply_settings(_load(case_dir), sets)
-    choices.update({k: v for k, v in dict(caps=cap_values, max_share=max_share, risk_weight=risk_weight,
-                                          exclude=list(exclude), share_basis=share_basis,
-                                          share_of=share_of).items() if v not in (None, {}, [])})
-    return case, choices
-
-
 def scale_options(command):
     for option in reversed([
         click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
@@ -550,7 +544,8 @@ def _run_study(run, total: int, label: str, workers: int, scheduler: str | None,
 @policy_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chunk_size, caps,
-                  max_share, risk_weight, exclude, share_basis, share_of, sets, quiet):
+                  max_share, risk_weight, exclude, share_basis, share_of, storage_days, cover_days,
+                  min_n1, sets, quiet):
     """Solve CASE over a grid of parameters; write sweep.csv and sweep.png.
 
     \b
@@ -560,7 +555,8 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
       gasmix sweep --param demand=0.9:1.2:0.05 --workers 2
       gasmix sweep --param exclude=none,RU,RU+QA --scheduler tcp://127.0.0.1:8786
     """
-    case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of, sets)
+    case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of,
+                          storage_days, cover_days, min_n1, sets)
     spec = dict(_pairs(params, "--param"))
     if len(spec) != len(params):
         raise click.BadParameter("a parameter is given twice", param_hint="--param")
@@ -597,7 +593,8 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
 @policy_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, output, workers, scheduler,
-                     time_limit, caps, max_share, risk_weight, exclude, share_basis, share_of, sets, quiet):
+                     time_limit, caps, max_share, risk_weight, exclude, share_basis, share_of,
+                     storage_days, cover_days, min_n1, sets, quiet):
     """Trace what diversification and lower risk cost; mark the Pareto-efficient plans.
 
     \b
@@ -606,7 +603,8 @@ def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, outpu
       gasmix frontier --supplier US --shares 0.5:1:0.02 --trade-off diversification
       gasmix frontier --trade-off risk --risk-weights 0:10:0.5 -o frontier-risk
     """
-    case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of, sets)
+    case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of,
+                          storage_days, cover_days, min_n1, sets)
     chosen = TRADE_OFFS if trade_offs == "both" else (trade_offs,)
     try:  # parse early: a bad spec is a usage error before any solving
         grids = {"diversification": make_grid(case, {f"cap.{supplier}" if supplier else "max_share": shares}),

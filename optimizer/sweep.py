@@ -45,6 +45,8 @@ from .constraints import supply_bounds, supply_cost, unserved_cost
 from .data import ModelData, prepare, share_rules
 from .diagnose import diagnose
 from .metrics import base_shares, headline
+from .security import n1_shortfalls
+from .storage_policy import storage_days_floor
 from .model import build
 from .solvers import HighsSession, SolveStatus
 from .verify import VerificationError, check_solution
@@ -343,6 +345,8 @@ class SweepModel:
             "entry_capacity": "capacity" in kinds,
             "share": bool(kinds & set(SHARE_KINDS)),
         }
+        days_blocks = self.formulation.model.block("storage_days")
+        self._storage_days_block = days_blocks[0] if days_blocks else None
         self.session: HighsSession | None = None
         self.reference_basis = None
 
@@ -441,9 +445,20 @@ class SweepModel:
         row = dict(zip((p.key for p in self.parameters), _cells(self.parameters, values)))
         try:
             d = self.point_data(values)
+            # The storage-days floor is days of average demand: it moves with demand.
+            floor = storage_days_floor(d) if self._touches["demand"] and self._storage_days_block else None
         except CaseError as exc:
             return {**row, "status": INVALID, "message": _one_line(exc.report())}
+        shortfalls = n1_shortfalls(d)  # N−1 is fixed by infrastructure: checked before solving
+        if shortfalls:
+            return {**row, "status": str(SolveStatus.INFEASIBLE),
+                    "message": "; ".join(str(v) for v in shortfalls[:3])}
         self.apply(d)
+        if floor is not None:
+            block = self._storage_days_block
+            index = {p: t for t, p in enumerate(d.period_ids)}
+            m = self.formulation.model
+            m.set_rhs(block, floor[[index[period] for _, period in block.labels]])
         if fresh or self.session is None:
             self.session = HighsSession(self.formulation.model, self.time_limit)
             if self.reference_basis is not None:
