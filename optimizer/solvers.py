@@ -150,6 +150,46 @@ class HighsSession:
             changed += at.size
         return changed
 
+    def still_optimal(self, x: np.ndarray, activity: np.ndarray, margin: float = 1e-7) -> bool:
+        """Whether `x`, optimal for the LP HiGHS holds, stays optimal after the model's
+        pending changes, so that no solve is needed.
+
+        True when no cost changed and every changed bound or row (right-hand side or
+        coefficients) was slack at x — strictly inside its old bounds — and still holds at
+        x. Why that suffices: a constraint slack at an optimum of a convex problem can be
+        dropped without x ceasing to be optimal; the new LP is the LP without the changed
+        constraints plus their new forms, all of which x satisfies. (A sweep meets this
+        whenever a cap loosens past the share the plan already has.)
+        """
+        m = self.model
+        if np.any(m.col_cost != self._cost):
+            return False
+
+        def inside(value, lower, upper, scale):
+            return bool(np.all((value >= lower - scale) & (value <= upper + scale)))
+
+        def slack(value, lower, upper, scale):
+            return bool(np.all((value > lower + scale) & (value < upper - scale)))
+
+        cols = np.flatnonzero((m.col_lower != self._lower) | (m.col_upper != self._upper))
+        if cols.size:
+            scale = margin * (1.0 + np.abs(x[cols]))
+            if not (slack(x[cols], self._lower[cols], self._upper[cols], scale)
+                    and inside(x[cols], m.col_lower[cols], m.col_upper[cols], scale)):
+                return False
+        row_lower, row_upper = m.row_bounds()
+        starts, _, values = m.csr()
+        changed_entries = np.flatnonzero(values != self._values)
+        rows = np.union1d(np.flatnonzero((row_lower != self._row_lower) | (row_upper != self._row_upper)),
+                          np.searchsorted(starts, changed_entries, side="right") - 1)
+        if rows.size:
+            new_activity = m.row_activity(x)[rows]
+            scale = margin * (1.0 + np.abs(activity[rows]))
+            if not (slack(activity[rows], self._row_lower[rows], self._row_upper[rows], scale)
+                    and inside(new_activity, row_lower[rows], row_upper[rows], scale)):
+                return False
+        return True
+
     def set_basis(self, basis: highspy.HighsBasis) -> None:
         """Start the next run from `basis` (e.g. one saved from another session)."""
         self.highs.setBasis(basis)

@@ -48,7 +48,7 @@ from .metrics import base_shares, headline
 from .security import n1_shortfalls
 from .storage_policy import storage_days_floor
 from .model import build
-from .solvers import HighsSession, SolveStatus
+from .solvers import HighsSession, SolverResult, SolveStatus
 from .verify import VerificationError, check_solution
 
 # Parameter kinds: name → what the part after the dot names (None: no dot).
@@ -349,6 +349,7 @@ class SweepModel:
         self._storage_days_block = days_blocks[0] if days_blocks else None
         self.session: HighsSession | None = None
         self.reference_basis = None
+        self._last = None  # (x, row activity) of the last verified optimum in this session
 
     def _index_share_rows(self) -> None:
         """For every share row: its rule, and the (row, b column, weight) entries of σ."""
@@ -463,7 +464,16 @@ class SweepModel:
             self.session = HighsSession(self.formulation.model, self.time_limit)
             if self.reference_basis is not None:
                 self.session.set_basis(self.reference_basis)
-        result = self.session.run(duals=False)
+            self._last = None
+        if self._last is not None and self.session.still_optimal(*self._last):
+            # Only slack constraints loosened: the last optimum is this point's optimum.
+            self.session.sync()  # the next re-solve starts from this point's LP
+            x = self._last[0]
+            result = SolverResult(SolveStatus.OPTIMAL, "highs", 0.0,
+                                  objective=float(self.formulation.model.col_cost @ x), x=x)
+        else:
+            result = self.session.run(duals=False)
+        self._last = None
         if result.status is SolveStatus.INFEASIBLE:
             # Name the policy that must give way, as `gasmix solve` would.
             found = diagnose(d)
@@ -472,9 +482,10 @@ class SweepModel:
         if result.status is not SolveStatus.OPTIMAL:
             return {**row, "status": str(result.status), "message": result.message}
         try:
-            check_solution(self.formulation.model, result.x)
+            check = check_solution(self.formulation.model, result.x)
         except VerificationError as exc:
             return {**row, "status": str(SolveStatus.ERROR), "message": str(exc)}
+        self._last = (result.x, check.activity)
         return {**row, "status": str(result.status), **_figures(d, self.formulation.columns, result),
                 "message": ""}
 
