@@ -658,7 +658,7 @@ def print_sweep(console: Console, table, keys: list[str], written: Path, notes: 
                     row["status"] if good else f"[red]{row['status']}[/]",
                     _money(row["total_cost_musd"]) if good else "",
                     f"{row['unserved_bcf']:,.1f}" if good else "",
-                    f"{row['avg_cost_usd_mmbtu']:.2f}" if good and row["avg_cost_usd_mmbtu"] == row["avg_cost_usd_mmbtu"] else "",
+                    f"{row['avg_cost_usd_mmbtu']:.2f}" if good and pd.notna(row["avg_cost_usd_mmbtu"]) else "",
                     f"{row['largest_supplier']} {row['largest_share']:.1%}" if good else "")
     console.print(out)
     if len(shown) < len(table):

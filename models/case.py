@@ -176,6 +176,17 @@ class Policy:
     def replace(self, **changes) -> "Policy":
         return dataclasses.replace(self, **changes)
 
+    def __reduce__(self):
+        # A mappingproxy cannot be pickled: rebuild from a plain dict, so a Policy travels
+        # to worker processes (sweeps with --workers, Dask).
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        fields["caps"] = dict(self.caps)
+        return (_policy_from_fields, (fields,))
+
+
+def _policy_from_fields(fields: dict) -> Policy:
+    return Policy(**fields)
+
 
 @dataclass(frozen=True, eq=False)  # holds DataFrames: compared by identity
 class Case:

@@ -71,11 +71,12 @@ def sweep_figure(table: pd.DataFrame, keys: list[str], title: str = ""):
                             label="no optimal plan" if ax is cost_ax else None)
     cost_ax.set_ylabel("cost over the horizon (billion USD)")
     cost_ax.grid(alpha=0.3)
-    cost_ax.legend(fontsize=8)
+    for ax, columns in ((cost_ax, 1), (share_ax, 2)):
+        if ax.get_legend_handles_labels()[0]:  # no legend where nothing was drawn
+            ax.legend(fontsize=8, ncol=columns)
     share_ax.set_ylabel("share of supply (%)")
     share_ax.set_xlabel(x_key)
     share_ax.grid(alpha=0.3)
-    share_ax.legend(fontsize=8, ncol=2)
     if not numeric_x:
         share_ax.set_xticks(np.arange(len(groups[0][1])), groups[0][1][x_key].astype(str), rotation=30)
     fig.suptitle(title or f"gasmix sweep over {x_key}")

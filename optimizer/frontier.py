@@ -35,7 +35,7 @@ def pareto_mask(x, y, valid=None) -> np.ndarray:
     one of them strictly smaller (both are to be minimised). Invalid points are never
     efficient and never dominate."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    valid = np.isfinite(x) & np.isfinite(y) if valid is None else (np.asarray(valid) & np.isfinite(x) & np.isfinite(y))
+    valid = np.isfinite(x) & np.isfinite(y) & (True if valid is None else np.asarray(valid, dtype=bool))
     tol_y = COST_TOLERANCE * np.maximum(1.0, np.abs(y))
     tol_x = 1e-9
     no_worse = (x[:, None] <= x[None, :] + tol_x) & (y[:, None] <= y[None, :] + tol_y[None, :])

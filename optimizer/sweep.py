@@ -225,7 +225,7 @@ def make_grid(case: Case, grid) -> Grid:
     _no_repeats(parameters)
     rows = []
     for point in points:
-        if list(point) != keys:
+        if set(point) != set(keys):
             raise SweepError(f"every point must set the same parameters ({', '.join(keys)})")
         rows.append(tuple(parse_values(p, [point[p.key]], case)[0] for p in parameters))
     return Grid(parameters, tuple(rows))

@@ -205,8 +205,26 @@ def test_mixed_grids_with_base_policy_equal_cold_solves(mexico):
     # exclusions crossed with prices, and caps crossed with demand in small chunks
     assert_warm_equals_cold(mexico, {"exclude": "none,RU", "price.LNG_SPOT": "0.5,1"})
     assert_warm_equals_cold(mexico, {"cap.US": "0.5:0.9:0.1", "demand": "0.9,1.1"}, chunk_size=3)
+    # shares of imports; exclusions crossed with caps (an excluded supplier's cap counts 0,
+    # so 0.1 and 0.12 contradict — invalid rows — or become infeasible as suppliers go)
+    assert_warm_equals_cold(mexico, {"max_share": "0.3:1:0.1"}, share_of="imports")
+    assert_warm_equals_cold(mexico, {"max_share": "0.1,0.12,0.5", "exclude": "none,US,US+QA+RU"})
+    # a base Policy object (not keywords)
+    assert_warm_equals_cold(mexico, {"cap.US": "0.5,1", "risk_weight": "0,2"},
+                            policy=mexico.policy.replace(max_share=0.7, exclude=("RU",)))
     # the horizon basis (one volume-weighted row per cap)
     assert_warm_equals_cold(mexico, {"max_share": "0.5,0.7,1"}, share_basis="horizon")
+
+
+def test_security_policies_follow_the_swept_demand(mexico):
+    # The storage-days floor is days of *average demand*, so it must move with a demand
+    # sweep; a floor the storage cannot hold at a point is that point's invalid row.
+    table = assert_warm_equals_cold(mexico, {"demand": "0.8:1.2:0.1", "cap.US": "0.6,1"}, storage_days=1.2)
+    assert (table["status"] == "optimal").any()
+    assert_warm_equals_cold(mexico, {"demand": "0.8:1.2:0.1"}, storage_days=1.5)
+    assert_warm_equals_cold(mexico, {"demand": "0.8:1.2:0.1"}, cover_days=1)
+    # N−1 is checked per point (capacity changes it)
+    assert_warm_equals_cold(mexico, {"capacity.VALLEY_CROSSING": "0,0.5,1", "demand": "0.8,1.2"}, min_n1=50)
 
 
 def test_cap_swept_down_to_zero_and_back(mexico):
