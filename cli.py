@@ -576,6 +576,7 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
         _fail(f"cannot write the sweep: {exc}", EXIT_INPUT)
     if not quiet:
         print_sweep(Console(highlight=False), table, grid.keys, Path(output), notes)
+    _no_plan_at_all(table, output)
 
 
 @main.command("frontier")
@@ -636,6 +637,15 @@ def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, outpu
         _fail(f"cannot write the frontier: {exc}", EXIT_INPUT)
     if not quiet:
         print_frontier(Console(highlight=False), table, Path(output), notes)
+    _no_plan_at_all(table, output)
+
+
+def _no_plan_at_all(table, output: str) -> None:
+    """A study whose every point failed is written (the statuses say why) but exits 4, so
+    a script does not take an empty table for an answer."""
+    if not (table["status"] == "optimal").any():
+        _fail(f"no point gave an optimal plan (statuses in {output}/); see the message column",
+              EXIT_SOLVER)
 
 
 def _jsonable(choices: dict) -> dict:

@@ -506,7 +506,8 @@ def _figures(d: ModelData, c, result) -> dict:
     q, f, inj, wd, u = (x[k] for k in (c.q, c.f, c.x, c.w, c.u))
     h = headline(d, q, f, inj, wd, u)
     _, period_share, _ = base_shares(d, q)
-    largest = int(np.argmax(h.shares)) if len(h.shares) else 0
+    supplied = h.supply_bcf > 0 and len(h.shares) > 0
+    largest = int(np.argmax(h.shares)) if supplied else 0
     with np.errstate(invalid="ignore"):
         largest_period = float(np.nanmax(period_share)) if np.isfinite(period_share).any() else float("nan")
     return {
@@ -520,15 +521,17 @@ def _figures(d: ModelData, c, result) -> dict:
         "hhi": h.hhi,
         "import_dependence": h.import_dependence,
         "risk_exposure": h.risk_exposure,
-        "largest_supplier": d.supplier_ids[largest],
-        "largest_share": float(h.shares[largest]) if len(h.shares) else 0.0,
+        "largest_supplier": d.supplier_ids[largest] if supplied else "",  # no gas: no one
+        "largest_share": float(h.shares[largest]) if supplied else 0.0,
         "largest_period_share": largest_period,
         **{f"share_{g}": float(s) for g, s in zip(d.supplier_ids, h.shares)},
     }
 
 
 def _cells(parameters, values) -> list:
-    return ["+".join(v) if p.kind == "exclude" else v for p, v in zip(parameters, values)]
+    """Values as table cells; an exclusion is its suppliers joined by '+', or 'none' (the
+    spec's own spelling, so the cell reads back as the value it was)."""
+    return [("+".join(v) or "none") if p.kind == "exclude" else v for p, v in zip(parameters, values)]
 
 
 def _one_line(text: str) -> str:

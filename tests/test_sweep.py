@@ -227,6 +227,33 @@ def test_security_policies_follow_the_swept_demand(mexico):
     assert_warm_equals_cold(mexico, {"capacity.VALLEY_CROSSING": "0,0.5,1", "demand": "0.8,1.2"}, min_n1=50)
 
 
+def test_points_that_only_loosen_slack_caps_skip_the_solve_and_still_equal_cold(mexico, monkeypatch):
+    # Without caps the US has at most 77.3% in any month: caps of 0.8 … 1 are slack, so a
+    # point that only loosens a slack cap may reuse the last optimum (no HiGHS run). Going
+    # back to a binding cap (0.6, 0.7) must solve again. Every point equals a cold solve.
+    from optimizer.solvers import HighsSession
+    runs = []
+    original = HighsSession.run
+
+    def counting_run(self, *args, **kwargs):
+        runs.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HighsSession, "run", counting_run)
+    spec = {"cap.US": "0.8,0.9,1,0.95,0.6,0.85,1,0.7"}
+    table = sweep(mexico, spec)
+    solved_in_sweep = len(runs)
+    monkeypatch.setattr(HighsSession, "run", original)
+    # reference + 8 points, minus the skipped 0.9, 1, 0.95 (after 0.8) and 1 (after 0.85)
+    assert solved_in_sweep < 1 + 8
+    grid = make_grid(mexico, spec)
+    for i in range(len(grid)):
+        plan = solve_point(mexico, grid, i)
+        for column, value in summary_columns(plan).items():
+            assert table[column][i] == approx(value), (grid.points[i], column)
+    assert table["share_US"][4] == approx(0.6) and table["share_US"][7] == approx(0.7)
+
+
 def test_cap_swept_down_to_zero_and_back(mexico):
     # σ = 0 puts a zero coefficient in the share row; the next point must restore it.
     table = assert_warm_equals_cold(mexico, {"cap.US": "0,0.6,0,1,0.3"})
@@ -315,7 +342,7 @@ def test_tiny_other_kinds_by_hand():
     case = tiny_case(sources=[source("A", 3.0), source("B", 5.0), source("C", 7.0)], demand=100)
     t = sweep(case, {"exclude": "none,A,A+B,none"})
     assert t["objective_musd"].tolist() == pytest.approx([300 * w, 500 * w, 700 * w, 300 * w], rel=1e-9)
-    assert t["exclude"].tolist() == ["", "A", "A+B", ""]
+    assert t["exclude"].tolist() == ["none", "A", "A+B", "none"]
     # λ on A (3, risk 0.7) and B (3.5, risk 0.2): A costs 3 + 0.7λ, B 3.5 + 0.2λ; A below λ=1.
     # λ=0 → 300; λ=0.5 → 335 (cash 300, penalty 35); λ=2 → B: 390 (cash 350, penalty 40)
     case = tiny_case(sources=[source("A", 3.0, risk=0.7), source("B", 3.5, risk=0.2)], demand=100)
@@ -534,11 +561,11 @@ def test_list_of_points_grid(mexico):
     grid = make_grid(mexico, points)
     assert grid.points == ((0.6, ("RU",)), (0.8, ()))
     table = assert_warm_equals_cold(mexico, points)
-    assert table["exclude"].tolist() == ["RU", ""]
+    assert table["exclude"].tolist() == ["RU", "none"]
 
 
 def test_list_of_points_grid_does_not_depend_on_dict_key_order(mexico):
-    # BUG (minor): make_grid compares each point's keys *in order* with the first point's,
+    # Regression (fixed): make_grid compared each point's keys *in order* with the first point's,
     # so two points setting the same parameters in a different order are refused with
     # "every point must set the same parameters (cap.US, risk_weight)" — which they do.
     points = [{"cap.US": 0.6, "risk_weight": 1.0}, {"risk_weight": 2.0, "cap.US": 0.8}]
