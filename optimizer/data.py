@@ -350,7 +350,9 @@ def _contradictions(data: ModelData, rules: list[ShareRule]) -> list[Problem]:
     base_suppliers = set(np.array(data.supplier_ids, dtype=object)[data.source_supplier[data.in_denominator]])
     # Periods covered by the same rules behave alike: check the first of each such set.
     coverage = {}
-    for t in range(T):
+    if all(r.periods is None or len(r.periods) == T for r in rules):
+        coverage[()] = 0  # every rule covers every period (the usual case): one check
+    for t in range(T) if not coverage else ():
         key = tuple(i for i, r in enumerate(rules) if r.periods is None or t in r.periods)
         coverage.setdefault(key, t)
     for t in coverage.values():

@@ -349,7 +349,7 @@ class SweepModel:
         self._storage_days_block = days_blocks[0] if days_blocks else None
         self.session: HighsSession | None = None
         self.reference_basis = None
-        self._last = None  # (x, row activity) of the last verified optimum in this session
+        self._last: _Optimum | None = None
 
     def _index_share_rows(self) -> None:
         """For every share row: its rule, and the (row, b column, weight) entries of σ."""
@@ -465,15 +465,14 @@ class SweepModel:
             if self.reference_basis is not None:
                 self.session.set_basis(self.reference_basis)
             self._last = None
-        if self._last is not None and self.session.still_optimal(*self._last):
+        last, self._last = self._last, None
+        if last is not None and self.session.still_optimal(last.x, last.activity):
             # Only slack constraints loosened: the last optimum is this point's optimum.
             self.session.sync()  # the next re-solve starts from this point's LP
-            x = self._last[0]
             result = SolverResult(SolveStatus.OPTIMAL, "highs", 0.0,
-                                  objective=float(self.formulation.model.col_cost @ x), x=x)
+                                  objective=float(self.formulation.model.col_cost @ last.x), x=last.x)
         else:
             result = self.session.run(duals=False)
-        self._last = None
         if result.status is SolveStatus.INFEASIBLE:
             # Name the policy that must give way, as `gasmix solve` would.
             found = diagnose(d)
@@ -485,9 +484,29 @@ class SweepModel:
             check = check_solution(self.formulation.model, result.x)
         except VerificationError as exc:
             return {**row, "status": str(SolveStatus.ERROR), "message": str(exc)}
-        self._last = (result.x, check.activity)
-        return {**row, "status": str(result.status), **_figures(d, self.formulation.columns, result),
-                "message": ""}
+        if last is not None and last.x is result.x and _same_figures_data(last.data, d):
+            figures = last.figures  # same solution, same prices and demand: same figures
+        else:
+            figures = _figures(d, self.formulation.columns, result)
+        self._last = _Optimum(result.x, check.activity, d, figures)
+        return {**row, "status": str(result.status), **figures, "message": ""}
+
+
+@dataclass(frozen=True)
+class _Optimum:
+    """The last verified optimum of a session: what the next point may reuse."""
+
+    x: np.ndarray
+    activity: np.ndarray
+    data: ModelData
+    figures: dict
+
+
+def _same_figures_data(a: ModelData, b: ModelData) -> bool:
+    """Whether two points' data give the same figures for the same solution: the arrays the
+    figures read are the same objects (a point that changes none of them shares them)."""
+    return (a.price is b.price and a.demand is b.demand and a.voll == b.voll
+            and a.risk_weight == b.risk_weight and a.in_denominator is b.in_denominator)
 
 
 def _hub_parts(case: Case, d: ModelData) -> dict[str, np.ndarray]:
