@@ -388,7 +388,7 @@ def stress_command(case_dir, output, scenarios, solver, time_limit, caps, max_sh
         (folder / "summary.json").write_text(json.dumps(summary, indent=1, allow_nan=False) + "\n")
 
     try:
-        written = replace_folder(Path(output), fill)
+        written = replace_folder(Path(output), fill, kind="stress")
     except (PlanWriteError, OSError) as exc:
         _fail(f"cannot write the stress test: {exc}", EXIT_INPUT)
     if not quiet:
@@ -490,7 +490,7 @@ def init_command(directory, workbook, quiet):
                 shutil.copy2(item, folder / item.name)
 
     try:
-        replace_folder(target, fill, marker=None)  # only into a new or empty folder
+        replace_folder(target, fill, kind=None)  # only into a new or empty folder
     except OSError as exc:
         _fail(f"cannot write the case: {exc}", EXIT_INPUT)
     if not quiet:

@@ -13,6 +13,11 @@ import tempfile
 from pathlib import Path
 
 PLAN_MARKER = "summary.json"
+GENERATOR = "gasmix"
+# Every output folder gets this manifest: what kind of output it is and the files gasmix
+# wrote into it. A folder is replaced only if the manifest says it is the same kind and it
+# holds nothing else — so `-o` never deletes a file gasmix did not write.
+MANIFEST = ".gasmix.json"
 
 
 class PlanWriteError(OSError):
@@ -26,10 +31,20 @@ def _umask() -> int:
 
 
 def _is_gasmix_json(path: Path) -> bool:
+    """A JSON plan gasmix wrote (it says so), not any JSON with a "summary" key."""
     try:
-        return "summary" in json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, TypeError):
+        return json.loads(path.read_text(encoding="utf-8")).get("generator") == GENERATOR
+    except (OSError, ValueError, TypeError, AttributeError):
         return False
+
+
+def _check_parents(path: Path) -> None:
+    """A clear message when a folder on the way is a file (not "[Errno 17] File exists")."""
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise PlanWriteError(f"{parent} is a file, not a folder: cannot write {path}")
+            return
 
 
 def replace_file(path: Path, text: str) -> Path:
@@ -56,6 +71,7 @@ def write_file(path: Path, write, replaceable=None, what: str = "a gasmix output
         raise PlanWriteError(f"{path} is a folder; give a file name")
     if path.exists() and not (replaceable and replaceable(path)):
         raise PlanWriteError(f"{path} exists and is not {what}; choose a new file name")
+    _check_parents(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -69,22 +85,32 @@ def write_file(path: Path, write, replaceable=None, what: str = "a gasmix output
     return path
 
 
-def replace_folder(path: Path, fill, marker: str | None = PLAN_MARKER) -> Path:
+def replace_folder(path: Path, fill, kind: str | None = "plan") -> Path:
     """Fill a fresh temporary folder beside `path` with `fill(folder)`, then swap it in.
 
-    An existing `path` is replaced only if it is empty or holds `marker` (a previous plan);
-    any other folder is left alone, so `-o` can never wipe a user's files.
+    `kind` names the output ("plan", "stress", "sweep", "frontier"); it is recorded with
+    the list of files written in the folder's manifest. An existing `path` is replaced only
+    if it is empty, or if its manifest says it is gasmix output of the same kind and it
+    holds only the files gasmix wrote. With `kind=None` only a new or empty folder is
+    written (e.g. `gasmix init`).
     """
     if path.exists() and not path.is_dir():
         raise PlanWriteError(f"{path} exists and is not a folder")
-    if path.is_dir() and any(path.iterdir()) and not (marker and (path / marker).exists()):
-        what = f"is not a gasmix plan (no {marker})" if marker else "is not empty"
-        raise PlanWriteError(f"{path} exists and {what}; choose an empty or new folder")
+    if path.is_dir() and any(path.iterdir()):
+        problem = _foreign(path, kind)
+        if problem:
+            raise PlanWriteError(f"{path} {problem}; choose an empty or new folder")
+    _check_parents(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    old = None
     try:
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; others may read a plan
         fill(tmp)
+        if kind:
+            written = sorted(p.name for p in tmp.iterdir())
+            (tmp / MANIFEST).write_text(json.dumps({"generator": GENERATOR, "kind": kind,
+                                                    "files": written}, indent=1) + "\n")
         if path.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
             old.rmdir()
@@ -94,6 +120,30 @@ def replace_folder(path: Path, fill, marker: str | None = PLAN_MARKER) -> Path:
         else:
             os.rename(tmp, path)
     except BaseException:
+        # Interrupted between the two renames: put the previous output back.
+        if old is not None and old.exists() and not path.exists():
+            os.rename(old, path)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
+
+
+def _foreign(path: Path, kind: str | None) -> str | None:
+    """Why the non-empty folder `path` must not be replaced by output of `kind` (None: it
+    may be)."""
+    if kind is None:
+        return "is not empty"
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        theirs, files = manifest["kind"], set(manifest["files"])
+        if manifest.get("generator") != GENERATOR:
+            raise ValueError
+    except (OSError, ValueError, TypeError, KeyError):
+        return f"exists and is not a gasmix {kind} (no {MANIFEST} of gasmix's)"
+    if theirs != kind:
+        return f"is not a gasmix {kind}: it holds a gasmix {theirs}"
+    extra = sorted(p.name for p in path.iterdir() if p.name != MANIFEST and p.name not in files)
+    if extra:
+        shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+        return f"holds files gasmix did not write ({shown})"
+    return None

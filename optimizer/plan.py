@@ -22,7 +22,7 @@ import pandas as pd
 
 from .constraints import Columns
 from .data import ModelData
-from .files import PLAN_MARKER, replace_file, replace_folder
+from .files import GENERATOR, PLAN_MARKER, replace_file, replace_folder
 from .metrics import Headline, base_shares, headline
 from .security import security_summary, security_table
 from .solvers import SolverResult
@@ -57,7 +57,7 @@ class Plan:
 
     def to_dict(self) -> dict:
         """The whole plan as one JSON-ready document."""
-        out = {"summary": self.summary}
+        out = {"generator": GENERATOR, "kind": "plan", "summary": self.summary}
         for name, table in self.tables().items():
             out[name] = json.loads(table.to_json(orient="records", double_precision=10))
         return out
@@ -76,7 +76,7 @@ class Plan:
             return write_plan_workbook(self, path, progress=progress)
         if format != "csv":
             raise ValueError(f"unknown format {format!r} (csv, json or xlsx)")
-        return replace_folder(path, self._write_folder)
+        return replace_folder(path, self._write_folder, kind="plan")
 
     def _write_folder(self, folder: Path) -> None:
         for name, table in self.tables().items():

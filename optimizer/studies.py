@@ -29,7 +29,7 @@ def write_sweep(table: pd.DataFrame, path, keys: list[str], about: dict, chart: 
         if chart:
             _chart(lambda: sweep_figure(table, keys, title=about.get("title", "")), folder / "sweep.png", notes)
 
-    replace_folder(Path(path), fill, marker=SWEEP_MARKER)
+    replace_folder(Path(path), fill, kind="sweep")
     return notes
 
 
@@ -47,7 +47,7 @@ def write_frontier(table: pd.DataFrame, path, about: dict, chart: bool = True) -
         if chart:
             _chart(lambda: frontier_figure(table, title=about.get("title", "")), folder / "frontier.png", notes)
 
-    replace_folder(Path(path), fill, marker=FRONTIER_MARKER)
+    replace_folder(Path(path), fill, kind="frontier")
     return notes
 
 

@@ -64,8 +64,9 @@ def test_cbc_gives_the_same_objective(run_gasmix):
     b = json.loads((run_gasmix.cwd / "cbc.json").read_text())
     assert b["summary"]["solver"] == "cbc"
     assert b["summary"]["objective_musd"] == pytest.approx(a["summary"]["objective_musd"], rel=1e-6)
-    assert set(a) == {"summary", "flows", "storage", "transport", "prices", "shares", "constraints",
-                      "security"}
+    assert set(a) == {"generator", "kind", "summary", "flows", "storage", "transport", "prices",
+                      "shares", "constraints", "security"}
+    assert (a["generator"], a["kind"]) == ("gasmix", "plan")  # what makes it replaceable
     assert len(a["flows"]) == 24 * len(default_case().sources)
 
 
@@ -301,3 +302,36 @@ def test_caps_that_leave_no_room_for_supply_exit_2():
     result = CliRunner().invoke(cli.main, ["solve", "--max-share", "0.05"])
     assert result.exit_code == 2
     assert "caps add up to" in result.output
+
+
+def test_output_folder_with_a_summary_json_of_its_own_is_left_alone(run_gasmix):
+    # A folder that merely holds a file called summary.json is not a plan: the user's other
+    # files in it must survive `-o` (the manifest, not a file name, marks gasmix output).
+    mine = run_gasmix.cwd / "myproject"
+    mine.mkdir()
+    (mine / "summary.json").write_text('{"a": 1}')
+    (mine / "thesis.docx").write_text("years of work")
+    done = run_gasmix("solve", "-o", "myproject", "-q")
+    assert done.returncode == 2 and "is not a gasmix plan" in done.stderr
+    assert sorted(p.name for p in mine.iterdir()) == ["summary.json", "thesis.docx"]
+
+
+def test_a_plan_folder_with_a_file_added_is_not_replaced(run_gasmix):
+    assert run_gasmix("solve", "-o", "plan", "-q").returncode == 0
+    (run_gasmix.cwd / "plan" / "my-notes.txt").write_text("keep me")
+    done = run_gasmix("solve", "--cap", "US=0.7", "-o", "plan", "-q")
+    assert done.returncode == 2 and "files gasmix did not write (my-notes.txt)" in done.stderr
+    assert (run_gasmix.cwd / "plan" / "my-notes.txt").read_text() == "keep me"
+
+
+def test_one_kind_of_output_does_not_replace_another(run_gasmix):
+    assert run_gasmix("solve", "-o", "out", "-q").returncode == 0
+    done = run_gasmix("stress", "-o", "out", "-q")
+    assert done.returncode == 2 and "is not a gasmix stress: it holds a gasmix plan" in done.stderr
+    assert (run_gasmix.cwd / "out" / "flows.csv").exists()
+
+
+def test_a_parent_that_is_a_file_is_named(run_gasmix):
+    (run_gasmix.cwd / "afile").write_text("x")
+    done = run_gasmix("solve", "-o", "afile/plan", "-q")
+    assert done.returncode == 2 and "afile is a file, not a folder" in done.stderr

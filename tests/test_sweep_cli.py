@@ -68,7 +68,8 @@ def test_sweep_cli_writes_csv_json_and_png(issue_sweep):
     done, folder = issue_sweep
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    assert sorted(p.name for p in folder.iterdir()) == ["sweep.csv", "sweep.json", "sweep.png"]
+    # (.gasmix.json: the manifest of what gasmix wrote, which lets a later sweep replace it)
+    assert sorted(p.name for p in folder.iterdir()) == [".gasmix.json", "sweep.csv", "sweep.json", "sweep.png"]
     table = pd.read_csv(folder / "sweep.csv")
     case = default_case()
     shares = [f"share_{s.id}" for s in case.suppliers]
@@ -124,7 +125,8 @@ def test_frontier_cli_writes_csv_json_and_png_and_is_quiet_with_q(run_gasmix):
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""  # -q: nothing on stdout
     folder = run_gasmix.cwd / "frontier"
-    assert sorted(p.name for p in folder.iterdir()) == ["frontier.csv", "frontier.json", "frontier.png"]
+    assert sorted(p.name for p in folder.iterdir()) == [".gasmix.json", "frontier.csv", "frontier.json",
+                                                       "frontier.png"]
     table = pd.read_csv(folder / "frontier.csv")
     assert len(table) == 15 + 21
     assert set(table["trade_off"]) == {"diversification", "risk"}
