@@ -250,6 +250,13 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
         raise click.BadParameter("'-' (standard output) needs --format json", param_hint="-o")
     if fmt == "xlsx" and output and Path(output).suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{output!r}: a workbook's name must end in .xlsx", param_hint="-o")
+    if fmt == "json" and output not in (None, "-") and Path(output).suffix.lower() != ".json":
+        raise click.BadParameter(f"{output!r}: a JSON plan's name must end in .json", param_hint="-o")
+    if fmt == "csv" and output and Path(output).suffix.lower() in (".xlsx", ".json", ".csv"):
+        raise click.BadParameter(f"{output!r} is a folder name for --format csv; for a file give "
+                                 "--format json or xlsx", param_hint="-o")
+    if report_file:  # a report that cannot be written is found before the solve, not after
+        _check_report_target(report_file)
     # Missing extras are found before the solve, not after minutes of it.
     try:
         if fmt == "xlsx":
@@ -306,6 +313,15 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
             out.print(f"report written to {escape(report_file)}")
 
 
+def _check_report_target(target: str) -> None:
+    path = Path(target)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter(f"{target!r}: a report's name must end in .html", param_hint="--report")
+    if path.exists() and (path.is_dir() or not report.is_report(path)):
+        _fail(f"cannot write the report: {target} exists and is not a gasmix report; choose a new "
+              "file name", EXIT_INPUT)
+
+
 def _write_report(make, target: str, kind: str, quiet: bool) -> None:
     """Render a report (`make(step)` → HTML) with a progress bar, and write it."""
     try:
@@ -334,6 +350,7 @@ def report_command(source, output, quiet):
       gasmix solve --cap US=0.6 -o us60 && gasmix report us60 -o us60.html
       gasmix report sweep-us-cap/ -o sweep.html
     """
+    _check_report_target(output)
     try:
         kind = report.report_kind(Path(source))
     except report.ReportError as exc:
@@ -344,7 +361,7 @@ def report_command(source, output, quiet):
 
 
 @main.command("stress")
-@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path())
 @click.option("-o", "--output", default="stress", show_default=True,
               help="Folder for stress.csv and summary.json.")
 @click.option("--scenarios", "scenarios", default=None, metavar="FILE",
@@ -530,7 +547,7 @@ def _run_study(run, total: int, label: str, workers: int, scheduler: str | None,
 
 
 @main.command("sweep")
-@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path())
 @click.option("--param", "params", multiple=True, required=True, metavar="KEY=SPEC",
               help="A parameter and its values: start:stop:step or a comma list. Keys: cap.<SUPPLIER>, "
                    "max_share, risk_weight, voll, price.<HUB>, demand, capacity.<ENTRY> "
@@ -550,10 +567,10 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
 
     \b
     Examples:
-      gasmix sweep --param cap.US=0.4:1.0:0.05
+      gasmix sweep --param cap.US=0.4:1.0:0.05 -o sweep-us-cap
       gasmix sweep --param risk_weight=0:5:0.25 --param price.HH=1,1.5,2 -o sweep-risk
-      gasmix sweep --param demand=0.9:1.2:0.05 --workers 2
-      gasmix sweep --param exclude=none,RU,RU+QA --scheduler tcp://127.0.0.1:8786
+      gasmix sweep --param demand=0.9:1.2:0.05 --workers 2 -o sweep-demand
+      gasmix sweep --param exclude=none,RU,RU+QA --scheduler tcp://127.0.0.1:8786 -o sweep-exclude
     """
     case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of,
                           storage_days, cover_days, min_n1, sets)
@@ -580,7 +597,7 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
 
 
 @main.command("frontier")
-@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path(file_okay=False))
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path())
 @click.option("--trade-off", "trade_offs", type=click.Choice(["both", *TRADE_OFFS]), default="both",
               show_default=True, help="Which trade-off to trace.")
 @click.option("--shares", default=DEFAULT_SHARES, show_default=True, metavar="SPEC",
@@ -607,11 +624,20 @@ def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, outpu
     case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of,
                           storage_days, cover_days, min_n1, sets)
     chosen = TRADE_OFFS if trade_offs == "both" else (trade_offs,)
-    try:  # parse early: a bad spec is a usage error before any solving
-        grids = {"diversification": make_grid(case, {f"cap.{supplier}" if supplier else "max_share": shares}),
-                 "risk": make_grid(case, {"risk_weight": risk_weights})}
-    except SweepError as exc:
-        _fail(str(exc), EXIT_INPUT)
+    if supplier and "diversification" not in chosen:
+        raise click.BadParameter("applies to the diversification trade-off only", param_hint="--supplier")
+    if supplier and supplier not in {s.id for s in case.suppliers}:
+        raise click.BadParameter(f"unknown supplier {supplier!r} (known: "
+                                 f"{', '.join(s.id for s in case.suppliers)})", param_hint="--supplier")
+    grids = {}
+    # Parse early: a bad spec is a usage error before any solving, named by its option.
+    for trade_off, option, key, spec in (("diversification", "--shares", f"cap.{supplier}" if supplier
+                                          else "max_share", shares),
+                                         ("risk", "--risk-weights", "risk_weight", risk_weights)):
+        try:
+            grids[trade_off] = make_grid(case, {key: spec})
+        except SweepError as exc:
+            _fail(f"{option} {spec}: {exc}", EXIT_INPUT)
     total = sum(len(grids[t]) for t in chosen)
     done_before = {"diversification": 0, "risk": len(grids["diversification"]) if "diversification" in chosen else 0}
 
@@ -641,11 +667,20 @@ def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, outpu
 
 
 def _no_plan_at_all(table, output: str) -> None:
-    """A study whose every point failed is written (the statuses say why) but exits 4, so
-    a script does not take an empty table for an answer."""
-    if not (table["status"] == "optimal").any():
-        _fail(f"no point gave an optimal plan (statuses in {output}/); see the message column",
-              EXIT_SOLVER)
+    """A study whose every point failed is written (the statuses say why) but exits with
+    the code `solve` would give, so a script does not take an empty table for an answer:
+    2 if every point's limits contradict each other, 3 if every point is infeasible (or
+    either), else 4 (time limits, solver failures)."""
+    statuses = set(table["status"])
+    if "optimal" in statuses:
+        return
+    if statuses == {"invalid"}:
+        code = EXIT_INPUT
+    elif statuses <= {"invalid", "infeasible"}:
+        code = EXIT_INFEASIBLE
+    else:
+        code = EXIT_SOLVER
+    _fail(f"no point gave an optimal plan (statuses in {output}/); see the message column", code)
 
 
 def _jsonable(choices: dict) -> dict:

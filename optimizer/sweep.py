@@ -106,7 +106,7 @@ def _known(case: Case, what: str) -> list[str]:
 
 def parse_values(parameter: Parameter, spec, case: Case) -> list:
     """A SPEC into the parameter's values: 'start:stop:step' (stop included where it falls
-    on the grid), a comma list, or (from Python) any iterable. Values of `exclude` are
+    on the grid; downwards when stop < start), a comma list, or (from Python) any iterable. Values of `exclude` are
     tuples of supplier codes: 'RU,QA+NG,none' → (RU,), (QA, NG), ()."""
     if parameter.kind == "exclude":
         items = spec.split(",") if isinstance(spec, str) else list(spec)
@@ -131,9 +131,10 @@ def _numbers(spec: str, parameter: Parameter) -> list[float]:
             raise SweepError(f"{parameter.key}={spec}: a range is start:stop:step")
         start, stop, step = (_number(p, parameter) for p in parts)
         if step <= 0:
-            raise SweepError(f"{parameter.key}={spec}: the step must be positive")
-        if stop < start:
-            raise SweepError(f"{parameter.key}={spec}: stop is below start")
+            raise SweepError(f"{parameter.key}={spec}: the step must be positive "
+                             "(a range runs down when stop is below start, e.g. 1:0.4:0.05)")
+        if stop < start:  # from 100% down to 40%: the same grid, walked downwards
+            step = -step
         n = math.floor((stop - start) / step + 1e-9)
         if n > 100_000:
             raise SweepError(f"{parameter.key}={spec}: {n + 1:,} points is too many")
@@ -280,8 +281,10 @@ def point_choices(parameters, values) -> dict:
     return choices
 
 
-def solve_point(case: Case, grid: Grid, index: int, policy: Policy | None = None, **choices):
-    """Point `index` of the grid solved on its own, from scratch (a full `Plan`)."""
+def solve_point(case: Case, grid, index: int, policy: Policy | None = None, **choices):
+    """Point `index` of the grid (a Grid, or anything `sweep` takes) solved on its own,
+    from scratch (a full `Plan`)."""
+    grid = make_grid(case, grid)
     values = grid.points[index]
     merged = _merge_choices(choices, point_choices(grid.parameters, values))
     return solve(point_case(case, grid.parameters, values), policy, **merged)

@@ -248,11 +248,14 @@ def test_summary_of_a_plan_that_serves_no_gas(case_copy, tmp_path):
 
 
 def test_json_output_never_replaces_a_file_that_is_not_a_plan(run_gasmix):
-    notes = run_gasmix.cwd / "notes.txt"
-    notes.write_text("meeting notes")
-    done = run_gasmix("solve", "--format", "json", "-o", "notes.txt")
+    notes = run_gasmix.cwd / "notes.json"
+    notes.write_text('{"summary": "my own notes"}')  # JSON with a "summary", but not gasmix's
+    done = run_gasmix("solve", "--format", "json", "-o", "notes.json")
     assert done.returncode == 2 and "not a gasmix JSON plan" in done.stderr
-    assert notes.read_text() == "meeting notes"
+    assert notes.read_text() == '{"summary": "my own notes"}'
+    # and a JSON plan's name says it is JSON
+    done = run_gasmix("solve", "--format", "json", "-o", "notes.txt")
+    assert done.returncode == 2 and "must end in .json" in done.stderr
     assert run_gasmix("solve", "--format", "json", "-o", "plan.json", "-q").returncode == 0
     assert run_gasmix("solve", "--format", "json", "-o", "plan.json", "-q").returncode == 0
 

@@ -259,5 +259,6 @@ def test_frontier_rejects_unknown_trade_offs(mexico):
         frontier(mexico, trade_offs=("cost",))
     with pytest.raises(SweepError):
         frontier(mexico, trade_offs=())
-    with pytest.raises(SweepError, match="stop is below start"):
-        frontier(mexico, trade_offs=("diversification",), shares="0.5:0.3:0.1")
+    # a range runs downwards when stop is below start: 50%, 40%, 30%
+    down = frontier(mexico, trade_offs=("diversification",), shares="0.5:0.3:0.1")
+    assert down["value"].tolist() == [0.5, 0.4, 0.3]

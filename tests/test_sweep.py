@@ -519,7 +519,6 @@ BAD_SPECS = [
     ("voll", "0", "must be > 0"),
     ("demand", "1:2:0", "step must be positive"),
     ("demand", "1:2:-0.1", "step must be positive"),
-    ("demand", "2:1:0.1", "stop is below start"),
     ("demand", "1:2", "a range is start:stop:step"),
     ("demand", "abc", "'abc' is not a number"),
     ("demand", "1,,2", "'' is not a number"),
@@ -571,3 +570,11 @@ def test_list_of_points_grid_does_not_depend_on_dict_key_order(mexico):
     points = [{"cap.US": 0.6, "risk_weight": 1.0}, {"risk_weight": 2.0, "cap.US": 0.8}]
     grid = make_grid(mexico, points)
     assert grid.points == ((0.6, 1.0), (0.8, 2.0))
+
+
+def test_a_range_runs_downwards_when_stop_is_below_start(mexico):
+    # "the US cap from 100% to 40%": the same values as 0.4:1:0.1, in the order written
+    down = make_grid(mexico, {"cap.US": "1:0.4:0.1"})
+    assert [v for (v,) in down.points] == [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4]
+    up = make_grid(mexico, {"cap.US": "0.4:1:0.1"})
+    assert sorted(down.points) == sorted(up.points)
