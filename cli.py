@@ -425,7 +425,8 @@ def print_stochastic(console: Console, plan) -> None:
     console.print(f"stochastic plan (α {st['cvar_alpha']:g}, W {st['cvar_weight']:g}): mean-risk "
                   f"objective [bold]{s['mean_risk_objective_musd']:,.1f} MUSD[/] · E[cost] "
                   f"{s['expected_cost_musd']:,.1f} · CVaR {s['cvar_musd']:,.1f} · VSS "
-                  f"{s['vss_musd']:,.1f} · EVPI {s['evpi_musd']:,.1f}")
+                  f"{s['vss_musd']:,.1f} (on E[cost] alone {s['vss_expected_cost_musd']:,.1f}) · "
+                  f"EVPI {s['evpi_musd']:,.1f}")
     console.print(_scenario_rich_table(plan.extra["scenarios"], "scenarios (stochastic plan)"))
 
 

@@ -199,3 +199,79 @@ def test_cbc_agrees_on_the_hand_case():
     # 0.5c + 500 (the booked capacity idle, take-or-pay excused); above, both rise by 0.5c:
     # c = 100, base 200 units = 6000E, cut 550 = 16500E.
     assert highs["expected_cost_musd"] == pytest.approx(0.5 * (6000 + 16500) * E)
+
+
+# --- every scenario reported from its own re-solve (first stage fixed) -------------------
+
+def shock_case():
+    """No first stage: A spot at 2 (max 50), B spot at 5. "shock" multiplies B's price by 10.
+    Base: 50·2 + 50·5 = 350 units; shock: 50·2 + 50·50 = 2600 units."""
+    return tiny_case(sources=[source("A", 2.0, max=50), source("B", 5.0)],
+                     scenarios=[Scenario("base", 0.9),
+                                Scenario("shock", 0.1, (Disruption("source", "B", price_multiplier=10.0),))])
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.5, 1.0])
+def test_reported_mean_risk_objective_is_the_two_stage_optimum(weight):
+    """Recomputed from the per-scenario re-solves: (1 − W)·(0.9·350 + 0.1·2600) + W·2600
+    (α = 0.99: CVaR is the shock) = 575 + 2025·W units, the two-stage optimum."""
+    plan = solve_stochastic(shock_case(), cvar_weight=weight, cvar_alpha=0.99)
+    s = plan.summary
+    expected = 30 * (575 + 2025 * weight) * E
+    assert s["mean_risk_objective_musd"] == pytest.approx(expected)
+    assert s["mean_risk_objective_musd"] == pytest.approx(s["stochastic"]["two_stage_optimum_musd"],
+                                                          rel=1e-7)
+    rows = plan.extra["scenarios"].set_index("scenario")
+    # At W = 1 the base weighs nothing in the two-stage objective; its re-solve still
+    # reports its own best operation: 350 units, nothing unserved, marginal gas B at 5.
+    assert rows.loc["base", "cost_musd"] == pytest.approx(30 * 350 * E)
+    assert rows.loc["base", "unserved_bcf"] == pytest.approx(0.0)
+    assert rows.loc["base", "avg_marginal_usd_mmbtu"] == pytest.approx(5.0)
+    assert plan.summary["unserved_bcf"] == pytest.approx(0.0)
+
+
+def test_mexico_at_cvar_weight_one_serves_the_base():
+    """Before the re-solves the base scenario of `--cvar-weight 1` showed 41.3 Bcf unserved:
+    outside the CVaR tail it had no weight, so the solver left it anywhere below the tail."""
+    plan = solve_stochastic(default_case(), cvar_weight=1.0)
+    rows = plan.extra["scenarios"].set_index("scenario")
+    assert rows.loc["base", "unserved_bcf"] == pytest.approx(0.0, abs=1e-6)
+    assert plan.summary["unserved_bcf"] == pytest.approx(0.0, abs=1e-6)
+    s = plan.summary
+    assert s["mean_risk_objective_musd"] == pytest.approx(s["stochastic"]["two_stage_optimum_musd"],
+                                                          rel=1e-6)
+
+
+def test_average_marginal_cost_is_nan_when_no_marginal_cost_is_defined():
+    """In the two-stage model at W = 1, α = 0.99 the base (cost 350 < θ = 2600) has weight
+    ρ = (1 − W)·p + μ = 0: its marginal costs are undefined, so is their average (not 0)."""
+    from optimizer.stochastic_api import scenario_table
+
+    case = shock_case()
+    data = prepare(case, case.policy)
+    sm = build_stochastic(data, [(apply_scenario(data, s), s.probability) for s in case.scenarios],
+                          alpha=0.99, weight=1.0)
+    result, _ = _solve(sm, "highs", None)
+    rows = scenario_table(sm, result).set_index("scenario")
+    assert np.isnan(rows.loc["base", "avg_marginal_usd_mmbtu"])
+    assert np.isnan(rows.loc["base", "peak_marginal_usd_mmbtu"])
+    assert rows.loc["shock", "avg_marginal_usd_mmbtu"] == pytest.approx(50.0)
+
+
+def test_two_vss_figures_mean_risk_and_expected_cost():
+    """The CVaR hand case (τ = 0.9, p(cut) = 0.1, r = 0.5), W = 1, α = 0.99.
+    Stochastic plan c = 161.3: base and cut both 298.4 units (E = CVaR = 298.4 = 8951.6E).
+    Deterministic commitments c = 100: base 200, cut 375; E = 0.9·200 + 0.1·375 = 217.5
+    (6525E), CVaR = 375 (11250E).
+    vss_musd (mean-risk, ≥ 0) = 11250E − 8951.6E = 2298.4E;
+    vss_expected_cost_musd = 6525E − 8951.6E = −2426.6E: the risk-averse plan pays in
+    expectation for its thinner tail."""
+    s = solve_stochastic(two_scenario_case(tau=0.9, p_cut=0.1), cvar_weight=1.0,
+                         cvar_alpha=0.99).summary
+    worst = 30 * 1.85 * 500 / 3.1 * E
+    assert s["vss_musd"] == pytest.approx(11250 * E - worst)
+    assert s["vss_expected_cost_musd"] == pytest.approx(6525 * E - worst)
+    assert s["vss_expected_cost_musd"] < 0
+    # Risk-neutral (first hand case) the two agree: 8625E − 7500E.
+    s = solve_stochastic(two_scenario_case(tau=0.5, p_cut=0.5)).summary
+    assert s["vss_expected_cost_musd"] == pytest.approx(1125 * E) == s["vss_musd"]
