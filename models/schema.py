@@ -229,6 +229,11 @@ TABLES: dict[str, TableSchema] = {
                        "minimum stock at the end (empty: the initial stock)",
                        required=False, default=None, minimum=0),
                 _opt_period("first_period", "first period in service (empty: from the start)"),
+                Column("n1_deliverability", "choice",
+                       description="counts as storage deliverability Sm in the N−1 standard "
+                                   "(no: e.g. linepack, or LNG tanks behind a regas terminal "
+                                   "already counted in LNGm)",
+                       required=False, default="yes", choices=("yes", "no")),
             ),
             key="storage",
             required=False,
