@@ -170,3 +170,27 @@ def test_storage_not_counted_as_deliverability():
     case = dataclasses.replace(case, storage=(site_,))
     row = n1_table(prepare(case, case.policy)).iloc[0]
     assert row["sm_mmcfd"] == 0 and row["n1_pct"] == pytest.approx(75.0)
+
+
+def test_cover_applies_only_while_a_site_is_in_service():
+    """Two periods; S1 starts in P2. Before, the cover row of P1 read 0 ≥ 5·q_A/1000 and
+    shed all of P1's demand (3 Bcf at VOLL). Now P1 has no cover row: A serves it (6000E).
+    P2: stock 30·x/1000 ≥ 5·(100 + x)/1000 → x = 20, 120 at 2 → 7200E; total 13200E."""
+    late = storage(working_gas=10.0, initial=0.0, injection=1000.0, withdrawal=1000.0)
+    late = dataclasses.replace(late, first_period="P2")
+    plan = solve(tiny_case(sources=[source("A", 2.0)], storage=[late], periods=2), cover_days=5)
+    assert plan.summary["unserved_bcf"] == pytest.approx(0.0)
+    assert plan.summary["objective_musd"] == pytest.approx(13200 * E)
+    cover = plan.constraints[plan.constraints["family"] == "storage_cover"]
+    assert list(cover["period"]) == ["P2"]
+
+
+def test_warning_names_the_cover_when_it_sheds_demand():
+    """Working gas 0.3 Bcf, cover 5 days: imports at most 1000·0.3/5 = 60 MMcf/d. Filling
+    the site (x = 10 → 0.3 Bcf) lets q_A = 60, of which 50 served: 50 MMcf/d × 30 days =
+    1.5 Bcf unserved, and the warning says the cover is why."""
+    small = storage(working_gas=0.3, initial=0.0, injection=1000.0, withdrawal=1000.0)
+    plan = solve(tiny_case(sources=[source("A", 2.0)], storage=[small]), cover_days=5)
+    assert plan.summary["unserved_bcf"] == pytest.approx(1.5)
+    warnings = " ".join(plan.summary["warnings"])
+    assert "supply-loss cover (5 days)" in warnings and "cover policy" in warnings
