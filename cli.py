@@ -248,6 +248,13 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
     """
     if output == "-" and fmt != "json":
         raise click.BadParameter("'-' (standard output) needs --format json", param_hint="-o")
+    if scenarios is None:
+        ctx = click.get_current_context()
+        given = [f"--{name.replace('_', '-')}" for name in ("cvar_weight", "cvar_alpha")
+                 if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+        if given:
+            raise click.UsageError(f"{' and '.join(given)} shape the stochastic plan: add "
+                                   "--scenarios [FILE] (without it the plan is deterministic)")
     if fmt == "xlsx" and output and Path(output).suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{output!r}: a workbook's name must end in .xlsx", param_hint="-o")
     # Missing extras are found before the solve, not after minutes of it.

@@ -295,7 +295,8 @@ TABLES: dict[str, TableSchema] = {
                 _opt_period("first_period", "first period hit (empty: from the start)"),
                 _opt_period("last_period", "last period hit (empty: to the end)"),
                 Column("capacity_factor", "float", "0–1",
-                       "share of capacity / contracted supply still available",
+                       "share of capacity / contracted supply still available "
+                       "(not on a hub: hubs take price multipliers only)",
                        required=False, default=None, minimum=0, maximum=1),
                 Column("price_multiplier", "float", "–", "multiplier on the price",
                        required=False, default=None, minimum=0, maximum=100),
