@@ -248,6 +248,13 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
     """
     if output == "-" and fmt != "json":
         raise click.BadParameter("'-' (standard output) needs --format json", param_hint="-o")
+    if scenarios is None:
+        ctx = click.get_current_context()
+        given = [f"--{name.replace('_', '-')}" for name in ("cvar_weight", "cvar_alpha")
+                 if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+        if given:
+            raise click.UsageError(f"{' and '.join(given)} shape the stochastic plan: add "
+                                   "--scenarios [FILE] (without it the plan is deterministic)")
     if fmt == "xlsx" and output and Path(output).suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{output!r}: a workbook's name must end in .xlsx", param_hint="-o")
     if fmt == "json" and output not in (None, "-") and Path(output).suffix.lower() != ".json":
@@ -442,7 +449,8 @@ def print_stochastic(console: Console, plan) -> None:
     console.print(f"stochastic plan (α {st['cvar_alpha']:g}, W {st['cvar_weight']:g}): mean-risk "
                   f"objective [bold]{s['mean_risk_objective_musd']:,.1f} MUSD[/] · E[cost] "
                   f"{s['expected_cost_musd']:,.1f} · CVaR {s['cvar_musd']:,.1f} · VSS "
-                  f"{s['vss_musd']:,.1f} · EVPI {s['evpi_musd']:,.1f}")
+                  f"{s['vss_musd']:,.1f} (on E[cost] alone {s['vss_expected_cost_musd']:,.1f}) · "
+                  f"EVPI {s['evpi_musd']:,.1f}")
     console.print(_scenario_rich_table(plan.extra["scenarios"], "scenarios (stochastic plan)"))
 
 

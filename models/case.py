@@ -89,6 +89,7 @@ class Storage:
     floor_bcf: float = 0.0
     end_target_bcf: float | None = None
     first_period: str | None = None
+    n1_deliverability: str = "yes"  # "no": not counted as Sm in the N−1 standard
 
     @property
     def end_target(self) -> float:

@@ -79,6 +79,11 @@ def check_disruptions(rows: list[dict], numbers: list[int], file, keys: dict[str
                 and target not in keys[target_type]:  # (a table that failed is not a target)
             problems.append(_problem(file, f"unknown {target_type}", row=n, column="target",
                                     value=target))
+        if target_type == "hub" and row["capacity_factor"] is not None:
+            problems.append(_problem(file, "a hub is a price, not a capacity: it takes a "
+                                    "price_multiplier only (put the capacity_factor on the "
+                                    "entries, suppliers or sources it should hit)", row=n,
+                                    column="capacity_factor", value=row["capacity_factor"]))
         if row["capacity_factor"] is None and row["price_multiplier"] is None:
             problems.append(_problem(file, "an event needs a capacity_factor, a price_multiplier "
                                     "or both", row=n, column="capacity_factor"))
@@ -139,6 +144,9 @@ def load_scenarios(path: str | Path, case: Case) -> tuple[Scenario, ...]:
     from .schema import TABLES
 
     path = Path(path)
+    if not path.is_file():
+        raise CaseError([Problem(str(path), "file not found" if not path.exists()
+                                 else "not a file (give a disruptions CSV file)")], case=case.name)
     problems: list[Problem] = []
     table = read_table_file(path, TABLES["disruptions"], problems, hashlib.sha256())
     name = path.name

@@ -229,6 +229,11 @@ TABLES: dict[str, TableSchema] = {
                        "minimum stock at the end (empty: the initial stock)",
                        required=False, default=None, minimum=0),
                 _opt_period("first_period", "first period in service (empty: from the start)"),
+                Column("n1_deliverability", "choice",
+                       description="counts as storage deliverability Sm in the N−1 standard "
+                                   "(no: e.g. linepack, or LNG tanks behind a regas terminal "
+                                   "already counted in LNGm)",
+                       required=False, default="yes", choices=("yes", "no")),
             ),
             key="storage",
             required=False,
@@ -290,7 +295,8 @@ TABLES: dict[str, TableSchema] = {
                 _opt_period("first_period", "first period hit (empty: from the start)"),
                 _opt_period("last_period", "last period hit (empty: to the end)"),
                 Column("capacity_factor", "float", "0–1",
-                       "share of capacity / contracted supply still available",
+                       "share of capacity / contracted supply still available "
+                       "(not on a hub: hubs take price multipliers only)",
                        required=False, default=None, minimum=0, maximum=1),
                 Column("price_multiplier", "float", "–", "multiplier on the price",
                        required=False, default=None, minimum=0, maximum=100),

@@ -347,10 +347,12 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
 
 def _warnings(data: ModelData, u: np.ndarray, q: np.ndarray, constraints: pd.DataFrame) -> list[str]:
     """Plain-words flags a planner must not miss in an 'optimal' plan: why demand went
-    unserved. Three causes, each named where it applies:
+    unserved. Four causes, each named where it applies:
 
     * share limits — unserved demand keeps every policy feasible, and shares are of supply,
       so a limit can be "met" by buying less gas: a share row binds in a short period;
+    * supply-loss cover — likewise, the cover (stock ≥ D days of each import supplier's
+      flow) can be "met" by importing less: a cover row binds in a short period;
     * price — some source could still deliver more but costs more than VOLL (its price plus
       the risk penalty λ·risk);
     * capacity — neither: supply or the network cannot reach the demand.
@@ -374,6 +376,16 @@ def _warnings(data: ModelData, u: np.ndarray, q: np.ndarray, constraints: pd.Dat
         notes.append(f"{volume:,.1f} Bcf of demand is unserved ({when}) while share limits hold "
                      f"it back ({names}): the limits, not only the network, cause the shortfall. "
                      f"Try {advice}, or more capacity for other suppliers.")
+
+    cover = constraints[constraints["family"] == "storage_cover"]
+    held = cover[(cover["slack"].abs() <= BINDING_TOLERANCE * (1 + cover["limit"].abs()))
+                 & cover["period"].isin(short_ids)]
+    if len(held):
+        names = ", ".join(dict.fromkeys(held["name"]))
+        notes.append(f"{volume:,.1f} Bcf of demand is unserved ({when}) while the supply-loss "
+                     f"cover ({data.policy.cover_days:g} days) holds imports back ({names}): "
+                     "the stock cannot cover more imported gas, so the cover policy, not the "
+                     "network, causes the shortfall. Try fewer --cover-days or more working gas.")
 
     # Sources that could have delivered more in a short period, and what they would cost.
     effective = data.price + data.risk_weight * data.risk[:, None]

@@ -4,7 +4,8 @@ source can deliver in that state of the world.
 Events (models.Disruption) hit a target in a window of periods:
 
 * capacity_factor φ on an entry scales its capacity and what every source through it can
-  deliver; on a supplier, a source or a hub it scales what the sources hit can deliver. A
+  deliver; on a supplier or a source it scales what the sources hit can deliver (a hub
+  takes price multipliers only: disruptions.csv rejects a capacity factor on one). A
   source's availability φ[s,t] is the product of the factors that hit it. A contracted
   source delivers at most φ·(contracted volume); a spot source at most φ·min(its maximum,
   its entry's capacity) — with φ = 1 its bounds are those of the case.

@@ -1,8 +1,13 @@
 """The two-stage stochastic plan with a CVaR term, built in bulk on the LinearModel.
 
 Notation as in constraints.py, plus scenarios ω with probability p_ω, contractable sources
-s ∈ C (sources.csv `contract = contract`) with take-or-pay share τ_s, and the availability
-φ[s,t,ω] and scenario prices price_ω of scenarios.py.
+s ∈ C (sources.csv `contract = contract`) with take-or-pay share τ_s and firm (reservation)
+part r_s, and the availability φ[s,t,ω] and scenario prices price_ω of scenarios.py.
+
+The firm part r_s of a contract source is its entry's tariff (entries.csv
+`tariff_usd_mmbtu`): the capacity booked on the border pipeline or regas terminal, paid on
+the contracted volume whether it is taken or not. It is taken out of the per-unit price of
+the gas: a contract source's commodity price is price_ω[s,t] − r_s.
 
 First stage (decided before the scenario is known):
     c[s,t] ≥ 0   contracted volume of s ∈ C (MMcf/d): min[s,t] ≤ c[s,t] ≤ max[s,t]
@@ -13,10 +18,17 @@ Second stage, per scenario ω:
     z[s,t,ω]  contracted gas paid for but not taken (take-or-pay deficiency), s ∈ C, τ_s > 0
     f, w, v, u as in the deterministic model (w: withdrawals; v: stock; u: unserved)
 
-Cost of scenario ω (million USD):
+Cost of scenario ω (million USD), with r_s = 0 for a spot source:
 
-    cost_ω = Σ_t w_t·( Σ_s (price_ω[s,t] + λ·risk_s)·q[s,t,ω] + Σ_{s∈C} price_ω[s,t]·z[s,t,ω]
-                       + Σ_a tariff_a·f + Σ_k (c_in·x[k,t] + c_out·w[k,t,ω]) + VOLL·Σ_n u )
+    cost_ω = Σ_t w_t·( Σ_{s∈C} r_s·c[s,t] + Σ_k c_in·x[k,t]                      (first stage)
+                       + Σ_s (price_ω[s,t] − r_s + λ·risk_s)·q[s,t,ω]
+                       + Σ_{s∈C} (price_ω[s,t] − r_s)·z[s,t,ω]
+                       + Σ_a tariff_a·f + Σ_k c_out·w[k,t,ω] + VOLL·Σ_n u )
+
+With one undisturbed scenario the cheapest contract for a take q is c = q (a larger c pays
+r·(c − q) for nothing), so the model is the deterministic one and the deterministic plan's
+commitments c := q_det are its unique cost-minimal contract when r > 0. Contracting more
+than the base needs, as insurance against a cut, costs r per unit in every scenario.
 
 Objective (Rockafellar–Uryasev):
 
@@ -28,8 +40,9 @@ exclusions, storage-days floor, supply-loss cover) holds in every scenario with 
 scenario's data; the supply families below replace the deterministic source bounds.
 
 The same builder gives the evaluation models: `fixed` pins the first stage (a deterministic
-plan's commitments, for the VSS and the stress test), and `anticipative` gives each scenario
-its own first stage (the wait-and-see value, for the EVPI).
+plan's commitments, for the VSS and the stress test; the stochastic plan's own, to report
+each scenario), and `anticipative` gives each scenario its own first stage (the
+wait-and-see value, for the EVPI).
 """
 
 from __future__ import annotations
@@ -85,6 +98,12 @@ def contracted_sources(d: ModelData) -> np.ndarray:
     return np.array([i for i, s in enumerate(d.case.sources) if s.contract == "contract"], dtype=int)
 
 
+def reservation(d: ModelData, contracted: np.ndarray) -> np.ndarray:
+    """r_s for s ∈ C (USD/MMBtu): the tariff of the source's entry, its firm part."""
+    tariff = np.array([e.tariff_usd_mmbtu for e in d.case.entries], dtype=float)
+    return tariff[d.source_entry[contracted]] if len(contracted) else np.zeros(0)
+
+
 def define_first_stage(m: LinearModel, d: ModelData, contracted: np.ndarray, tag: str = "",
                        fixed: dict | None = None) -> FirstStage:
     """First stage:  min[s,t] ≤ c[s,t] ≤ max[s,t]  (s ∈ C; 0 for an excluded supplier) and
@@ -109,12 +128,15 @@ def define_first_stage(m: LinearModel, d: ModelData, contracted: np.ndarray, tag
 def define_scenario_variables(m: LinearModel, sa: ScenarioArrays, first: FirstStage,
                               contracted: np.ndarray, tau_sources: np.ndarray,
                               objective_weight: float) -> tuple[Columns, np.ndarray, dict]:
-    """Second-stage columns of scenario ω and their unit costs in cost_ω:
+    """Second-stage columns of scenario ω and the unit costs of every column in cost_ω:
 
-        q: w_t·(price_ω[s,t] + λ·risk_s)   z: w_t·price_ω[s,t]   f: w_t·tariff_a
-        w: w_t·c_out_k   u: w_t·VOLL   v: 0      (x, first stage: w_t·c_in_k)
+        q: w_t·(price_ω[s,t] − r_s + λ·risk_s)   z: w_t·(price_ω[s,t] − r_s)
+        f: w_t·tariff_a   w: w_t·c_out_k   u: w_t·VOLL   v: 0
+        (first stage, in every scenario: c: w_t·r_s   x: w_t·c_in_k)
 
-    Each column's objective coefficient is its unit cost × (1 − W)·p_ω (`objective_weight`).
+    r_s is the firm part of a contract source (reservation(); 0 for a spot source). Each
+    second-stage column's objective coefficient is its unit cost × (1 − W)·p_ω
+    (`objective_weight`); the first-stage ones are weighed in by build_stochastic.
     """
     d = sa.data
     sid = sa.scenario.id
@@ -122,6 +144,8 @@ def define_scenario_variables(m: LinearModel, sa: ScenarioArrays, first: FirstSt
     wt = d.weight[None, :]
     K, A, N = len(d.storage_ids), len(d.arc_ids), len(d.node_ids)
     unit: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    firm = np.zeros(len(d.source_ids))
+    firm[contracted] = reservation(d, contracted)
 
     def block(name, items, cost):
         cost = np.broadcast_to(cost, (len(items), T)).astype(float)
@@ -131,13 +155,14 @@ def define_scenario_variables(m: LinearModel, sa: ScenarioArrays, first: FirstSt
         unit[name] = (cols, cost)
         return cols
 
-    q = block("q", d.source_ids, wt * (d.price + d.risk_weight * d.risk[:, None]))
+    q = block("q", d.source_ids, wt * (d.price - firm[:, None] + d.risk_weight * d.risk[:, None]))
     taus = contracted[tau_sources]
-    z = block("z", [d.source_ids[s] for s in taus], wt * d.price[taus])
+    z = block("z", [d.source_ids[s] for s in taus], wt * (d.price[taus] - firm[taus, None]))
     f = block("f", d.arc_ids, wt * d.arc_tariff[:, None] * np.ones((A, T)))
     w = block("w", d.storage_ids, wt * d.withdrawal_cost[:, None] * np.ones((K, T)))
     v = block("v", d.storage_ids, np.zeros((K, T)))
     u = block("u", d.node_ids, wt * d.voll * np.ones((N, T)))
+    unit["c"] = (first.c, wt * firm[contracted, None] * np.ones((len(contracted), T)))
     unit["x"] = (first.x, wt * d.injection_cost[:, None] * np.ones((K, T)))
     # The share base b[t] of the share-limit family (no cost), per scenario like q.
     b = m.add_variables(f"b[{sid}]", list(d.period_ids)) if d.share_rules else np.zeros(0, dtype=int)
@@ -148,7 +173,9 @@ def define_contract_take(m: LinearModel, sa: ScenarioArrays, first: FirstStage, 
                          contracted: np.ndarray) -> None:
     """10. contract_take[s,t,ω] (s ∈ C):   q[s,t,ω] − φ[s,t,ω]·c[s,t] ≤ 0
 
-    The take is at most what was contracted, scaled by the scenario's availability."""
+    The take is at most what was contracted, scaled by the scenario's availability
+    (pro-rata curtailment of contracted deliveries). Contracting c costs w_t·r_s·c[s,t] in
+    every scenario (the firm part), so c above the take is never free."""
     d = sa.data
     if len(contracted) == 0:
         return
@@ -166,8 +193,9 @@ def define_take_or_pay(m: LinearModel, sa: ScenarioArrays, first: FirstStage, co
     """11. take_or_pay[s,t,ω] (s ∈ C, τ_s > 0):   q[s,t,ω] + z[s,t,ω] − τ_s·φ[s,t,ω]·c[s,t] ≥ 0
 
     At least the take-or-pay share of the available contracted gas is paid for: taken (q)
-    or paid for untaken (z ≥ 0, at the scenario's price). Gas a disruption makes unavailable
-    (φ < 1) is excused, as force majeure excuses it in a contract."""
+    or paid for untaken (z ≥ 0, at its commodity price price_ω − r_s: the firm part r_s is
+    paid on all of c already). Gas a disruption makes unavailable (φ < 1) is excused, as
+    force majeure excuses it in a contract."""
     d = sa.data
     if len(tau_sources) == 0:
         return
@@ -240,10 +268,12 @@ def build_stochastic(d: ModelData, scenarios: list[tuple[ScenarioArrays, float]]
         first = shared or define_first_stage(m, d, contracted, tag=f"[{sa.scenario.id}]", fixed=fixed)
         cols, z, unit = define_scenario_variables(m, sa, first, contracted, tau_sources,
                                                   (1.0 - weight) * p)
-        # The first-stage injection cost is paid in every scenario: weigh it in once per
-        # scenario through the expectation (its coefficient sums to (1 − W)·w_t·c_in).
-        xc, xk = unit["x"]
-        m.col_cost[xc.ravel()] += ((1.0 - weight) * p * xk).ravel()
+        # The first-stage costs (firm part r·c, injection c_in·x) are paid in every
+        # scenario: weigh them in once per scenario through the expectation (their
+        # coefficients sum to (1 − W)·w_t·r and (1 − W)·w_t·c_in).
+        for name in ("c", "x"):
+            fc, fk = unit[name]
+            m.col_cost[fc.ravel()] += ((1.0 - weight) * p * fk).ravel()
         start = len(m.rows)
         define_scenario_supply_bounds(m, sa, cols, contracted)
         define_contract_take(m, sa, first, cols, contracted)

@@ -6,10 +6,16 @@ results, with the value of the stochastic solution and of perfect information.
     table, deterministic = stress_test(case)
 
 Measures, all on the same mean-risk objective  (1 − W)·E[cost] + W·CVaR_α(cost):
-  RP   the stochastic plan's optimum;
+  RP   the stochastic plan's first stage fixed, each scenario's operation re-optimised
+       on its own (equal to the two-stage optimum);
   EEV  the deterministic plan's commitments (its contracted volumes and injections) fixed,
-       each scenario's operations re-optimised;  VSS = EEV − RP ≥ 0;
+       each scenario's operations re-optimised;  VSS = EEV − RP ≥ 0 (`vss_musd`: the
+       deterministic commitments are feasible in the two-stage model, so they cannot beat
+       its optimum on the objective it minimises);
   WS   each scenario with its own first stage (perfect foresight);  EVPI = RP − WS ≥ 0.
+Beside it, on expected cost alone: `vss_expected_cost_musd` = E[cost | deterministic
+commitments] − E[cost | stochastic plan], the textbook VSS; with W > 0 it may be negative
+(the risk-averse plan pays in expectation for a thinner tail).
 """
 
 from __future__ import annotations
@@ -102,7 +108,9 @@ def scenario_table(sm: StochasticModel, result) -> pd.DataFrame:
         with np.errstate(invalid="ignore", divide="ignore"):
             marginal = dual / (wt[None, :] * weight) if weight > 1e-12 else np.full(dual.shape, np.nan)
         served = d.demand * d.days[None, :]
-        average = float(np.nansum(marginal * served) / served.sum()) if served.sum() > 0 else np.nan
+        defined = np.isfinite(marginal).any() and served.sum() > 0
+        # np.nansum of nothing but NaN is 0: an average of undefined costs is undefined.
+        average = float(np.nansum(marginal * served) / served.sum()) if defined else np.nan
         peak = None
         if np.isfinite(marginal).any():
             # Ties are common (every short node at VOLL): name the one with most unserved gas.
@@ -159,6 +167,34 @@ def _prepare(case: Case, policy: Policy | None, scenarios, solver: str, choices:
     return policy, data, chosen, arrays
 
 
+def _fixed_runs(data: ModelData, arrays, fixed: dict, solver: str, time_limit: float | None,
+                seconds: dict | None = None, label: str = "fixed") -> list:
+    """Each scenario's second stage re-solved on its own with the first stage `fixed`
+    (contracted volumes and injections): [(model, result, check)] in scenario order.
+    With the first stage fixed the scenarios do not interact, so each one's own optimum is
+    its cost under any mean-risk weighting — the stress test and the stochastic plan's
+    report both read their scenarios from here."""
+    t0 = time.perf_counter()
+    runs = []
+    for sa, _ in arrays:
+        sm = build_stochastic(data, [(sa, 1.0)], fixed=fixed)
+        result, check = _solve(sm, solver, time_limit)
+        runs.append((sm, result, check))
+    if seconds is not None:
+        seconds[label] = time.perf_counter() - t0
+    return runs
+
+
+def _runs_table(runs, arrays) -> pd.DataFrame:
+    """scenario_table of every re-solve, with the scenarios' own probabilities."""
+    tables = []
+    for (sm, result, _), (_, p) in zip(runs, arrays):
+        row = scenario_table(sm, result)
+        row["probability"] = p
+        tables.append(row)
+    return pd.concat(tables, ignore_index=True)
+
+
 def stress_test(case: Case, policy: Policy | None = None, *, scenarios=None, solver: str = "highs",
                 time_limit: float | None = None, **choices) -> tuple[pd.DataFrame, Plan]:
     """The deterministic plan's commitments (contracted volumes, storage injections) fixed;
@@ -166,18 +202,19 @@ def stress_test(case: Case, policy: Policy | None = None, *, scenarios=None, sol
     its change from base, unserved gas, marginal costs) and the deterministic plan."""
     policy, data, chosen, arrays = _prepare(case, policy, scenarios, solver, choices)
     plan = solve(case, policy, solver=solver, time_limit=time_limit)
-    fixed = commitments_of(plan, data)
-    tables = []
-    for sa, p in arrays:
-        sm = build_stochastic(data, [(sa, 1.0)], fixed=fixed)
-        result, _ = _solve(sm, solver, time_limit)
-        row = scenario_table(sm, result)
-        row["probability"] = p
-        tables.append(row)
-    table = pd.concat(tables, ignore_index=True)
+    table = _runs_table(_fixed_runs(data, arrays, commitments_of(plan, data), solver, time_limit),
+                        arrays)
     base = table.loc[table["scenario"] == BASE, "cost_musd"]
     table.insert(3, "change_from_base_musd", table["cost_musd"] - (float(base.iloc[0]) if len(base) else np.nan))
     return table, plan
+
+
+def mean_risk(costs: np.ndarray, probabilities: np.ndarray, alpha: float, weight: float) -> dict:
+    """(1 − W)·E[cost] + W·CVaR_α(cost) of a discrete cost distribution, with its parts."""
+    expected = float(probabilities @ costs)
+    var, value = cvar(costs, probabilities, alpha)
+    return {"objective": (1.0 - weight) * expected + weight * value, "expected": expected,
+            "var": var, "cvar": value}
 
 
 def solve_stochastic(case: Case, policy: Policy | None = None, *, scenarios=None,
@@ -185,11 +222,21 @@ def solve_stochastic(case: Case, policy: Policy | None = None, *, scenarios=None
                      time_limit: float | None = None, **choices) -> Plan:
     """The risk-averse two-stage plan over the disruption scenarios.
 
-    The returned Plan's tables show its operation in the undisturbed `base` scenario (the
-    first stage fixed, the base re-solved), beside `extra` tables: scenarios (probability,
-    cost, unserved gas, marginal costs, in the CVaR tail), scenario_flows and commitments
-    (the stochastic against the deterministic plan's contracts and injections). The summary
-    adds expected_cost_musd, cvar_musd, vss_musd, evpi_musd and a `stochastic` block.
+    The two-stage model decides the first stage (contracts, injections). That first stage is
+    then fixed and every scenario's second stage re-solved on its own (as the stress test
+    does for the deterministic plan's commitments): with W = 1 the joint optimum leaves the
+    operation of scenarios outside the CVaR tail arbitrary (they weigh nothing), the
+    re-solves give each scenario its own best operation. Every reported figure — scenario
+    costs, E[cost], CVaR, the scenario tables and the plan's own tables (its operation in
+    the undisturbed `base` scenario) — comes from these re-solves, and the mean-risk
+    objective is recomputed from them (it equals the two-stage optimum, which the summary
+    also gives, up to solver tolerance).
+
+    `extra` tables: scenarios (probability, cost, unserved gas, marginal costs, in the CVaR
+    tail, the deterministic plan's cost), scenario_flows and commitments (the stochastic
+    against the deterministic plan's contracts and injections). The summary adds
+    expected_cost_musd, cvar_musd, vss_musd, vss_expected_cost_musd, evpi_musd and a
+    `stochastic` block.
     """
     if not 0.0 <= cvar_weight <= 1.0:
         raise CaseError([Problem("policy", "must be between 0 and 1", column="cvar_weight",
@@ -215,49 +262,55 @@ def solve_stochastic(case: Case, policy: Policy | None = None, *, scenarios=None
     deterministic = solve(case, policy, solver=solver, time_limit=time_limit)
     fixed_det = commitments_of(deterministic, data)
     rp, rp_result, _ = run("stochastic")
-    eev, eev_result, _ = run("deterministic_commitments", fixed=fixed_det)
     ws, ws_result, _ = run("wait_and_see", anticipative=True)
-
     commitments = {"c": rp_result.x[rp.scenarios[0].first.c], "x": rp_result.x[rp.scenarios[0].first.x]}
-    base_arrays = next(sa for sa, _ in arrays if sa.scenario.id == BASE)
-    t0 = time.perf_counter()
-    base = build_stochastic(data, [(base_arrays, 1.0)], fixed=commitments)
-    base_result, base_check = _solve(base, solver, time_limit)
-    seconds["base_operation"] = time.perf_counter() - t0
-    sc = base.scenarios[0]
-    plan = make_plan(base_arrays.data, sc.cols, base.model, base_result, base_check,
-                     {"build": 0.0})
 
-    table = scenario_table(rp, rp_result)
+    # Both first stages fixed, each scenario re-solved on its own.
+    own = _fixed_runs(data, arrays, commitments, solver, time_limit, seconds, "scenario_resolves")
+    det = _fixed_runs(data, arrays, fixed_det, solver, time_limit, seconds,
+                      "deterministic_commitments")
+    table = _runs_table(own, arrays)
+    det_table = _runs_table(det, arrays)
     costs = table["cost_musd"].to_numpy()
-    var, cvar_value = cvar(costs, probabilities, cvar_alpha)
-    table["in_cvar_tail"] = costs >= var - 1e-9 * max(1.0, abs(var))
-    det_costs = scenario_costs(eev, eev_result.x)
+    det_costs = det_table["cost_musd"].to_numpy()
+    mine = mean_risk(costs, probabilities, cvar_alpha, cvar_weight)
+    theirs = mean_risk(det_costs, probabilities, cvar_alpha, cvar_weight)
+    table["in_cvar_tail"] = costs >= mine["var"] - 1e-9 * max(1.0, abs(mine["var"]))
     table["deterministic_plan_cost_musd"] = det_costs
-    det_var, det_cvar = cvar(det_costs, probabilities, cvar_alpha)
-    expected = float(probabilities @ costs)
-    vss = eev_result.objective - rp_result.objective
-    evpi = rp_result.objective - ws_result.objective
+    vss = theirs["objective"] - mine["objective"]
+    evpi = mine["objective"] - ws_result.objective
 
+    at = [sa.scenario.id for sa, _ in arrays].index(BASE)
+    base, base_result, base_check = own[at]
+    sc = base.scenarios[0]
+    plan = make_plan(sc.arrays.data, sc.cols, base.model, base_result, base_check,
+                     {"build": 0.0})
     unused = float(sum((k * base_result.x[c]).sum() for name, (c, k) in sc.unit_cost.items()
                        if name == "z"))
+    reserved = _reserved_unused(base, base_result.x)
     s = plan.summary
     s["objective_musd"] = float(base_result.objective)
-    s["solve_seconds"] = float(sum(seconds.values()))  # all four solves, not only the base's
+    s["solve_seconds"] = float(sum(seconds.values()))  # all the solves, not only the base's
+    # Cash the flows do not show: contracted gas paid for untaken (take-or-pay) and firm
+    # capacity booked above the take (its reservation r·(c − q)).
     s["cost_breakdown_musd"]["take_or_pay_unused"] = unused
+    s["cost_breakdown_musd"]["capacity_reserved_unused"] = reserved
+    s["cash_cost_musd"] += unused + reserved
     s.update({
         "plan": "stochastic (tables: the undisturbed base scenario)",
-        "mean_risk_objective_musd": float(rp_result.objective),
-        "expected_cost_musd": expected,
-        "cvar_musd": cvar_value,
+        "mean_risk_objective_musd": mine["objective"],
+        "expected_cost_musd": mine["expected"],
+        "cvar_musd": mine["cvar"],
         "vss_musd": float(vss),
+        "vss_expected_cost_musd": theirs["expected"] - mine["expected"],
         "evpi_musd": float(evpi),
         "stochastic": {
-            "cvar_alpha": cvar_alpha, "cvar_weight": cvar_weight, "var_musd": var,
+            "cvar_alpha": cvar_alpha, "cvar_weight": cvar_weight, "var_musd": mine["var"],
+            "two_stage_optimum_musd": float(rp_result.objective),
             "scenarios": {r.scenario: r.probability for r in table.itertuples()},
-            "deterministic_plan": {"mean_risk_objective_musd": float(eev_result.objective),
-                                   "expected_cost_musd": float(probabilities @ det_costs),
-                                   "cvar_musd": det_cvar,
+            "deterministic_plan": {"mean_risk_objective_musd": theirs["objective"],
+                                   "expected_cost_musd": theirs["expected"],
+                                   "cvar_musd": theirs["cvar"],
                                    "objective_musd": float(deterministic.summary["objective_musd"])},
             "wait_and_see_musd": float(ws_result.objective),
             "model": {"rows": rp.model.n_rows, "columns": rp.model.n_cols,
@@ -266,9 +319,22 @@ def solve_stochastic(case: Case, policy: Policy | None = None, *, scenarios=None
         },
     })
     plan.extra["scenarios"] = table
-    plan.extra["scenario_flows"] = scenario_flows(rp, rp_result.x)
+    plan.extra["scenario_flows"] = pd.concat([scenario_flows(sm, result.x) for sm, result, _ in own],
+                                             ignore_index=True)
     plan.extra["commitments"] = _commitments_table(data, rp, commitments, fixed_det)
     return plan
+
+
+def _reserved_unused(sm: StochasticModel, x: np.ndarray) -> float:
+    """Σ_t w_t·r_s·(c[s,t] − q[s,t]) of a one-scenario model: firm capacity paid for and not
+    used (million USD)."""
+    from .stochastic import reservation
+
+    sc = sm.scenarios[0]
+    d = sc.arrays.data
+    r = reservation(d, sm.contracted)
+    idle = x[sc.first.c] - x[sc.cols.q[sm.contracted]]
+    return float((d.weight[None, :] * r[:, None] * np.maximum(idle, 0.0)).sum())
 
 
 def _commitments_table(d: ModelData, sm: StochasticModel, stochastic: dict, deterministic: dict) -> pd.DataFrame:

@@ -77,11 +77,14 @@ def cover_suppliers(d: ModelData) -> list[int]:
 def define_storage_cover(m: LinearModel, d: ModelData, c: Columns) -> None:
     """9. storage_cover[g,t] (policy `cover_days` = D), supply-loss cover:
 
-        Σ_k v[k,t] − (D/1000) · Σ_{s∈g, s imported} q[s,t] ≥ 0     for every supplier g, period t
+        Σ_k v[k,t] − (D/1000) · Σ_{s∈g, s imported} q[s,t] ≥ 0
+            for every import supplier g and every period t with a storage site in service
 
     Stocks must hold D days of each import supplier's flow, so losing any one supplier can
     be bridged for D days: storage traded against concentration. Domestic production is
-    not an import and is not covered.
+    not an import and is not covered. In a period with no site in service there is no
+    stock to hold, so the cover does not apply (it would only shed demand to shrink the
+    imports it covers).
     """
     days = d.policy.cover_days
     if not days:
@@ -90,17 +93,18 @@ def define_storage_cover(m: LinearModel, d: ModelData, c: Columns) -> None:
         raise CaseError([Problem("policy", "cover_days needs storage: the case has no storage "
                                  "site", column="cover_days", value=days)], case=d.case.name)
     K, T = c.v.shape
+    in_service = np.flatnonzero(storage_active(d).any(axis=0))
     imported = d.source_kind != "domestic"
     labels, rows, cols, vals = [], [], [], []
     for g in cover_suppliers(d):
         members = np.flatnonzero((d.source_supplier == g) & imported)
-        for t in range(T):
+        for t in in_service:
             r = len(labels)
             labels.append((d.supplier_ids[g], d.period_ids[t]))
             rows.append(np.full(K + len(members), r))
             cols.append(np.concatenate([c.v[:, t], c.q[members, t]]))
             vals.append(np.concatenate([np.ones(K), np.full(len(members), -days / 1000.0)]))
-    if not labels:  # nothing imported: nothing to cover
+    if not labels:  # nothing imported, or no site in service: nothing to cover
         return
     m.add_rows("storage_cover", labels, ">=", np.concatenate(rows), np.concatenate(cols),
                np.concatenate(vals), 0.0, elastic=True)

@@ -47,17 +47,20 @@ class SourceSpec:
     last_period: str | None = None
     contract: str = "spot"
     take_or_pay: float = 0.0
+    tariff: float = 0.0
 
 
 def source(id: str, price, *, supplier: str | None = None, risk: float = 0.0,
            max: float | None = None, min: float = 0.0, node: str | None = None,
            kind: str = "pipeline", entry_capacity: float = BIG,
            first_period: str | None = None, last_period: str | None = None,
-           contract: str = "spot", take_or_pay: float = 0.0) -> SourceSpec:
-    """One source (and its own entry). `price`: USD/MMBtu, a number or one per period.
-    `contract="contract"` makes it a first-stage source of a stochastic plan."""
+           contract: str = "spot", take_or_pay: float = 0.0, tariff: float = 0.0) -> SourceSpec:
+    """One source (and its own entry). `price`: USD/MMBtu delivered, a number or one per
+    period. `contract="contract"` makes it a first-stage source of a stochastic plan.
+    `tariff`: its entry's tariff, part of the delivered price (the price's hub or fixed
+    part is `price − tariff`); for a contract source it is the firm (reservation) part."""
     return SourceSpec(id, price, supplier or id, risk, max, min, node, kind, entry_capacity,
-                      first_period, last_period, contract, take_or_pay)
+                      first_period, last_period, contract, take_or_pay, tariff)
 
 
 def arc(id: str, from_node: str, to_node: str, capacity: float, tariff: float = 0.0) -> Arc:
@@ -114,13 +117,14 @@ def tiny_case(*, sources, periods: int = 1, days=30, nodes=("N1",), demand=100.0
         if suppliers.setdefault(s.supplier, s.risk) != s.risk:
             raise ValueError(f"supplier {s.supplier}: sources disagree on its risk")
         node = s.node or nodes[0]
-        entries.append(Entry(f"E_{s.id}", s.kind, node, s.entry_capacity))
+        entries.append(Entry(f"E_{s.id}", s.kind, node, s.entry_capacity,
+                             tariff_usd_mmbtu=s.tariff))
         if isinstance(s.price, (int, float)):
-            hub, adder = None, float(s.price)
+            hub, adder = None, float(s.price) - s.tariff
         else:
             hub, adder = f"H_{s.id}", 0.0
             for p, v in zip(pids, _per_period(s.price, periods, f"price {s.id}")):
-                hub_rows[(hub, p)] = v
+                hub_rows[(hub, p)] = v - s.tariff
         srcs.append(Source(id=s.id, supplier=s.supplier, kind=s.kind, entry=f"E_{s.id}", hub=hub,
                            price_adder_usd_mmbtu=adder, min_mmcfd=s.min, max_mmcfd=s.max,
                            first_period=s.first_period, last_period=s.last_period,

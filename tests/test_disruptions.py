@@ -199,3 +199,32 @@ def test_stress_help_has_an_example():
 
     result = CliRunner().invoke(cli.main, ["stress", "--help"])
     assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_capacity_factor_on_a_hub_is_rejected(case):
+    # A hub is a price index, not a pipe: it takes price multipliers only.
+    p = only(problems_with(case, GOOD + "cut,,hub,HH,,,0.5,,\n"), "price_multiplier only")
+    assert (p.row, p.column, p.value) == (5, "capacity_factor", 0.5)
+
+
+def test_cli_capacity_factor_on_a_hub_exits_2(run_gasmix):
+    (run_gasmix.cwd / "hub.csv").write_text(HEADER + "base,0.5,,,,,,,\ncut,0.5,,,,,,,\n"
+                                            "cut,,hub,HH,,,0.5,,\n", encoding="utf-8")
+    done = run_gasmix("solve", "--scenarios", "hub.csv", "-o", "p")
+    assert done.returncode == 2
+    assert "hub.csv" in done.stderr and "price_multiplier only" in done.stderr
+
+
+def test_cli_missing_scenarios_file_exits_2(run_gasmix):
+    done = run_gasmix("solve", "--scenarios", "nofile.csv", "-o", "p")
+    assert done.returncode == 2
+    assert "nofile.csv" in done.stderr and "file not found" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("option", [("--cvar-weight", "0.5"), ("--cvar-alpha", "0.9")])
+def test_cli_cvar_options_need_scenarios(run_gasmix, option):
+    done = run_gasmix("solve", *option, "-o", "p")
+    assert done.returncode == 2
+    assert option[0] in done.stderr and "--scenarios" in done.stderr
+    assert not (run_gasmix.cwd / "p").exists()

@@ -7,15 +7,16 @@ One node, 30-day periods, demand 100 MMcf/d; source A at 2 USD/MMBtu; a storage 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
 
-from cases import E, constraint, source, storage, tiny_case
+from cases import E, arc, constraint, source, storage, tiny_case
 from models import CaseError
 from optimizer import InfeasiblePolicy, solve
 from optimizer.data import prepare
-from optimizer.security import n1_table
+from optimizer.security import n1_areas, n1_table
 
 
 def site(injection=1000.0):
@@ -119,3 +120,77 @@ def test_policy_options_are_range_checked():
     case = tiny_case(sources=[source("A", 2.0)], storage=[site()])
     with pytest.raises(CaseError, match="cover_days"):
         solve(case, cover_days=-1)
+
+
+def island_case():
+    """Two areas. Mainland N1 (demand 400) with N2 (demand 0) joined by an arc N1 → N2:
+    pipeline A 300 at N1, LNG B 200 at N2, domestic D 100 at N1, storage S1 (withdrawal 50)
+    at N1. Island N3 (demand 100), no arc: pipeline I 150 and LNG L 80.
+    Mainland (N1+N2): 100·(300 + 100 + 50 + 200 − 300)/400 = 87.5%, without E_A.
+    Island (N3): 100·(150 + 80 − 150)/100 = 80%, without E_I — the worst area.
+    Counted nationally, as before, the island's entries would have raised the mainland:
+    100·(450 + 100 + 50 + 280 − 300)/500 = 116%."""
+    return tiny_case(nodes=("N1", "N2", "N3"), demand={"N1": 400, "N2": 0, "N3": 100},
+                     arcs=[arc("N1_N2", "N1", "N2", 1000)],
+                     sources=[source("A", 2.0, entry_capacity=300),
+                              source("B", 6.0, kind="lng", entry_capacity=200, node="N2"),
+                              source("D", 3.0, kind="domestic", entry_capacity=100),
+                              source("I", 2.5, entry_capacity=150, node="N3"),
+                              source("L", 6.0, kind="lng", entry_capacity=80, node="N3")],
+                     storage=[storage(working_gas=1.0, initial=0.5, injection=50, withdrawal=50)])
+
+
+def test_n1_per_calculated_area_with_an_isolated_node():
+    case = island_case()
+    data = prepare(case, case.policy)
+    areas = n1_areas(data).set_index("area")
+    assert set(areas.index) == {"N1+N2", "N3"}
+    assert areas.loc["N1+N2", "n1_pct"] == pytest.approx(87.5)
+    assert areas.loc["N1+N2", "largest_infrastructure"] == "E_A"
+    assert areas.loc["N3", "n1_pct"] == pytest.approx(80.0)
+    assert (areas.loc["N3", "ep_mmcfd"], areas.loc["N3", "lngm_mmcfd"], areas.loc["N3", "sm_mmcfd"]) == (150, 80, 0)
+    row = n1_table(data).iloc[0]
+    assert (row["area"], row["largest_infrastructure"]) == ("N3", "E_I")
+    assert row["n1_pct"] == pytest.approx(80.0)
+    s = solve(case).summary
+    assert (s["n1_min_pct"], s["n1_min_area"]) == (pytest.approx(80.0), "N3")
+    assert s["n1_by_area"]["N1+N2"]["n1_min_pct"] == pytest.approx(87.5)
+    # min_n1 holds in every area: 85% passes the mainland but not the island (5 points of
+    # its 100 MMcf/d peak: 5 MMcf/d short).
+    with pytest.raises(InfeasiblePolicy, match="area N3") as raised:
+        solve(case, min_n1=85)
+    assert [v.amount for v in raised.value.violations] == [pytest.approx(5.0)]
+
+
+def test_storage_not_counted_as_deliverability():
+    """n1_deliverability = no (e.g. linepack): Sm = 0 in the hand N−1 case,
+    100·(300 + 100 + 200 − 300)/400 = 75%."""
+    case = n1_case()
+    site_ = dataclasses.replace(case.storage[0], n1_deliverability="no")
+    case = dataclasses.replace(case, storage=(site_,))
+    row = n1_table(prepare(case, case.policy)).iloc[0]
+    assert row["sm_mmcfd"] == 0 and row["n1_pct"] == pytest.approx(75.0)
+
+
+def test_cover_applies_only_while_a_site_is_in_service():
+    """Two periods; S1 starts in P2. Before, the cover row of P1 read 0 ≥ 5·q_A/1000 and
+    shed all of P1's demand (3 Bcf at VOLL). Now P1 has no cover row: A serves it (6000E).
+    P2: stock 30·x/1000 ≥ 5·(100 + x)/1000 → x = 20, 120 at 2 → 7200E; total 13200E."""
+    late = storage(working_gas=10.0, initial=0.0, injection=1000.0, withdrawal=1000.0)
+    late = dataclasses.replace(late, first_period="P2")
+    plan = solve(tiny_case(sources=[source("A", 2.0)], storage=[late], periods=2), cover_days=5)
+    assert plan.summary["unserved_bcf"] == pytest.approx(0.0)
+    assert plan.summary["objective_musd"] == pytest.approx(13200 * E)
+    cover = plan.constraints[plan.constraints["family"] == "storage_cover"]
+    assert list(cover["period"]) == ["P2"]
+
+
+def test_warning_names_the_cover_when_it_sheds_demand():
+    """Working gas 0.3 Bcf, cover 5 days: imports at most 1000·0.3/5 = 60 MMcf/d. Filling
+    the site (x = 10 → 0.3 Bcf) lets q_A = 60, of which 50 served: 50 MMcf/d × 30 days =
+    1.5 Bcf unserved, and the warning says the cover is why."""
+    small = storage(working_gas=0.3, initial=0.0, injection=1000.0, withdrawal=1000.0)
+    plan = solve(tiny_case(sources=[source("A", 2.0)], storage=[small]), cover_days=5)
+    assert plan.summary["unserved_bcf"] == pytest.approx(1.5)
+    warnings = " ".join(plan.summary["warnings"])
+    assert "supply-loss cover (5 days)" in warnings and "cover policy" in warnings

@@ -2,10 +2,13 @@
 by hand (real HiGHS), then the Mexico case's guarantees.
 
 The hand cases: one node, one 30-day period, demand 100 MMcf/d, VOLL 100.
-  A: contracted source at 2 USD/MMBtu with take-or-pay share τ;
+  A: contracted source, delivered at 2 USD/MMBtu, of which r (its entry tariff) is the firm
+     (reservation) part paid on the contracted volume c, and 2 − r the commodity paid on
+     what is taken; take-or-pay share τ (the untaken part at 2 − r);
   B: spot source at 5 USD/MMBtu, unlimited.
 Scenario "cut" halves what A can deliver (capacity factor 0.5 on A).
-One MMcf/d over the period at p USD/MMBtu costs 30·p·E million USD (E = 0.001037).
+One MMcf/d over the period at p USD/MMBtu costs 30·p·E million USD (E = 0.001037); costs
+below are per day and MMcf/d ("units"), × 30E for million USD.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from optimizer.stochastic_api import _solve
 CUT = Disruption("source", "A", capacity_factor=0.5, description="A delivers half")
 
 
-def two_scenario_case(tau: float, p_cut: float):
+def two_scenario_case(tau: float, p_cut: float, firm: float = 0.5):
     return tiny_case(
-        sources=[source("A", 2.0, contract="contract", take_or_pay=tau), source("B", 5.0)],
+        sources=[source("A", 2.0, contract="contract", take_or_pay=tau, tariff=firm),
+                 source("B", 5.0)],
         scenarios=[Scenario("base", 1 - p_cut), Scenario("cut", p_cut, (CUT,))])
 
 
@@ -37,16 +41,17 @@ def contract_of(plan, source_id="A", period="P1") -> float:
 
 
 def test_stochastic_plan_contracts_more_than_the_deterministic_one_and_vss_is_as_computed():
-    """τ = 0.5, p(cut) = 0.5, risk-neutral.
+    """τ = 0.5, p(cut) = 0.5, r = 0.5, risk-neutral.
 
-    Deterministic plan: A supplies all 100 at 2 → contract c = 100, cost 30·200·E = 6000E.
-    Stochastic, for 100 ≤ c ≤ 200: base takes 100 (≥ τ·c) and pays 200 per day-unit;
-    cut takes 0.5c from A, buys 100 − 0.5c from B: 2·0.5c + 5·(100 − 0.5c) = 500 − 1.5c.
-    E = 15E·(700 − 1.5c) falls with c; above 200, base pays τ·c·2 = c > 200 and cut no
-    longer gains, so c* = 200: both scenarios cost 30·200·E, RP = 6000E.
-    The deterministic commitments (c = 100): base 6000E, cut 30·(100 + 250)·E = 10500E,
-    EEV = 8250E, so VSS = 2250E. With perfect information each scenario also reaches 6000E:
-    WS = 6000E, EVPI = 0.
+    Deterministic plan: A supplies all 100 at 2 → contract c = 100, cost 200 units = 6000E.
+    Stochastic, for 100 ≤ c ≤ 200: base pays 0.5c + 1.5·100 = 0.5c + 150 (take 100 ≥ τ·c);
+    cut takes 0.5c from A and 100 − 0.5c from B: 0.5c + 1.5·0.5c + 5·(100 − 0.5c) =
+    500 − 1.25c. E = 325 − 0.375c falls with c; above 200 base adds 1.5·(0.5c − 100) unpaid
+    take-or-pay and cut gains nothing (E = 0.875c + 75 rises), so c* = 200: base 250, cut
+    250, RP = 7500E. The insurance is no longer free: the base costs 250 instead of 200.
+    Deterministic commitments (c = 100): base 200, cut 50 + 75 + 250 = 375, EEV = 8625E,
+    VSS = 1125E. Wait-and-see: base 200 (c = 100), cut 250 (c = 200): WS = 6750E,
+    EVPI = 750E.
     """
     case = two_scenario_case(tau=0.5, p_cut=0.5)
     plan = solve_stochastic(case)
@@ -55,34 +60,51 @@ def test_stochastic_plan_contracts_more_than_the_deterministic_one_and_vss_is_as
     c = plan.extra["commitments"]
     assert float(c.loc[c["item"] == "A", "deterministic_mmcfd"].item()) == pytest.approx(100.0)
     s = plan.summary
-    assert s["mean_risk_objective_musd"] == pytest.approx(6000 * E)
-    assert s["expected_cost_musd"] == pytest.approx(6000 * E)
-    assert s["vss_musd"] == pytest.approx(2250 * E)
-    assert s["evpi_musd"] == pytest.approx(0.0, abs=1e-9)
+    assert s["mean_risk_objective_musd"] == pytest.approx(7500 * E)
+    assert s["expected_cost_musd"] == pytest.approx(7500 * E)
+    assert s["vss_musd"] == pytest.approx(1125 * E)
+    assert s["evpi_musd"] == pytest.approx(750 * E)
     sc = plan.extra["scenarios"].set_index("scenario")
-    assert sc.loc["cut", "deterministic_plan_cost_musd"] == pytest.approx(10500 * E)
-    assert sc.loc["cut", "cost_musd"] == pytest.approx(6000 * E)
+    assert sc.loc["cut", "deterministic_plan_cost_musd"] == pytest.approx(11250 * E)
+    assert sc.loc["cut", "cost_musd"] == pytest.approx(7500 * E)
     flows = plan.extra["scenario_flows"]
     cut_a = flows[(flows["scenario"] == "cut") & (flows["source"] == "A")].iloc[0]
     assert cut_a["flow_mmcfd"] == pytest.approx(100.0) and cut_a["contract_mmcfd"] == pytest.approx(200.0)
+    # The base plan books 200 and takes 100: 100 units of idle firm capacity at 0.5.
+    assert s["objective_musd"] == pytest.approx(7500 * E)
+    assert s["cost_breakdown_musd"]["capacity_reserved_unused"] == pytest.approx(30 * 100 * 0.5 * E)
+
+
+def test_over_contracting_has_a_price():
+    """τ = 0.5, p(cut) = 0.5, r = 1.5 (commodity 0.5). For 100 ≤ c ≤ 200: base 1.5c + 50,
+    cut 1.5c + 0.5·0.5c + 5·(100 − 0.5c) = 500 − 0.75c; E = 275 + 0.375c rises with c (below
+    100 it falls: base 500 − 3c), so the plan contracts what the base needs, c = 100 (base
+    200, cut 425: E = 312.5 units = 9375E). Before the firm part was paid on c, the extra
+    100 of contract was free and c = 200."""
+    case = two_scenario_case(tau=0.5, p_cut=0.5, firm=1.5)
+    plan = solve_stochastic(case)
+    assert contract_of(plan) == pytest.approx(100.0)
+    assert plan.summary["expected_cost_musd"] == pytest.approx(9375 * E)
+    assert plan.summary["vss_musd"] == pytest.approx(0.0, abs=1e-9)
 
 
 def test_cvar_only_with_alpha_near_one_minimises_the_worst_scenario():
-    """τ = 0.9, p(cut) = 0.1.
+    """τ = 0.9, p(cut) = 0.1, r = 0.5.
 
-    Risk-neutral: for c ≥ 100/0.9 base pays 0.9·c·2 = 1.8c, which E weighs at 0.9, so the
-    contract stops at c = 100/0.9 = 111.1 (base 200 → 6000E, cut 500 − 1.5c = 333.3 → 10000E).
-    W = 1, α = 0.99 (1 − α < p(cut)): CVaR is the worst cost, minimised where base 1.8c and
-    cut 500 − 1.5c meet: c = 500/3.3 = 151.5, both 30·272.7·E = 8181.8E.
+    Risk-neutral: below c = 100 base costs 500 − 3c; for 100 ≤ c ≤ 111.1 base 0.5c + 150,
+    cut 500 − 1.25c, E = 185 + 0.325c rises: c = 100 (base 200 → 6000E, cut 375 → 11250E).
+    W = 1, α = 0.99 (1 − α < p(cut)): CVaR is the worst cost. Above c = 100/0.9 base pays
+    the take-or-pay on 0.9c − 100 at 1.5: 0.5c + 150 + 1.5·(0.9c − 100) = 1.85c; it meets
+    cut's 500 − 1.25c at c = 500/3.1 = 161.3, both 1.85·500/3.1 = 298.4 units = 8951.6E.
     """
     case = two_scenario_case(tau=0.9, p_cut=0.1)
     neutral = solve_stochastic(case)
-    assert contract_of(neutral) == pytest.approx(100 / 0.9)
-    assert neutral.summary["expected_cost_musd"] == pytest.approx((0.9 * 6000 + 0.1 * 10000) * E)
+    assert contract_of(neutral) == pytest.approx(100.0)
+    assert neutral.summary["expected_cost_musd"] == pytest.approx((0.9 * 6000 + 0.1 * 11250) * E)
 
     averse = solve_stochastic(case, cvar_weight=1.0, cvar_alpha=0.99)
-    worst = 30 * 500 * 1.8 / 3.3 * E
-    assert contract_of(averse) == pytest.approx(500 / 3.3)
+    worst = 30 * 1.85 * 500 / 3.1 * E
+    assert contract_of(averse) == pytest.approx(500 / 3.1)
     costs = averse.extra["scenarios"]["cost_musd"]
     assert averse.summary["mean_risk_objective_musd"] == pytest.approx(costs.max())
     assert averse.summary["mean_risk_objective_musd"] == pytest.approx(worst)
@@ -104,15 +126,16 @@ def test_cvar_of_a_discrete_distribution():
 
 
 def test_stress_test_prices_the_deterministic_commitments_in_each_scenario():
-    """τ = 0.5: the deterministic plan contracts 100 of A. Under "cut" A gives 50 at 2 and
-    B the other 50 at 5: 30·350·E = 10500E, 4500E more than base; marginal gas comes from B
+    """τ = 0.5, r = 0.5: the deterministic plan contracts 100 of A. Under "cut" A gives 50
+    (firm part 0.5·100 = 50 paid on the contract, commodity 1.5·50 = 75) and B the other 50
+    at 5 (250): 375 units = 11250E, 5250E more than base; marginal gas comes from B
     (5 USD/MMBtu)."""
     case = two_scenario_case(tau=0.5, p_cut=0.5)
     table, plan = stress_test(case)
     rows = table.set_index("scenario")
     assert rows.loc["base", "cost_musd"] == pytest.approx(6000 * E)
-    assert rows.loc["cut", "cost_musd"] == pytest.approx(10500 * E)
-    assert rows.loc["cut", "change_from_base_musd"] == pytest.approx(4500 * E)
+    assert rows.loc["cut", "cost_musd"] == pytest.approx(11250 * E)
+    assert rows.loc["cut", "change_from_base_musd"] == pytest.approx(5250 * E)
     assert rows.loc["cut", "unserved_bcf"] == pytest.approx(0.0)
     assert rows.loc["cut", "peak_marginal_usd_mmbtu"] == pytest.approx(5.0)
 
@@ -150,26 +173,120 @@ def test_readme_figures_are_the_models():
     row = readme.split("| expected cost `expected_cost_musd` |", 1)[1].split("\n", 1)[0]
     assert row.split("|")[0].strip() == f"{s['expected_cost_musd']:,.1f}"
     assert f"| VSS `vss_musd` | **{s['vss_musd']:,.1f}** |" in readme
+    assert f"| VSS on expected cost `vss_expected_cost_musd` | **{s['vss_expected_cost_musd']:,.1f}** |" in readme
     assert f"| EVPI `evpi_musd` | **{s['evpi_musd']:,.1f}** |" in readme
+    det = s["stochastic"]["deterministic_plan"]
+    assert f"| mean-risk objective | {s['mean_risk_objective_musd']:,.1f} | " in readme
+    assert f"| {det['mean_risk_objective_musd']:,.1f} (W = 0.5) / " in readme
+    assert f"| cost in the base scenario | {s['objective_musd']:,.1f} | " in readme
+    assert f"{s['cost_breakdown_musd']['capacity_reserved_unused']:,.1f} million USD of booked" in readme
     row = readme.split("| CVaR 95% `cvar_musd` |", 1)[1].split("\n", 1)[0]
     assert row.split("|")[0].strip() == f"{s['cvar_musd']:,.1f}"
     table, _ = stress_test(case)
     uri = table.set_index("scenario").loc["uri"]
     assert f"| uri | {uri['cost_musd']:,.0f} | +{uri['change_from_base_musd']:,.0f} |" in readme
-    cover = solve(case, cover_days=5).summary["objective_musd"]
-    assert f"| objective (million USD) | 28,539.1 | " in readme and f"{cover:,.1f} |" in readme
+    assert f"| us_export_limit | {table.set_index('scenario').loc['us_export_limit', 'cost_musd']:,.0f} |" in readme
+    cover = solve(case, cover_days=5).summary
+    assert f"| objective (million USD) | 28,539.1 | " in readme and f"{cover['objective_musd']:,.1f} |" in readme
+    assert f"leaving {cover['unserved_bcf']:,.1f} Bcf of\ndemand unserved" in readme
+    plan = solve(case)
+    areas = plan.summary["n1_by_area"]
+    assert plan.summary["n1_min_area"] == "BC" and plan.summary["n1_min_pct"] == 0.0
+    assert "BC's N−1 is\n0% from January 2027" in readme
+    mainland = areas["NES+SSE+CEN+COC+NTE+NOR"]
+    assert (mainland["period"], mainland["largest_infrastructure"]) == ("2026-06", "VALLEY_CROSSING")
+    assert f"**{mainland['n1_min_pct']:.1f}% in June 2026 without Valley Crossing**" in readme
 
 
 def test_cbc_agrees_on_the_hand_case():
     # Also covers a scenario that makes a contract undeliverable (φ = 0): its column is in no
     # row of the wait-and-see model, and CBC must still return a value for it.
     case = tiny_case(
-        sources=[source("A", 2.0, contract="contract", take_or_pay=0.5), source("B", 5.0)],
+        sources=[source("A", 2.0, contract="contract", take_or_pay=0.5, tariff=0.5),
+                 source("B", 5.0)],
         scenarios=[Scenario("base", 0.5),
                    Scenario("cut", 0.5, (Disruption("source", "A", capacity_factor=0.0),))])
     highs = solve_stochastic(case).summary
     cbc = solve_stochastic(case, solver="cbc").summary
     for key in ("mean_risk_objective_musd", "vss_musd", "evpi_musd"):
         assert cbc[key] == pytest.approx(highs[key], abs=1e-6)
-    # Hand: A can only help in base; c = 100, base 6000E, cut 30·500·E = 15000E.
-    assert highs["expected_cost_musd"] == pytest.approx(0.5 * (6000 + 15000) * E)
+    # Hand (r = 0.5): A can only help in base. Below c = 100 base costs 500 − 3c and cut
+    # 0.5c + 500 (the booked capacity idle, take-or-pay excused); above, both rise by 0.5c:
+    # c = 100, base 200 units = 6000E, cut 550 = 16500E.
+    assert highs["expected_cost_musd"] == pytest.approx(0.5 * (6000 + 16500) * E)
+
+
+# --- every scenario reported from its own re-solve (first stage fixed) -------------------
+
+def shock_case():
+    """No first stage: A spot at 2 (max 50), B spot at 5. "shock" multiplies B's price by 10.
+    Base: 50·2 + 50·5 = 350 units; shock: 50·2 + 50·50 = 2600 units."""
+    return tiny_case(sources=[source("A", 2.0, max=50), source("B", 5.0)],
+                     scenarios=[Scenario("base", 0.9),
+                                Scenario("shock", 0.1, (Disruption("source", "B", price_multiplier=10.0),))])
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.5, 1.0])
+def test_reported_mean_risk_objective_is_the_two_stage_optimum(weight):
+    """Recomputed from the per-scenario re-solves: (1 − W)·(0.9·350 + 0.1·2600) + W·2600
+    (α = 0.99: CVaR is the shock) = 575 + 2025·W units, the two-stage optimum."""
+    plan = solve_stochastic(shock_case(), cvar_weight=weight, cvar_alpha=0.99)
+    s = plan.summary
+    expected = 30 * (575 + 2025 * weight) * E
+    assert s["mean_risk_objective_musd"] == pytest.approx(expected)
+    assert s["mean_risk_objective_musd"] == pytest.approx(s["stochastic"]["two_stage_optimum_musd"],
+                                                          rel=1e-7)
+    rows = plan.extra["scenarios"].set_index("scenario")
+    # At W = 1 the base weighs nothing in the two-stage objective; its re-solve still
+    # reports its own best operation: 350 units, nothing unserved, marginal gas B at 5.
+    assert rows.loc["base", "cost_musd"] == pytest.approx(30 * 350 * E)
+    assert rows.loc["base", "unserved_bcf"] == pytest.approx(0.0)
+    assert rows.loc["base", "avg_marginal_usd_mmbtu"] == pytest.approx(5.0)
+    assert plan.summary["unserved_bcf"] == pytest.approx(0.0)
+
+
+def test_mexico_at_cvar_weight_one_serves_the_base():
+    """Before the re-solves the base scenario of `--cvar-weight 1` showed 41.3 Bcf unserved:
+    outside the CVaR tail it had no weight, so the solver left it anywhere below the tail."""
+    plan = solve_stochastic(default_case(), cvar_weight=1.0)
+    rows = plan.extra["scenarios"].set_index("scenario")
+    assert rows.loc["base", "unserved_bcf"] == pytest.approx(0.0, abs=1e-6)
+    assert plan.summary["unserved_bcf"] == pytest.approx(0.0, abs=1e-6)
+    s = plan.summary
+    assert s["mean_risk_objective_musd"] == pytest.approx(s["stochastic"]["two_stage_optimum_musd"],
+                                                          rel=1e-6)
+
+
+def test_average_marginal_cost_is_nan_when_no_marginal_cost_is_defined():
+    """In the two-stage model at W = 1, α = 0.99 the base (cost 350 < θ = 2600) has weight
+    ρ = (1 − W)·p + μ = 0: its marginal costs are undefined, so is their average (not 0)."""
+    from optimizer.stochastic_api import scenario_table
+
+    case = shock_case()
+    data = prepare(case, case.policy)
+    sm = build_stochastic(data, [(apply_scenario(data, s), s.probability) for s in case.scenarios],
+                          alpha=0.99, weight=1.0)
+    result, _ = _solve(sm, "highs", None)
+    rows = scenario_table(sm, result).set_index("scenario")
+    assert np.isnan(rows.loc["base", "avg_marginal_usd_mmbtu"])
+    assert np.isnan(rows.loc["base", "peak_marginal_usd_mmbtu"])
+    assert rows.loc["shock", "avg_marginal_usd_mmbtu"] == pytest.approx(50.0)
+
+
+def test_two_vss_figures_mean_risk_and_expected_cost():
+    """The CVaR hand case (τ = 0.9, p(cut) = 0.1, r = 0.5), W = 1, α = 0.99.
+    Stochastic plan c = 161.3: base and cut both 298.4 units (E = CVaR = 298.4 = 8951.6E).
+    Deterministic commitments c = 100: base 200, cut 375; E = 0.9·200 + 0.1·375 = 217.5
+    (6525E), CVaR = 375 (11250E).
+    vss_musd (mean-risk, ≥ 0) = 11250E − 8951.6E = 2298.4E;
+    vss_expected_cost_musd = 6525E − 8951.6E = −2426.6E: the risk-averse plan pays in
+    expectation for its thinner tail."""
+    s = solve_stochastic(two_scenario_case(tau=0.9, p_cut=0.1), cvar_weight=1.0,
+                         cvar_alpha=0.99).summary
+    worst = 30 * 1.85 * 500 / 3.1 * E
+    assert s["vss_musd"] == pytest.approx(11250 * E - worst)
+    assert s["vss_expected_cost_musd"] == pytest.approx(6525 * E - worst)
+    assert s["vss_expected_cost_musd"] < 0
+    # Risk-neutral (first hand case) the two agree: 8625E − 7500E.
+    s = solve_stochastic(two_scenario_case(tau=0.5, p_cut=0.5)).summary
+    assert s["vss_expected_cost_musd"] == pytest.approx(1125 * E) == s["vss_musd"]
