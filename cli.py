@@ -274,15 +274,8 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
         _fail(str(exc), EXIT_INPUT)
     if time_limit is not None and not math.isfinite(time_limit):
         raise click.BadParameter("must be a finite number of seconds", param_hint="--time-limit")
-    cap_values = {k: _share(v, "--cap") for k, v in _pairs(caps, "--cap")}
-    case, choices = _apply_settings(_load(case_dir), sets)
-    # Ranges and finiteness of these are checked with the policy (one place for the CLI,
-    # case.toml and the library); a bad value exits 2 from there.
-    choices.update({k: v for k, v in dict(caps=cap_values, max_share=max_share, risk_weight=risk_weight,
-                                          exclude=list(exclude), share_basis=share_basis,
-                                          share_of=share_of, storage_days=storage_days,
-                                          cover_days=cover_days, min_n1=min_n1).items()
-                    if v not in (None, {}, [])})
+    case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of,
+                          storage_days, cover_days, min_n1, sets)
     try:
         with _busy(quiet or output == "-", "solving"):
             if scenarios is None:

@@ -85,6 +85,22 @@ def pulp_problem(case: Case, policy: Policy | None = None, **choices):
     return problem
 
 
+def solve_verified(model, data, solver: str = "highs", time_limit: float | None = None):
+    """Solve `model` and check the answer: every row and bound recomputed from the primal
+    values. Returns (result, check); raises InfeasiblePolicy (with the diagnosis of `data`'s
+    policy) or SolverFailure."""
+    result = run_solver(model, solver, time_limit)
+    if result.status in (SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED):
+        raise InfeasiblePolicy(diagnose(data))
+    if result.status is not SolveStatus.OPTIMAL:
+        raise SolverFailure(result.status, result.message or "no plan")
+    try:
+        check = check_solution(model, result.x)
+    except VerificationError as exc:
+        raise SolverFailure(SolveStatus.ERROR, str(exc)) from exc
+    return result, check
+
+
 def write_mps(case: Case, path, policy: Policy | None = None, **choices) -> Path:
     """Write the LP of a case and policy as a free-format MPS file — exactly the model
     `solve` gives HiGHS — for another solver or for timing HiGHS on its own."""
@@ -121,14 +137,6 @@ def solve(case: Case, policy: Policy | None = None, *, solver: str = "highs",
         raise InfeasiblePolicy(shortfalls)
     formulation = build(data)
     built = time.perf_counter()
-    result = run_solver(formulation.model, solver, time_limit)
-    if result.status in (SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED):
-        raise InfeasiblePolicy(diagnose(data))
-    if result.status is not SolveStatus.OPTIMAL:
-        raise SolverFailure(result.status, result.message or "no plan")
-    try:
-        check = check_solution(formulation.model, result.x)
-    except VerificationError as exc:
-        raise SolverFailure(SolveStatus.ERROR, str(exc)) from exc
+    result, check = solve_verified(formulation.model, data, solver, time_limit)
     timings = {"build": built - started}
     return make_plan(data, formulation.columns, formulation.model, result, check, timings)

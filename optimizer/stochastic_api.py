@@ -28,15 +28,13 @@ import pandas as pd
 
 from models import Case, CaseError, Policy, Problem, Scenario, load_scenarios
 
-from .api import InfeasiblePolicy, SolverFailure, make_policy, solve
+from .api import InfeasiblePolicy, make_policy, solve, solve_verified
 from .data import ModelData, prepare
-from .diagnose import diagnose
 from .plan import Plan, make_plan
 from .scenarios import apply_scenario
 from .security import n1_shortfalls
-from .solvers import SOLVERS, SolveStatus, run_solver
+from .solvers import SOLVERS
 from .stochastic import StochasticModel, build_stochastic, cvar, scenario_costs
-from .verify import VerificationError, check_solution
 
 BASE = "base"
 
@@ -55,16 +53,7 @@ def scenarios_of(case: Case, scenarios=None) -> tuple[Scenario, ...]:
 
 def _solve(sm: StochasticModel, solver: str, time_limit: float | None):
     """Solve and verify: every row and bound recomputed from the primal values."""
-    result = run_solver(sm.model, solver, time_limit)
-    if result.status in (SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED):
-        raise InfeasiblePolicy(diagnose(sm.data))
-    if result.status is not SolveStatus.OPTIMAL:
-        raise SolverFailure(result.status, result.message or "no plan")
-    try:
-        check = check_solution(sm.model, result.x)
-    except VerificationError as exc:
-        raise SolverFailure(SolveStatus.ERROR, str(exc)) from exc
-    return result, check
+    return solve_verified(sm.model, sm.data, solver, time_limit)
 
 
 def commitments_of(plan: Plan, d: ModelData) -> dict:

@@ -187,7 +187,7 @@ def test_readme_figures_are_the_models():
     assert f"| uri | {uri['cost_musd']:,.0f} | +{uri['change_from_base_musd']:,.0f} |" in readme
     assert f"| us_export_limit | {table.set_index('scenario').loc['us_export_limit', 'cost_musd']:,.0f} |" in readme
     cover = solve(case, cover_days=5).summary
-    assert f"| objective (million USD) | 28,539.1 | " in readme and f"{cover['objective_musd']:,.1f} |" in readme
+    assert "| objective (million USD) | 28,539.1 | " in readme and f"{cover['objective_musd']:,.1f} |" in readme
     assert f"leaving {cover['unserved_bcf']:,.1f} Bcf of\ndemand unserved" in readme
     plan = solve(case)
     areas = plan.summary["n1_by_area"]

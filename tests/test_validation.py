@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
