@@ -721,14 +721,16 @@ def print_sweep(console: Console, table, keys: list[str], written: Path, notes: 
 
 def print_frontier(console: Console, table, written: Path, notes: list[str]) -> None:
     for trade_off, part in table.groupby("trade_off", sort=False):
-        efficient = part[part["pareto"]].sort_values("x")
-        console.print(f"[bold]{trade_off}[/]: {len(part)} points, {len(efficient)} Pareto-efficient "
+        efficient = part[part["pareto"]].sort_values(["x", "value"])
+        distinct = efficient.drop_duplicates(["x", "cost_musd"])
+        console.print(f"[bold]{trade_off}[/]: {_plural(len(part), 'point')}, {len(efficient)} "
+                      f"Pareto-efficient, {_plural(len(distinct), 'distinct plan')} "
                       f"({part['x_label'].iloc[0]})")
         out = Table(box=None, header_style="bold")
         for name in ("parameter", "measure", "cost MUSD", "unserved Bcf"):
             out.add_column(name, justify="right")
         percent = trade_off == "diversification"
-        for _, row in efficient.drop_duplicates(["x", "cost_musd"]).iterrows():
+        for _, row in distinct.iterrows():
             out.add_row(f"{row['parameter']}={row['value']:g}",
                         f"{row['x']:.1%}" if percent else f"{row['x']:.3f}",
                         _money(row["cost_musd"]), f"{row['unserved_bcf']:,.1f}")
