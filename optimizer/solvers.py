@@ -36,6 +36,17 @@ class SolveStatus(str, enum.Enum):
         return self.value
 
 
+@dataclass(frozen=True)
+class Changes:
+    """Indices of what changed in a model since HiGHS last got it: costs, column bounds,
+    row bounds, and matrix entries (positions in the CSR arrays)."""
+
+    costs: np.ndarray
+    columns: np.ndarray
+    rows: np.ndarray
+    entries: np.ndarray
+
+
 @dataclass
 class SolverResult:
     status: SolveStatus
@@ -117,42 +128,44 @@ class HighsSession:
         self._row_lower, self._row_upper = (b.copy() for b in model.row_bounds())
         self._values = model.csr()[2].copy()
 
-    def sync(self) -> int:
-        """Push the model's changed entries into HiGHS; returns how many changed."""
-        m, h = self.model, self.highs
-        changed = 0
-        cost = m.col_cost
-        at = np.flatnonzero(cost != self._cost)
-        if at.size:
-            h.changeColsCost(at.size, at.astype(np.int32), cost[at])
-            self._cost[at] = cost[at]
-            changed += at.size
-        lower, upper = m.col_lower, m.col_upper
-        at = np.flatnonzero((lower != self._lower) | (upper != self._upper))
-        if at.size:
-            h.changeColsBounds(at.size, at.astype(np.int32), lower[at], upper[at])
-            self._lower[at], self._upper[at] = lower[at], upper[at]
-            changed += at.size
+    def pending(self) -> "Changes":
+        """What differs between the model's arrays and what HiGHS holds."""
+        m = self.model
         row_lower, row_upper = m.row_bounds()
-        at = np.flatnonzero((row_lower != self._row_lower) | (row_upper != self._row_upper))
-        if at.size:
-            h.changeRowsBounds(at.size, at.astype(np.int32), row_lower[at], row_upper[at])
-            self._row_lower[at], self._row_upper[at] = row_lower[at], row_upper[at]
-            changed += at.size
-        starts, cols, values = m.csr()
-        at = np.flatnonzero(values != self._values)
-        if at.size:
-            # HiGHS has no bulk call for coefficients; a sweep changes few (one per share row).
-            rows = np.searchsorted(starts, at, side="right") - 1
-            for r, c, v in zip(rows.tolist(), cols[at].tolist(), values[at].tolist()):
-                h.changeCoeff(r, c, v)
-            self._values[at] = values[at]
-            changed += at.size
-        return changed
+        return Changes(
+            costs=np.flatnonzero(m.col_cost != self._cost),
+            columns=np.flatnonzero((m.col_lower != self._lower) | (m.col_upper != self._upper)),
+            rows=np.flatnonzero((row_lower != self._row_lower) | (row_upper != self._row_upper)),
+            entries=np.flatnonzero(m.csr()[2] != self._values))
 
-    def still_optimal(self, x: np.ndarray, activity: np.ndarray, margin: float = 1e-7) -> bool:
+    def sync(self, changes: "Changes | None" = None) -> int:
+        """Push the model's changed entries into HiGHS in bulk calls; returns how many."""
+        m, h = self.model, self.highs
+        c = changes if changes is not None else self.pending()
+        if c.costs.size:
+            h.changeColsCost(c.costs.size, c.costs.astype(np.int32), m.col_cost[c.costs])
+            self._cost[c.costs] = m.col_cost[c.costs]
+        if c.columns.size:
+            lower, upper = m.col_lower[c.columns], m.col_upper[c.columns]
+            h.changeColsBounds(c.columns.size, c.columns.astype(np.int32), lower, upper)
+            self._lower[c.columns], self._upper[c.columns] = lower, upper
+        if c.rows.size:
+            row_lower, row_upper = (b[c.rows] for b in m.row_bounds())
+            h.changeRowsBounds(c.rows.size, c.rows.astype(np.int32), row_lower, row_upper)
+            self._row_lower[c.rows], self._row_upper[c.rows] = row_lower, row_upper
+        if c.entries.size:
+            # HiGHS has no bulk call for coefficients; a sweep changes few (one per share row).
+            starts, cols, values = m.csr()
+            rows = np.searchsorted(starts, c.entries, side="right") - 1
+            for r, col, v in zip(rows.tolist(), cols[c.entries].tolist(), values[c.entries].tolist()):
+                h.changeCoeff(r, col, v)
+            self._values[c.entries] = values[c.entries]
+        return c.costs.size + c.columns.size + c.rows.size + c.entries.size
+
+    def still_optimal(self, x: np.ndarray, activity: np.ndarray, changes: "Changes",
+                      margin: float = 1e-7) -> bool:
         """Whether `x`, optimal for the LP HiGHS holds, stays optimal after the model's
-        pending changes, so that no solve is needed.
+        pending `changes`, so that no solve is needed.
 
         True when no cost changed and every changed bound or row (right-hand side or
         coefficients) was slack at x — strictly inside its old bounds — and still holds at
@@ -162,7 +175,7 @@ class HighsSession:
         whenever a cap loosens past the share the plan already has.)
         """
         m = self.model
-        if np.any(m.col_cost != self._cost):
+        if changes.costs.size:
             return False
 
         def inside(value, lower, upper, scale):
@@ -171,18 +184,18 @@ class HighsSession:
         def slack(value, lower, upper, scale):
             return bool(np.all((value > lower + scale) & (value < upper - scale)))
 
-        cols = np.flatnonzero((m.col_lower != self._lower) | (m.col_upper != self._upper))
+        cols = changes.columns
         if cols.size:
             scale = margin * (1.0 + np.abs(x[cols]))
             if not (slack(x[cols], self._lower[cols], self._upper[cols], scale)
                     and inside(x[cols], m.col_lower[cols], m.col_upper[cols], scale)):
                 return False
-        row_lower, row_upper = m.row_bounds()
-        starts, _, values = m.csr()
-        changed_entries = np.flatnonzero(values != self._values)
-        rows = np.union1d(np.flatnonzero((row_lower != self._row_lower) | (row_upper != self._row_upper)),
-                          np.searchsorted(starts, changed_entries, side="right") - 1)
+        rows = changes.rows
+        if changes.entries.size:
+            starts = m.csr()[0]
+            rows = np.union1d(rows, np.searchsorted(starts, changes.entries, side="right") - 1)
         if rows.size:
+            row_lower, row_upper = m.row_bounds()
             new_activity = m.row_activity(x)[rows]
             scale = margin * (1.0 + np.abs(activity[rows]))
             if not (slack(activity[rows], self._row_lower[rows], self._row_upper[rows], scale)
@@ -197,13 +210,13 @@ class HighsSession:
     def basis(self) -> highspy.HighsBasis:
         return self.highs.getBasis()
 
-    def run(self, duals: bool = True) -> SolverResult:
+    def run(self, duals: bool = True, changes: Changes | None = None) -> SolverResult:
         """Push changes, solve, read the solution back (duals only if asked: a sweep needs
         primal values alone)."""
         started = time.perf_counter()
         if not self.loaded:
             return SolverResult(SolveStatus.ERROR, "highs", 0.0, message="HiGHS rejected the model")
-        self.sync()
+        self.sync(changes)
         h = self.highs
         h.run()
         model_status = h.getModelStatus()

@@ -469,13 +469,14 @@ class SweepModel:
                 self.session.set_basis(self.reference_basis)
             self._last = None
         last, self._last = self._last, None
-        if last is not None and self.session.still_optimal(last.x, last.activity):
+        changes = self.session.pending() if last is not None else None
+        if last is not None and self.session.still_optimal(last.x, last.activity, changes):
             # Only slack constraints loosened: the last optimum is this point's optimum.
-            self.session.sync()  # the next re-solve starts from this point's LP
+            self.session.sync(changes)  # the next re-solve starts from this point's LP
             result = SolverResult(SolveStatus.OPTIMAL, "highs", 0.0,
                                   objective=float(self.formulation.model.col_cost @ last.x), x=last.x)
         else:
-            result = self.session.run(duals=False)
+            result = self.session.run(duals=False, changes=changes)
         if result.status is SolveStatus.INFEASIBLE:
             # Name the policy that must give way, as `gasmix solve` would.
             found = diagnose(d)
