@@ -17,19 +17,37 @@ UNITS = (
 )
 # Columns that are fractions, shown as percentages.
 PERCENT_COLUMNS = ("share", "cap", "utilisation")
+# Fractions in sweep and frontier tables (and a stochastic plan's scenarios), shown as %.
+PERCENT_NAMES = ("import_dependence", "largest_share", "largest_period_share", "probability")
 PERCENT_FORMAT = "0.0%"
 # Constraint rows mix units (the `unit` column says which): enough digits for all.
 PLAIN_FORMAT = "#,##0.00##"
 
 
+# Words that are acronyms, written as such wherever a name becomes a label.
+ACRONYMS = {"voll": "VOLL", "hhi": "HHI", "cvar": "CVaR", "vss": "VSS", "evpi": "EVPI",
+            "var": "VaR", "lng": "LNG", "n1": "N−1"}
+
+
+def words(name: str) -> str:
+    """'unserved_at_voll' → 'unserved at VOLL', 'hhi' → 'HHI'."""
+    return " ".join(ACRONYMS.get(w.lower(), w) for w in name.split("_"))
+
+
+def part_label(name: str) -> str:
+    """A cost breakdown part as a label: 'unserved_at_voll' → 'unserved at VOLL'."""
+    return words(name)
+
+
 def column_label(name: str) -> str:
-    """'flow_mmcfd' → 'flow (MMcf/d)', 'share' → 'share (%)', 'shadow_price' → 'shadow price'."""
+    """'flow_mmcfd' → 'flow (MMcf/d)', 'share' → 'share (%)', 'shadow_price' → 'shadow price',
+    'hhi' → 'HHI'."""
     for suffix, unit, _ in UNITS:
         if name.endswith(suffix) and len(name) > len(suffix):
-            return f"{name[:-len(suffix)].replace('_', ' ')} ({unit})"
-    if name in PERCENT_COLUMNS:
-        return f"{name} (%)"
-    return name.replace("_", " ")
+            return f"{words(name[:-len(suffix)])} ({unit})"
+    if name in PERCENT_COLUMNS or name in PERCENT_NAMES:
+        return f"{words(name)} (%)"
+    return words(name)
 
 
 def number_format(name: str) -> str | None:
@@ -37,7 +55,7 @@ def number_format(name: str) -> str | None:
     for suffix, _, fmt in UNITS:
         if name.endswith(suffix):
             return fmt
-    if name in PERCENT_COLUMNS:
+    if name in PERCENT_COLUMNS or name in PERCENT_NAMES:
         return PERCENT_FORMAT
     if name in ("limit", "value", "slack", "shadow_price"):
         return PLAIN_FORMAT
