@@ -76,6 +76,20 @@ HEADLINES = (
     ("largest_share", "largest supplier share", "of supply", "percent"),
 )
 
+# A stochastic plan's figures (solve --scenarios): (summary key, label, unit, kind). The
+# label's "{alpha}" is the CVaR level in percent.
+STOCHASTIC_HEADLINES = (
+    ("mean_risk_objective_musd", "mean-risk objective: (1 − W)·expected cost + W·CVaR",
+     "million USD", "musd"),
+    ("expected_cost_musd", "expected cost over the scenarios", "million USD", "musd"),
+    ("cvar_musd", "CVaR {alpha}: mean cost of the worst {tail} of outcomes", "million USD", "musd"),
+    ("vss_musd", "value of the stochastic solution (VSS), on the mean-risk objective",
+     "million USD", "musd"),
+    ("vss_expected_cost_musd", "VSS on expected cost alone (may be negative when W > 0)",
+     "million USD", "musd"),
+    ("evpi_musd", "expected value of perfect information (EVPI)", "million USD", "musd"),
+)
+
 EXCEL_FORMATS = {"musd": "#,##0.0", "bcf": "#,##0.0", "price": "0.00", "percent": "0.0%",
                  "index": "#,##0", "days": "#,##0.0", "seconds": "0.00", "count": "0"}
 
@@ -101,6 +115,21 @@ def headline_values(summary: dict) -> list[dict]:
             value = summary.get(key)
         out.append({"key": key, "label": label, "value": value, "unit": unit, "kind": kind,
                     "note": note})
+    return out
+
+
+def stochastic_values(summary: dict) -> list[dict]:
+    """A stochastic plan's figures, like headline_values ([] for a deterministic plan)."""
+    block = summary.get("stochastic")
+    if not isinstance(block, dict):
+        return []
+    alpha = block.get("cvar_alpha")
+    alpha_text = f"α = {alpha:.0%}" if isinstance(alpha, (int, float)) else "α"
+    tail = f"{1 - alpha:.0%}" if isinstance(alpha, (int, float)) else "1 − α"
+    out = []
+    for key, label, unit, kind in STOCHASTIC_HEADLINES:
+        out.append({"key": key, "label": label.format(alpha=alpha_text, tail=tail),
+                    "value": summary.get(key), "unit": unit, "kind": kind, "note": None})
     return out
 
 
