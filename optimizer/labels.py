@@ -91,7 +91,8 @@ STOCHASTIC_HEADLINES = (
 )
 
 EXCEL_FORMATS = {"musd": "#,##0.0", "bcf": "#,##0.0", "price": "0.00", "percent": "0.0%",
-                 "index": "#,##0", "days": "#,##0.0", "seconds": "0.00", "count": "0"}
+                 "index": "#,##0", "days": "#,##0.0", "seconds": "0.00", "count": "0",
+                 "pct": "0.0", "ratio": "0.000"}
 
 
 def largest_share(summary: dict) -> tuple[str | None, float]:

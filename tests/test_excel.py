@@ -282,3 +282,51 @@ def test_solve_format_xlsx_cli(run_gasmix):
     assert done.returncode == 2 and "not a gasmix plan workbook" in done.stderr
     assert (run_gasmix.cwd / "budget.xlsx").read_text() == "mine"
     assert run_gasmix("solve", "--format", "xlsx", "-o", "plan.csv").returncode == 2
+
+
+def test_stochastic_plan_workbook(run_gasmix):
+    done = run_gasmix("solve", "--scenarios", "--cvar-weight", "0.5", "--format", "xlsx",
+                      "-o", "r.xlsx", "-q")
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(run_gasmix.cwd / "r.xlsx")
+    assert "scenarios" in book.sheetnames
+    done = run_gasmix("solve", "--scenarios", "--cvar-weight", "0.5", "--format", "json",
+                      "-o", "r.json", "-q")
+    plan = json.loads((run_gasmix.cwd / "r.json").read_text())
+    summary = plan["summary"]
+    rows = {r[0]: (r[1], r[2]) for r in book["summary"].iter_rows(min_row=2, values_only=True)}
+    labels = list(rows)
+    for key, start in (("mean_risk_objective_musd", "mean-risk objective"),
+                       ("expected_cost_musd", "expected cost"),
+                       ("cvar_musd", "CVaR α = 95%"),
+                       ("vss_musd", "value of the stochastic solution (VSS)"),
+                       ("vss_expected_cost_musd", "VSS on expected cost alone"),
+                       ("evpi_musd", "expected value of perfect information (EVPI)")):
+        label = next(k for k in labels if k.startswith(start))
+        assert rows[label] == (pytest.approx(summary[key], rel=1e-9), "million USD"), key
+    # The stochastic figures come first; the plan's own figures are the base scenario's.
+    assert labels.index("cash cost (base scenario)") > labels.index(
+        next(k for k in labels if k.startswith("mean-risk")))
+    assert rows["CVaR level α"][0] == pytest.approx(0.95)
+    scenarios = book["scenarios"]
+    assert scenarios.max_row == len(plan["scenarios"]) + 1
+    header = [c.value for c in scenarios[1]]
+    assert "probability (%)" in header and "cost (million USD)" in header
+    assert scenarios.cell(2, header.index("probability (%)") + 1).number_format == "0.0%"
+
+
+def test_plan_workbook_summary_units_and_security(plan_workbook):
+    plan, path = plan_workbook
+    ws = openpyxl.load_workbook(path)["summary"]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True)]
+    for label, value, unit in rows:
+        if value is None or value == "":
+            assert not unit, label  # no unit beside an empty value
+        assert "%" != unit, label
+    shares = [r for r in rows if r[0].startswith("share of supply")]
+    assert shares and all(r[2] == "of supply" for r in shares)
+    labels = [r[0] for r in rows]
+    assert any(l.startswith("N−1: lowest over the horizon (worst area") for l in labels)
+    assert any(l.startswith("Shannon") for l in labels)
+    assert "cost: unserved at VOLL" in labels
+    assert not any("voll" in l or "hhi" in l for l in labels)

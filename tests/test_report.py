@@ -369,3 +369,39 @@ def test_report_footer_wraps_without_breaking_words(plan_dir):
     html = report.render(plan_dir)
     assert "overflow-wrap: anywhere" in html and "word-break: break-all" not in html
     assert "unserved at VOLL" in html and "unserved at voll" not in html
+
+
+# --- a stochastic plan ------------------------------------------------------------------
+
+def test_stochastic_plan_report_shows_the_risk_figures_and_scenarios(run_gasmix):
+    done = run_gasmix("solve", "--scenarios", "--cvar-weight", "0.5", "-o", "risk", "-q")
+    assert done.returncode == 0, done.stderr
+    done = run_gasmix("report", "risk", "-o", "risk.html")
+    assert done.returncode == 0, done.stderr
+    html = (run_gasmix.cwd / "risk.html").read_text()
+    summary = json.loads((run_gasmix.cwd / "risk" / "summary.json").read_text())
+    page = Page(html)
+    for key in ("mean_risk_objective_musd", "expected_cost_musd", "cvar_musd", "vss_musd",
+                "vss_expected_cost_musd", "evpi_musd", "objective_musd"):
+        assert float(page.figures[key]) == pytest.approx(summary[key], rel=1e-12), key
+        assert f"{summary[key]:,.1f}" in html
+    assert "CVaR α = 95%" in html and "expected value of perfect information (EVPI)" in html
+    assert "value of the stochastic solution (VSS)" in html and "million USD" in html
+    # The scenarios section: a chart and one row per scenario, with the plan's tables
+    # labelled as the base scenario's.
+    assert [s["data-chart"] for s in page.svgs][0] == "scenario_costs"
+    assert len(page.svgs) == PLAN_CHARTS + 1
+    for scenario in summary["stochastic"]["scenarios"]:
+        assert f"<td>{scenario}</td>" in html
+    assert "Supply mix by period (base scenario)" in html
+    assert "Binding constraints and their shadow prices (base scenario)" in html
+    # The same from a JSON plan.
+    done = run_gasmix("solve", "--scenarios", "--cvar-weight", "0.5", "--format", "json",
+                      "-o", "risk.json", "-q")
+    assert done.returncode == 0, done.stderr
+    html = report.render(run_gasmix.cwd / "risk.json")
+    assert "CVaR α = 95%" in html and len(Page(html).svgs) == PLAN_CHARTS + 1
+    # A stochastic plan folder without its scenarios table says so.
+    (run_gasmix.cwd / "risk" / "scenarios.csv").unlink()
+    done = run_gasmix("report", "risk", "-o", "risk.html")
+    assert done.returncode == 2 and "scenarios.csv: missing" in done.stderr
