@@ -179,11 +179,95 @@ def test_case_sheet_problems_name_their_row(workbook):
     book.save(workbook)
     problems = [p for p in problems_of(workbook) if p.sheet == "case"]
     assert {(p.row, p.column) for p in problems} == {
-        (rows["voll_usd_mmbtu"], "value"), (ws.max_row - 2, "value"), (ws.max_row - 1, "key"),
+        (rows["voll_usd_mmbtu"], "value"), (ws.max_row - 2, "key"), (ws.max_row - 1, "key"),
         (ws.max_row, "value")}
     texts = "\n".join(map(str, problems))
     assert "must be ≥ 0.01" in texts and "unknown supplier" in texts
     assert "unknown setting in [policy]" in texts and "number stored as text" in texts
+
+
+def test_case_sheet_keys_and_caps_are_named(workbook):
+    book = openpyxl.load_workbook(workbook)
+    ws = book["case"]
+    ws.append(["policy", "caps.US", 1.5])
+    ws.append(["policy", "caps.ZZ", 0.5])
+    ws.append(["policy", "colour", "blue"])
+    book.save(workbook)
+    problems = [p for p in problems_of(workbook) if p.sheet == "case"]
+    cap = only(problems, row=ws.max_row - 2)
+    assert (cap.column, cap.value) == ("value", "caps.US = 1.5") and "must be ≤ 1" in cap.rule
+    supplier = only(problems, row=ws.max_row - 1)
+    assert supplier.column == "key" and "unknown supplier" in supplier.rule
+    unknown = only(problems, row=ws.max_row)
+    assert (unknown.column, unknown.value) == ("key", "colour")
+    assert "unknown setting in [policy]" in unknown.rule
+
+
+def test_formula_with_no_saved_result(workbook):
+    """openpyxl writes formulas without their results: say so, not "empty"."""
+    edit(workbook, "demand", "C5", "=2*100")
+    p = only(problems_of(workbook), sheet="demand")
+    assert (p.row, p.column, p.value) == (5, "demand_mmcfd", "=2*100")
+    assert p.rule == ("a formula with no saved result: open and save the workbook in Excel, "
+                      "or type the value")
+    book = openpyxl.load_workbook(workbook)
+    ws = book["case"]
+    rows = {r[1].value: r[0].row for r in ws.iter_rows(min_row=2)}
+    ws.cell(rows["voll_usd_mmbtu"], 3).value = "=50*2"
+    book.save(workbook)
+    p = only(problems_of(workbook), sheet="case")
+    assert p.column == "value" and "formula with no saved result" in p.rule
+
+
+@pytest.mark.parametrize("number", ["1E+999", "-1E+999"])
+def test_numbers_that_are_not_finite(workbook, number):
+    """openpyxl cannot write inf (it writes an empty cell): put a number that overflows to
+    inf in the sheet's XML, as another tool could write it."""
+    import re
+    import zipfile
+
+    book = openpyxl.load_workbook(workbook)
+    index = book.sheetnames.index("demand") + 1
+    edit(workbook, "demand", "C5", 12345.5)
+    member = f"xl/worksheets/sheet{index}.xml"
+    with zipfile.ZipFile(workbook) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    xml = files[member].decode()
+    xml, n = re.subn(r'(<c r="C5"[^>]*>)<v>12345.5</v>', rf"\g<1><v>{number}</v>", xml)
+    assert n == 1
+    files[member] = xml.encode()
+    with zipfile.ZipFile(workbook, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    p = only(problems_of(workbook), sheet="demand")
+    assert (p.row, p.column, p.rule) == (5, "demand_mmcfd", "not a finite number")
+
+
+def test_excel_error_value(workbook):
+    edit(workbook, "demand", "C5", "#DIV/0!")
+    p = only(problems_of(workbook), sheet="demand")
+    assert p.row == 5 and "an Excel error value (#DIV/0!)" in p.rule
+
+
+def test_sheet_name_in_another_case(workbook):
+    book = openpyxl.load_workbook(workbook)
+    book["demand"].title = "tmp"
+    book["tmp"].title = "Demand"
+    book.save(workbook)
+    problems = problems_of(workbook)
+    p = only(problems, sheet="Demand")
+    assert "did you mean demand" in p.rule
+    assert not [q for q in problems if q.sheet == "demand"]  # one problem, not two
+
+
+def test_disruptions_file_of_a_workbook_case_names_the_periods_sheet(workbook, tmp_path):
+    from models import load_scenarios
+    case = load_case(workbook)
+    path = tmp_path / "d.csv"
+    path.write_text((default_case_path() / "disruptions.csv").read_text().replace("2027-02", "2031-02", 1))
+    with pytest.raises(CaseError) as info:
+        load_scenarios(path, case)
+    assert any("unknown period (not in sheet periods)" in str(p) for p in info.value.problems)
 
 
 def test_missing_case_sheet(workbook):
