@@ -405,3 +405,45 @@ def test_stochastic_plan_report_shows_the_risk_figures_and_scenarios(run_gasmix)
     (run_gasmix.cwd / "risk" / "scenarios.csv").unlink()
     done = run_gasmix("report", "risk", "-o", "risk.html")
     assert done.returncode == 2 and "scenarios.csv: missing" in done.stderr
+
+
+def _study(params_values: dict, failed=lambda point: False):
+    import itertools
+
+    import pandas as pd
+    rows = []
+    for i, combo in enumerate(itertools.product(*params_values.values())):
+        point = dict(zip(params_values, combo))
+        bad = failed(point)
+        cost = None if bad else 28000.0 + 1000 * i
+        rows.append({**point, "status": "infeasible" if bad else "optimal", "objective_musd": cost,
+                     "cash_cost_musd": cost, "risk_penalty_musd": None if bad else 0.0,
+                     "unserved_cost_musd": None if bad else 0.0, "total_cost_musd": cost,
+                     "unserved_bcf": None if bad else 0.0, "avg_cost_usd_mmbtu": None if bad else 4.3,
+                     "hhi": None if bad else 6000.0, "import_dependence": None if bad else 0.7,
+                     "share_US": None if bad else 0.7, "share_MX": None if bad else 0.3,
+                     "message": "no plan" if bad else ""})
+    return pd.DataFrame(rows)
+
+
+def test_sweep_over_three_parameters_draws_small_multiples(tmp_path):
+    frame = _study({"cap.US": [0.5, 0.7, 1.0], "risk_weight": [0, 2], "max_share": [0.4 + 0.05 * i for i in range(8)]})
+    html = report.sweep_report({"params": ["cap.US", "risk_weight", "max_share"]}, frame)
+    cost = html[html.index('data-chart="sweep_cost"'):]
+    cost = cost[:cost.index("</svg>")]
+    # One panel per value of the third parameter, at most six, and the caption says which.
+    assert cost.count("max_share = ") == 6
+    assert "panels for the first 6 of its 8 values" in html
+    assert "risk_weight:" in cost  # the colour legend's heading
+    assert "first combination of the other parameters: risk_weight = 0, max_share = 0.4" in html
+
+
+def test_sweep_png_without_matplotlib_is_a_note(tmp_path, monkeypatch):
+    import sys
+
+    from optimizer.studies import write_sweep as write
+    frame = _study({"cap.US": [0.5, 1.0]})
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    notes = write(frame, tmp_path / "s", ["cap.US"], {"case": "x"})
+    assert notes == ['no chart: install matplotlib with pip install "gasmix[charts]"']
+    assert not (tmp_path / "s" / "sweep.png").exists() and (tmp_path / "s" / "sweep.csv").exists()
