@@ -447,3 +447,17 @@ def test_sweep_png_without_matplotlib_is_a_note(tmp_path, monkeypatch):
     notes = write(frame, tmp_path / "s", ["cap.US"], {"case": "x"})
     assert notes == ['no chart: install matplotlib with pip install "gasmix[charts]"']
     assert not (tmp_path / "s" / "sweep.png").exists() and (tmp_path / "s" / "sweep.csv").exists()
+
+
+def test_storage_chart_starts_each_site_when_it_enters_service():
+    from models import default_case
+    from optimizer import charts, solve
+
+    plan = solve(default_case())
+    periods = list(dict.fromkeys(plan.prices["period"]))
+    fig = charts.storage_vs_floor(plan.storage, periods)
+    lines = {line.get_label(): np.asarray(line.get_ydata(), dtype=float) for line in fig.axes[0].lines}
+    jaf = lines["JAF working gas"]  # Jaf enters service in 2026-07
+    assert np.isnan(jaf[:periods.index("2026-07")]).all()
+    assert (jaf[periods.index("2026-07"):] == 10).all()
+    assert not np.isnan(lines["OPS_LINEPACK working gas"]).any()
