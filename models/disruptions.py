@@ -151,11 +151,13 @@ def load_scenarios(path: str | Path, case: Case) -> tuple[Scenario, ...]:
     table = read_table_file(path, TABLES["disruptions"], problems, hashlib.sha256())
     name = path.name
     periods = {p: i for i, p in enumerate(case.period_ids)}
+    # Where the case's periods are: a workbook's sheet or a folder's file.
+    where = "sheet periods" if str(case.path).lower().endswith(".xlsx") else "periods.csv"
     if table.present:
         for row, n in zip(table.rows, table.row_numbers):
             for col in ("first_period", "last_period"):
                 if isinstance(row[col], str) and row[col] not in periods:
-                    problems.append(Problem(name, "unknown period (not in periods.csv)", row=n,
+                    problems.append(Problem(name, f"unknown period (not in {where})", row=n,
                                             column=col, value=row[col]))
         check_disruptions(table.rows, table.row_numbers, name, target_keys(case), periods, problems)
     elif not problems:

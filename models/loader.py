@@ -519,7 +519,8 @@ def _build_settings(config: dict, tables, keys, problems: list[Problem],
     into the same dict); `places(section, key, what)` gives each problem its file, sheet,
     row and column."""
     def problem(rule, section, key, what, value=None):
-        problems.append(Problem(rule=rule, value=value, **places(section, key, what)))
+        # A place may say which value to show (a workbook names the key it points at).
+        problems.append(Problem(rule=rule, **{"value": value, **places(section, key, what)}))
 
     values: dict[str, object] = {}
     for section, content in config.items():
@@ -534,6 +535,16 @@ def _build_settings(config: dict, tables, keys, problems: list[Problem],
                         + (f" (known: {known})" if known else " (unknown section)"),
                         section, name, "unknown", value)
                 continue
+            if setting.dtype == "table" and isinstance(value, dict):
+                # caps: each supplier's cap on its own, named by its key (caps.US = 1.5).
+                bad = [(k, v, check_setting(name, {k: v})) for k, v in value.items()]
+                bad = [(k, v, rule) for k, v, rule in bad if isinstance(rule, str)]
+                for k, v, rule in bad:
+                    problem(rule, section, f"{name}.{k}", "value", f"{name}.{k} = {v}")
+                if bad:  # the others are still checked (their suppliers below)
+                    failed = {k for k, _, _ in bad}
+                    values[name] = {k: float(v) for k, v in value.items() if k not in failed}
+                    continue
             checked = check_setting(name, value)
             if isinstance(checked, str):
                 problem(checked, section, name, "value", value)

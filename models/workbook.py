@@ -27,6 +27,8 @@ from .schema import SETTINGS, TABLES, Column, TableSchema
 CASE_SHEET = "case"
 CASE_COLUMNS = ("section", "key", "value")
 NUMERIC = ("float", "int")
+# What Excel stores in a cell whose formula failed.
+EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!")
 
 
 def _openpyxl(purpose: str):
@@ -53,46 +55,96 @@ def read_workbook(path: Path, problems: list[Problem]):
         raise CaseError([Problem(name, f"not a readable .xlsx workbook ({type(exc).__name__}: "
                                        f"{exc}); save it from Excel as .xlsx")]) from None
     digest = hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()
+    try:  # the formulas themselves: a formula cell with no saved result reads as empty above
+        formulas = openpyxl.load_workbook(path, data_only=False)
+    except Exception:
+        formulas = None
 
     sheets = {ws.title: ws for ws in book.worksheets}
     known = [CASE_SHEET, *TABLES]
+    lower = {k.lower(): k for k in known}
     for title in sheets:
         if title not in known:
-            problems.append(Problem(name, "unknown sheet (known: " + ", ".join(known) + ")",
-                                    sheet=title))
+            hint = lower.get(title.strip().lower())
+            rule = (f"unknown sheet: did you mean {hint}? (sheet names are case-sensitive: "
+                    f"rename it {hint})" if hint and hint not in sheets else
+                    "unknown sheet (known: " + ", ".join(known) + ")")
+            problems.append(Problem(name, rule, sheet=title))
+    misnamed = {lower[t.strip().lower()]: t for t in sheets
+                if t not in known and t.strip().lower() in lower}
     tables = {}
     for table, schema in TABLES.items():
         origin = Origin(name, table)
         ws = sheets.get(table)
         if ws is None:
-            if schema.required:
+            if schema.required and table not in misnamed:  # a misnamed sheet is reported once
                 problems.append(origin.problem("missing sheet: this case needs it"))
             tables[table] = ParsedTable(schema, [], [], origin, present=False)
             continue
-        tables[table] = _read_sheet(ws, schema, origin, problems)
+        tables[table] = _read_sheet(ws, schema, origin, problems, _formula_ws(formulas, table))
     if CASE_SHEET in sheets:
-        config, rows = _read_case_sheet(sheets[CASE_SHEET], Origin(name, CASE_SHEET), problems)
+        config, rows = _read_case_sheet(sheets[CASE_SHEET], Origin(name, CASE_SHEET), problems,
+                                        _formula_ws(formulas, CASE_SHEET))
     else:
-        problems.append(Problem(name, "missing sheet: every case workbook needs the case "
-                                      "settings (columns section, key, value)", sheet=CASE_SHEET))
+        if CASE_SHEET not in misnamed:
+            problems.append(Problem(name, "missing sheet: every case workbook needs the case "
+                                          "settings (columns section, key, value)", sheet=CASE_SHEET))
         config, rows = {}, {}
 
     def places(section: str, key: str | None, what: str) -> dict:
         row = rows.get((section, key))
-        column = "key" if what == "unknown" else "value"
-        return {"file": name, "sheet": CASE_SHEET, "row": row, "column": column}
+        place = {"file": name, "sheet": CASE_SHEET, "row": row, "column": "value"}
+        # The problem is in the key column: an unknown setting (named by its key), or an
+        # unknown supplier in a caps.XX key (exclude's suppliers are in its value).
+        if what == "unknown" or (what == "supplier" and key and "." in key):
+            place.update(column="key", value=key)
+        return place
 
     return config, tables, digest, places
 
 
-def _sheet_rows(ws) -> list[tuple[int, list]]:
-    """The non-blank rows with the numbers Excel shows (blank rows skipped but counted)."""
-    return [(number, list(cells)) for number, cells in enumerate(ws.iter_rows(values_only=True), 1)
+class Formula:
+    """A formula cell with no saved result (openpyxl and other tools write formulas without
+    computing them; Excel saves the result when it saves the workbook)."""
+
+    FORMULA_RULE = ("a formula with no saved result: open and save the workbook in Excel, "
+                    "or type the value")
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _formula_ws(book, title: str):
+    if book is None or title not in book.sheetnames:
+        return None
+    return book[title]
+
+
+def _is_formula(cell) -> bool:
+    return (isinstance(cell, str) and cell.startswith("=")) or \
+        type(cell).__name__ in ("ArrayFormula", "DataTableFormula")
+
+
+def _sheet_rows(ws, formulas=None) -> list[tuple[int, list]]:
+    """The non-blank rows with the numbers Excel shows (blank rows skipped but counted). An
+    empty cell that holds a formula (no saved result) becomes a Formula."""
+    values = list(ws.iter_rows(values_only=True))
+    if formulas is not None:
+        texts = list(formulas.iter_rows(values_only=True))
+        for i, (row, text) in enumerate(zip(values, texts)):
+            if any(v is None and _is_formula(t) for v, t in zip(row, text)):
+                values[i] = tuple(Formula(str(getattr(t, "text", t))) if v is None and _is_formula(t)
+                                  else v for v, t in zip(row, text))
+    return [(number, list(cells)) for number, cells in enumerate(values, 1)
             if not _blank_row(cells)]
 
 
-def _read_sheet(ws, schema: TableSchema, origin: Origin, problems: list[Problem]) -> ParsedTable:
-    numbered = _sheet_rows(ws)
+def _read_sheet(ws, schema: TableSchema, origin: Origin, problems: list[Problem],
+                formulas=None) -> ParsedTable:
+    numbered = _sheet_rows(ws, formulas)
     if not numbered:
         problems.append(origin.problem("the sheet is empty: it needs a header row and at "
                                        "least one data row"))
@@ -106,6 +158,10 @@ def cell_text(column: Column, cell) -> str:
     """A typed cell as the text a CSV file would hold, for the loader's rules."""
     if cell is None:
         return ""
+    if isinstance(cell, Formula):
+        raise CellRule(Formula.FORMULA_RULE, cell.text)
+    if isinstance(cell, float) and not math.isfinite(cell):
+        raise CellRule("not a finite number", repr(cell))
     if isinstance(cell, bool):  # before int: bool is an int in Python
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, (datetime, date)):
@@ -123,6 +179,8 @@ def cell_text(column: Column, cell) -> str:
             return str(int(cell))  # an id such as 7 typed as a number
         return repr(cell) if isinstance(cell, float) else str(cell)
     text = str(cell).strip()
+    if text in EXCEL_ERRORS:
+        raise CellRule(f"an Excel error value ({text}): fix the formula or type the value", text)
     if column.dtype in NUMERIC and text:
         try:
             float(text)
@@ -133,9 +191,9 @@ def cell_text(column: Column, cell) -> str:
     return text
 
 
-def _read_case_sheet(ws, origin: Origin, problems: list[Problem]) -> tuple[dict, dict]:
+def _read_case_sheet(ws, origin: Origin, problems: list[Problem], formulas=None) -> tuple[dict, dict]:
     """case.toml's content from the `case` sheet, and the row of each (section, key)."""
-    numbered = _sheet_rows(ws)
+    numbered = _sheet_rows(ws, formulas)
     config: dict = {}
     rows: dict = {}
     if not numbered:
@@ -156,6 +214,11 @@ def _read_case_sheet(ws, origin: Origin, problems: list[Problem]) -> tuple[dict,
             problems.append(origin.problem("a cell right of the value column", row=number))
             continue
         section, key, value = cells[:3]
+        formula = [c for c, v in zip(CASE_COLUMNS, (section, key, value)) if isinstance(v, Formula)]
+        if formula:
+            problems.append(origin.problem(Formula.FORMULA_RULE, row=number, column=formula[0],
+                                           value=str(cells[CASE_COLUMNS.index(formula[0])])))
+            continue
         missing = [c for c, v in zip(CASE_COLUMNS[:2], (section, key)) if _blank(v)]
         if missing:
             problems.append(origin.problem("required value is empty", row=number, column=missing[0]))
@@ -204,6 +267,8 @@ def _setting_value(setting, is_item: bool, cell, origin: Origin, number: int,
     if _blank(cell):
         return bad("required value is empty (delete the row to use the default)", None)
     if setting.dtype == "float" or (setting.dtype == "table" and is_item):
+        if isinstance(cell, float) and not math.isfinite(cell):
+            return bad("not a finite number", repr(cell))
         if isinstance(cell, str):
             try:
                 float(cell)

@@ -13,7 +13,8 @@ from pathlib import Path
 from models.extras import require
 
 from .files import write_file
-from .labels import EXCEL_FORMATS, column_label, headline_values, number_format
+from .labels import (EXCEL_FORMATS, column_label, headline_values, number_format, part_label,
+                     stochastic_values)
 
 SUMMARY_SHEET = "summary"
 # Written into the workbook's document properties: how gasmix knows a file is its own.
@@ -42,36 +43,66 @@ def write_plan_workbook(plan, path: Path, progress=None) -> Path:
                       replaceable=is_plan_workbook, what="a gasmix plan workbook")
 
 
+def _row(label: str, value, unit: str, kind: str | None):
+    """One summary row; no unit beside an empty value (nothing to read it against)."""
+    if value is None or value == "":
+        return (label, None, "", None)
+    return (label, value, unit, EXCEL_FORMATS[kind] if kind else None)
+
+
 def summary_rows(summary: dict) -> list[tuple[str, object, str, str | None]]:
-    """(label, value, unit, Excel format) rows: headline figures first, then the rest a
-    planner needs to read the plan (costs by kind, shares, policy, provenance)."""
-    rows = [(h["label"] + (f" ({h['note']})" if h["note"] else ""), h["value"], h["unit"],
-             EXCEL_FORMATS[h["kind"]]) for h in headline_values(summary)]
+    """(label, value, unit, Excel format) rows: headline figures first (a stochastic plan's
+    figures over the scenarios before them), then the rest a planner needs to read the plan
+    (costs by kind, shares, security, policy, provenance)."""
+    rows = []
+    stochastic = stochastic_values(summary)
+    st = summary.get("stochastic") or {}
+    if stochastic:
+        rows.append(("plan", "stochastic: figures over the scenarios first, then the undisturbed "
+                     "base scenario's (as are the sheets flows to security)", "", None))
+        rows += [_row(h["label"], h["value"], h["unit"], h["kind"]) for h in stochastic]
+        rows += [_row("CVaR level α", st.get("cvar_alpha"), "", "percent"),
+                 _row("CVaR weight W", st.get("cvar_weight"), "", "ratio"),
+                 _row("scenarios", len(st.get("scenarios") or {}), "", "count")]
+    of = " (base scenario)" if stochastic else ""
+    rows += [_row(h["label"] + (f" ({h['note']})" if h["note"] else "") + of, h["value"], h["unit"],
+                  h["kind"]) for h in headline_values(summary)]
     case = summary["case"]
     policy = summary["policy"]
     rows += [("status", summary["status"], "", None),
              ("case", case["name"], "", None),
              ("title", case["title"], "", None),
              ("periods", f"{case['first_period']} to {case['last_period']} ({case['periods']})", "", None),
-             ("risk penalty (not cash)", summary["risk_penalty_musd"], "million USD", EXCEL_FORMATS["musd"])]
+             _row("risk penalty (not cash)" + of, summary["risk_penalty_musd"], "million USD", "musd")]
     for part, value in summary["cost_breakdown_musd"].items():
-        rows.append((f"cost: {part.replace('_', ' ')}", value, "million USD", EXCEL_FORMATS["musd"]))
-    rows += [("supply", summary["supply_bcf"], "Bcf", EXCEL_FORMATS["bcf"]),
-             ("storage cover (average stock)", summary["storage_cover_days"], "days of demand",
-              EXCEL_FORMATS["days"]),
-             ("binding constraints", summary["binding_constraints"], "", EXCEL_FORMATS["count"])]
+        rows.append(_row(f"cost{of}: {part_label(part)}", value, "million USD", "musd"))
+    rows += [_row("supply" + of, summary["supply_bcf"], "Bcf", "bcf"),
+             _row("storage cover (average stock)", summary["storage_cover_days"], "days of demand", "days"),
+             _row("binding constraints", summary["binding_constraints"], "", "count")]
     for code, share in sorted(summary["shares"].items(), key=lambda kv: -(kv[1] or 0.0)):
-        rows.append((f"share of supply: {code}", share, "%", EXCEL_FORMATS["percent"]))
+        rows.append(_row(f"share of supply{of}: {code}", share, "of supply", "percent"))
+    if "n1_min_pct" in summary:
+        area = summary.get("n1_min_area")
+        rows.append(_row("N−1: lowest over the horizon" + (f" (worst area {area}, {summary.get('n1_min_period')})"
+                                                           if area else ""),
+                         summary["n1_min_pct"], "% of peak demand", "pct"))
+        for name, block in (summary.get("n1_by_area") or {}).items():
+            rows.append(_row(f"N−1: area {name} (lowest, {block.get('period')}, without "
+                             f"{block.get('largest_infrastructure')})", block.get("n1_min_pct"),
+                             "% of peak demand", "pct"))
+    if "shannon" in summary:
+        rows.append(_row("Shannon diversity of supply (0 = one supplier)", summary["shannon"], "", "ratio"))
     caps = ", ".join(f"{k} ≤ {v:.0%}" for k, v in policy["caps"].items())
     rows += [("policy: caps", caps or "none", "", None),
-             ("policy: max share", policy["max_share"], "%", EXCEL_FORMATS["percent"]),
-             ("policy: risk weight λ", policy["risk_weight_usd_mmbtu"], "USD/MMBtu", EXCEL_FORMATS["price"]),
+             _row("policy: max share (every supplier)", policy["max_share"], "of supply", "percent")
+             if policy["max_share"] is not None else ("policy: max share (every supplier)", "none", "", None),
+             _row("policy: risk weight λ", policy["risk_weight_usd_mmbtu"], "USD/MMBtu", "price"),
              ("policy: excluded", ", ".join(policy["exclude"]) or "none", "", None),
              ("policy: share basis", policy["share_basis"], "", None),
              ("policy: shares of", policy["share_of"], "", None),
-             ("VOLL", policy["voll_usd_mmbtu"], "USD/MMBtu", EXCEL_FORMATS["price"]),
+             _row("VOLL (value of lost load)", policy["voll_usd_mmbtu"], "USD/MMBtu", "price"),
              ("solver", summary["solver"], "", None),
-             ("solve time", summary["solve_seconds"], "s", EXCEL_FORMATS["seconds"]),
+             _row("solve time", summary["solve_seconds"], "s", "seconds"),
              ("input SHA-256", case["input_sha256"], "", None)]
     rows += [("warning", text, "", None) for text in summary["warnings"]]
     return rows

@@ -17,19 +17,37 @@ UNITS = (
 )
 # Columns that are fractions, shown as percentages.
 PERCENT_COLUMNS = ("share", "cap", "utilisation")
+# Fractions in sweep and frontier tables (and a stochastic plan's scenarios), shown as %.
+PERCENT_NAMES = ("import_dependence", "largest_share", "largest_period_share", "probability")
 PERCENT_FORMAT = "0.0%"
 # Constraint rows mix units (the `unit` column says which): enough digits for all.
 PLAIN_FORMAT = "#,##0.00##"
 
 
+# Words that are acronyms, written as such wherever a name becomes a label.
+ACRONYMS = {"voll": "VOLL", "hhi": "HHI", "cvar": "CVaR", "vss": "VSS", "evpi": "EVPI",
+            "var": "VaR", "lng": "LNG", "n1": "N−1"}
+
+
+def words(name: str) -> str:
+    """'unserved_at_voll' → 'unserved at VOLL', 'hhi' → 'HHI'."""
+    return " ".join(ACRONYMS.get(w.lower(), w) for w in name.split("_"))
+
+
+def part_label(name: str) -> str:
+    """A cost breakdown part as a label: 'unserved_at_voll' → 'unserved at VOLL'."""
+    return words(name)
+
+
 def column_label(name: str) -> str:
-    """'flow_mmcfd' → 'flow (MMcf/d)', 'share' → 'share (%)', 'shadow_price' → 'shadow price'."""
+    """'flow_mmcfd' → 'flow (MMcf/d)', 'share' → 'share (%)', 'shadow_price' → 'shadow price',
+    'hhi' → 'HHI'."""
     for suffix, unit, _ in UNITS:
         if name.endswith(suffix) and len(name) > len(suffix):
-            return f"{name[:-len(suffix)].replace('_', ' ')} ({unit})"
-    if name in PERCENT_COLUMNS:
-        return f"{name} (%)"
-    return name.replace("_", " ")
+            return f"{words(name[:-len(suffix)])} ({unit})"
+    if name in PERCENT_COLUMNS or name in PERCENT_NAMES:
+        return f"{words(name)} (%)"
+    return words(name)
 
 
 def number_format(name: str) -> str | None:
@@ -37,7 +55,7 @@ def number_format(name: str) -> str | None:
     for suffix, _, fmt in UNITS:
         if name.endswith(suffix):
             return fmt
-    if name in PERCENT_COLUMNS:
+    if name in PERCENT_COLUMNS or name in PERCENT_NAMES:
         return PERCENT_FORMAT
     if name in ("limit", "value", "slack", "shadow_price"):
         return PLAIN_FORMAT
@@ -58,8 +76,23 @@ HEADLINES = (
     ("largest_share", "largest supplier share", "of supply", "percent"),
 )
 
+# A stochastic plan's figures (solve --scenarios): (summary key, label, unit, kind). The
+# label's "{alpha}" is the CVaR level in percent.
+STOCHASTIC_HEADLINES = (
+    ("mean_risk_objective_musd", "mean-risk objective: (1 − W)·expected cost + W·CVaR",
+     "million USD", "musd"),
+    ("expected_cost_musd", "expected cost over the scenarios", "million USD", "musd"),
+    ("cvar_musd", "CVaR {alpha}: mean cost of the worst {tail} of outcomes", "million USD", "musd"),
+    ("vss_musd", "value of the stochastic solution (VSS), on the mean-risk objective",
+     "million USD", "musd"),
+    ("vss_expected_cost_musd", "VSS on expected cost alone (may be negative when W > 0)",
+     "million USD", "musd"),
+    ("evpi_musd", "expected value of perfect information (EVPI)", "million USD", "musd"),
+)
+
 EXCEL_FORMATS = {"musd": "#,##0.0", "bcf": "#,##0.0", "price": "0.00", "percent": "0.0%",
-                 "index": "#,##0", "days": "#,##0.0", "seconds": "0.00", "count": "0"}
+                 "index": "#,##0", "days": "#,##0.0", "seconds": "0.00", "count": "0",
+                 "pct": "0.0", "ratio": "0.000"}
 
 
 def largest_share(summary: dict) -> tuple[str | None, float]:
@@ -83,6 +116,21 @@ def headline_values(summary: dict) -> list[dict]:
             value = summary.get(key)
         out.append({"key": key, "label": label, "value": value, "unit": unit, "kind": kind,
                     "note": note})
+    return out
+
+
+def stochastic_values(summary: dict) -> list[dict]:
+    """A stochastic plan's figures, like headline_values ([] for a deterministic plan)."""
+    block = summary.get("stochastic")
+    if not isinstance(block, dict):
+        return []
+    alpha = block.get("cvar_alpha")
+    alpha_text = f"α = {alpha:.0%}" if isinstance(alpha, (int, float)) else "α"
+    tail = f"{1 - alpha:.0%}" if isinstance(alpha, (int, float)) else "1 − α"
+    out = []
+    for key, label, unit, kind in STOCHASTIC_HEADLINES:
+        out.append({"key": key, "label": label.format(alpha=alpha_text, tail=tail),
+                    "value": summary.get(key), "unit": unit, "kind": kind, "note": None})
     return out
 
 

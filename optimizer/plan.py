@@ -4,7 +4,7 @@ Tables (pandas DataFrames, one row per item × period):
   flows        period, source, supplier, kind, entry, node, flow_mmcfd, volume_bcf,
                price_usd_mmbtu, cost_musd, risk_penalty_musd
   storage      period, storage, node, injection_mmcfd, withdrawal_mmcfd, stock_bcf, floor_bcf,
-               working_gas_bcf, cost_musd
+               working_gas_bcf, cost_musd, in_service
   transport    period, arc, from_node, to_node, flow_mmcfd, capacity_mmcfd, utilisation, cost_musd
   prices       period, node, demand_mmcfd, unserved_mmcfd, marginal_cost_usd_mmbtu
   shares       period, supplier, volume_bcf, share, cap
@@ -26,6 +26,7 @@ from .files import GENERATOR, PLAN_MARKER, replace_file, replace_folder
 from .metrics import Headline, base_shares, headline
 from .security import security_summary, security_table
 from .solvers import SolverResult
+from .storage_policy import storage_active
 from .verify import Check
 
 TABLE_NAMES = ("flows", "storage", "transport", "prices", "shares", "constraints")
@@ -115,6 +116,8 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
         {"injection_mmcfd": inj, "withdrawal_mmcfd": wd, "stock_bcf": v, "floor_bcf": data.floor,
          "working_gas_bcf": np.broadcast_to(data.working_gas[:, None], (K, T)),
          "cost_musd": storage_cost})
+    # A site not yet in service holds nothing and has no capacity to show (charts leave it out).
+    storage["in_service"] = storage_active(data).T.ravel() if K else np.zeros(0, dtype=bool)
 
     A = len(data.arc_ids)
     node_names = np.array(data.node_ids, dtype=object)

@@ -18,11 +18,12 @@ from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import charts
 from .files import write_file
-from .labels import column_label, headline_values, show
+from .labels import column_label, headline_values, show, stochastic_values
 from .plan import TABLE_NAMES
 
 GENERATOR = "gasmix report"
@@ -34,10 +35,33 @@ PLAN_COLUMNS = {
     "shares": ("period", "supplier", "share", "cap"),
     "constraints": ("family", "name", "period", "limit", "value", "shadow_price", "unit", "binding"),
 }
-SWEEP_COLUMNS = ("status", "objective_musd", "cash_cost_musd", "risk_penalty_musd", "unserved_bcf",
-                 "avg_cost_usd_mmbtu", "hhi", "import_dependence")
-FRONTIER_COLUMNS = ("trade_off", "parameter", "value", "status", "objective_musd", "cash_cost_musd",
-                    "largest_share", "risk_exposure", "pareto")
+# Tables that must have rows (a plan always has periods, suppliers, nodes); the others may
+# be empty (a case without storage). Columns that may never be empty in a row (a truncated
+# file ends in a row with cells missing).
+NEED_ROWS = ("flows", "prices", "shares")
+NOT_EMPTY = {
+    "flows": ("period", "supplier", "flow_mmcfd"),
+    "storage": ("period", "storage", "stock_bcf"),
+    "prices": ("period", "node", "demand_mmcfd", "unserved_mmcfd"),
+    "shares": ("period", "supplier"),
+}
+NUMERIC = ("flow_mmcfd", "stock_bcf", "floor_bcf", "working_gas_bcf", "demand_mmcfd", "unserved_mmcfd",
+           "marginal_cost_usd_mmbtu", "share", "cap", "limit", "value", "shadow_price")
+SCENARIO_COLUMNS = ("scenario", "probability", "cost_musd", "cash_cost_musd", "unserved_bcf")
+SWEEP_COLUMNS = ("status", "objective_musd", "cash_cost_musd", "total_cost_musd", "risk_penalty_musd",
+                 "unserved_bcf", "avg_cost_usd_mmbtu", "hhi", "import_dependence")
+FRONTIER_COLUMNS = ("trade_off", "parameter", "value", "status", "x", "x_label", "cost_musd",
+                    "objective_musd", "cash_cost_musd", "pareto")
+STUDY_NUMERIC = ("objective_musd", "cash_cost_musd", "total_cost_musd", "risk_penalty_musd",
+                 "unserved_bcf", "avg_cost_usd_mmbtu", "hhi", "import_dependence", "x", "cost_musd",
+                 "largest_share", "risk_exposure")
+# What a plan summary must hold for a report: key → type (a number may be null).
+SUMMARY_KEYS = {"status": str, "objective_musd": float, "cash_cost_musd": float, "case": dict,
+                "policy": dict}
+SUMMARY_OPTIONAL = {"shares": dict, "warnings": list, "cost_breakdown_musd": dict,
+                    "unserved_bcf": float, "avg_cost_usd_mmbtu": float, "import_dependence": float,
+                    "hhi": float, "risk_penalty_musd": float, "stochastic": dict}
+CASE_KEYS = {"name": str, "first_period": str, "last_period": str, "periods": int}
 MAX_TABLE_ROWS = 400  # sweep/frontier point tables: a page, not a data dump
 
 
@@ -53,11 +77,17 @@ def _read_csv(path: Path, needed: tuple[str, ...]) -> pd.DataFrame:
     try:
         # Ids stay text: "NA" is Namibia and "NO" Norway, not missing values.
         frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        raise ReportError(f"{path}: empty (no header row): is the folder complete?") from None
     except (ValueError, OSError) as exc:
         raise ReportError(f"{path}: cannot read it as CSV ({exc})") from None
+    return _check_columns(frame, needed, str(path))
+
+
+def _check_columns(frame: pd.DataFrame, needed, where: str) -> pd.DataFrame:
     missing = [c for c in needed if c not in frame.columns]
     if missing:
-        raise ReportError(f"{path}: missing column(s) {', '.join(missing)}")
+        raise ReportError(f"{where}: missing column(s) {', '.join(missing)}")
     return frame
 
 
@@ -76,17 +106,118 @@ def _flag(series: pd.Series) -> pd.Series:
     return series.map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
 
 
+def _kind_of(value) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false",
+            type(None): "null"}.get(type(value), "a number")
+
+
+def _type_ok(value, kind, nullable: bool) -> bool:
+    if value is None:
+        return nullable
+    if kind in (float, int):
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            (kind is float or float(value).is_integer())
+    return isinstance(value, kind)
+
+
+def check_summary(summary, where: str) -> dict:
+    """The plan summary, or ReportError naming every key that is missing or of the wrong
+    type (as `where`: summary.json or plan.json's summary)."""
+    if not isinstance(summary, dict):
+        raise ReportError(f"{where}: the summary must be a JSON object (is {_kind_of(summary)})")
+    names = {float: "a number", int: "a whole number", str: "text", dict: "an object",
+             list: "a list"}
+    missing, wrong = [], []
+    for key, kind in SUMMARY_KEYS.items():
+        if key not in summary:
+            missing.append(key)
+        elif not _type_ok(summary[key], kind, nullable=False):
+            wrong.append(f"{key} must be {names[kind]} (is {_kind_of(summary[key])})")
+    for key, kind in SUMMARY_OPTIONAL.items():
+        if key in summary and not _type_ok(summary[key], kind, nullable=kind is float):
+            wrong.append(f"{key} must be {names[kind]} (is {_kind_of(summary[key])})")
+    if isinstance(summary.get("case"), dict):
+        for key, kind in CASE_KEYS.items():
+            if key not in summary["case"]:
+                missing.append(f"case.{key}")
+            elif not _type_ok(summary["case"][key], kind, nullable=False):
+                wrong.append(f"case.{key} must be {names[kind]} (is {_kind_of(summary['case'][key])})")
+    if missing or wrong:
+        bits = ([f"missing {', '.join(missing)}"] if missing else []) + wrong
+        raise ReportError(f"{where}: not a complete gasmix plan summary: " + "; ".join(bits))
+    return summary
+
+
+def _check_table(name: str, frame: pd.DataFrame, where: str, periods: int) -> pd.DataFrame:
+    """A plan table with its columns, no truncated rows, numbers where numbers belong, and
+    every period holding the same items (`periods` of them, from the summary)."""
+    if not len(frame) and name not in NEED_ROWS:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAN_COLUMNS.get(name, ())})
+    if not len(frame):
+        raise ReportError(f"{where}: no rows (a plan has {name} in every period)")
+    _check_columns(frame, PLAN_COLUMNS.get(name, ()), where)
+    for column in NOT_EMPTY.get(name, ()):
+        empty = frame[column].isna()
+        if empty.any():
+            row = int(empty.to_numpy().argmax())
+            raise ReportError(f"{where}: row {row + 2} has no {column} (is the file truncated?)")
+    for column in PLAN_COLUMNS.get(name, ()):
+        if column in NUMERIC:
+            numbers = pd.to_numeric(frame[column], errors="coerce")
+            bad = numbers.isna() & frame[column].notna()
+            if bad.any():
+                row = int(bad.to_numpy().argmax())
+                raise ReportError(f"{where}: row {row + 2}, column {column}: "
+                                  f"{frame[column].iloc[row]!r} is not a number")
+            frame[column] = numbers
+    if name in NOT_EMPTY:
+        counts = frame.groupby(frame["period"].astype(str), sort=False).size()
+        if len(counts) != periods:
+            raise ReportError(f"{where}: {len(counts)} period(s), but the summary says the plan "
+                              f"has {periods} (is the file truncated?)")
+        if counts.nunique() > 1:
+            short = counts[counts < counts.max()]
+            raise ReportError(f"{where}: {len(frame)} rows, not {periods} periods × {counts.max()} "
+                              f"items: period {short.index[0]} has {short.iloc[0]} "
+                              "(is the file truncated?)")
+    return frame
+
+
 def read_plan(path: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
-    """A plan's summary and tables from a plan folder or a JSON plan file."""
+    """A plan's summary and tables from a plan folder or a JSON plan file, checked: a
+    damaged input is a ReportError naming the file and what is wrong, never a crash."""
     if path.is_file():
         content = _read_json(path)
         if "summary" not in content:
             raise ReportError(f"{path}: not a gasmix JSON plan (no summary)")
-        tables = {name: pd.DataFrame(content.get(name, [])) for name in TABLE_NAMES}
-        return content["summary"], tables
-    summary = _read_json(path / "summary.json")
-    tables = {name: _read_csv(path / f"{name}.csv", PLAN_COLUMNS.get(name, ()))
-              for name in TABLE_NAMES}
+        summary = check_summary(content["summary"], f"{path}: summary")
+        names = [*TABLE_NAMES, *(["scenarios"] if "stochastic" in summary else [])]
+        tables = {}
+        for name in names:
+            where = f"{path}: {name}"
+            if name not in content:
+                raise ReportError(f"{where}: missing (a gasmix JSON plan has every table)")
+            rows = content[name]
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                raise ReportError(f"{where}: must be a list of rows (objects), is {_kind_of(rows)}")
+            tables[name] = pd.DataFrame(rows)
+        where = {name: f"{path}: {name}" for name in tables}
+    else:
+        summary = check_summary(_read_json(path / "summary.json"), str(path / "summary.json"))
+        tables = {name: _read_csv(path / f"{name}.csv", ()) for name in TABLE_NAMES}
+        if "stochastic" in summary:
+            tables["scenarios"] = _read_csv(path / "scenarios.csv", ())
+        where = {name: str(path / f"{name}.csv") for name in tables}
+    periods = int(summary["case"]["periods"])
+    for name in list(tables):
+        if name == "scenarios":
+            tables[name] = _check_columns(tables[name], SCENARIO_COLUMNS, where[name])
+        else:
+            tables[name] = _check_table(name, tables[name], where[name], periods)
+    suppliers = summary.get("shares") or {}
+    if suppliers and len(tables["shares"]) != periods * len(suppliers):
+        raise ReportError(f"{where['shares']}: {len(tables['shares'])} rows, not {periods} periods × "
+                          f"{len(suppliers)} suppliers (is the file truncated?)")
     return summary, tables
 
 
@@ -107,7 +238,7 @@ def report_kind(path: Path) -> str:
 
 def render(path: str | Path, progress=None) -> str:
     """The report of what is at `path`, as HTML text. `progress(step)` is called before
-    each chart."""
+    each chart. Damaged input is a ReportError naming the file and what is wrong."""
     path = Path(path)
     kind = report_kind(path)
     if kind == "plan":
@@ -115,9 +246,30 @@ def render(path: str | Path, progress=None) -> str:
         return plan_report(summary, tables, progress)
     meta = _read_json(path / f"{kind}.json")
     if kind == "sweep":
-        return sweep_report(meta, _read_csv(path / "sweep.csv", SWEEP_COLUMNS), progress)
-    frame = _read_csv(path / "frontier.csv", FRONTIER_COLUMNS)
+        frame = _study_frame(_read_csv(path / "sweep.csv", SWEEP_COLUMNS), path / "sweep.csv")
+        return sweep_report(meta, frame, progress, where=path / "sweep.json")
+    frame = _study_frame(_read_csv(path / "frontier.csv", FRONTIER_COLUMNS), path / "frontier.csv")
     return frontier_report(meta, frame, progress)
+
+
+def _study_frame(frame: pd.DataFrame, where: Path) -> pd.DataFrame:
+    """A sweep or frontier table with its figures as numbers (empty where a point failed)."""
+    frame = frame.copy()
+    if not len(frame):
+        raise ReportError(f"{where}: no points")
+    frame["status"] = frame["status"].astype(str)
+    for column in STUDY_NUMERIC:
+        if column in frame.columns:
+            numbers = pd.to_numeric(frame[column], errors="coerce")
+            bad = numbers.isna() & frame[column].notna()
+            if bad.any():
+                row = int(bad.to_numpy().argmax())
+                raise ReportError(f"{where}: row {row + 2}, column {column}: "
+                                  f"{frame[column].iloc[row]!r} is not a number")
+            frame[column] = numbers
+    if "message" in frame.columns:
+        frame["message"] = frame["message"].fillna("").astype(str)
+    return frame
 
 
 def write_report(html: str, path: str | Path) -> Path:
@@ -148,46 +300,61 @@ def plan_report(summary: dict, tables: dict[str, pd.DataFrame], progress=None) -
     prices, flows, shares = tables["prices"], tables["flows"], tables["shares"]
     storage, constraints = tables["storage"], tables["constraints"]
     periods = list(dict.fromkeys(prices["period"].astype(str)))
-    # Colours by volume: the largest suppliers get the first, most distinct colours.
-    volume = summary.get("shares", {})
-    suppliers = sorted(dict.fromkeys([*volume, *shares["supplier"].astype(str)]),
-                       key=lambda g: -(volume.get(g) or 0.0))
-    colors = charts.supplier_colors(suppliers)
+    # Colours by position in the case (the summary's shares are in case order): a supplier
+    # has the same colour in every chart, whatever the plan buys.
+    colors = charts.supplier_colors([*(summary.get("shares") or {}), *shares["supplier"].astype(str)])
     case = summary["case"]
     title = case.get("title") or case.get("name", "plan")
+    stochastic = isinstance(summary.get("stochastic"), dict)
+    # A stochastic plan's tables are its operation in the undisturbed base scenario.
+    of = " (base scenario)" if stochastic else ""
+
+    def chart(fig, name, label):
+        return charts.to_svg(fig, name, label)
 
     parts = [_header(title, _plan_subtitle(summary)), _headlines(summary)]
-    parts += [f'<p class="warning">{escape(w)}</p>' for w in summary.get("warnings", [])]
+    parts += [f'<p class="warning">{escape(w)}</p>' for w in summary.get("warnings") or []]
+    if stochastic:
+        parts.append(_stochastic_section(summary, tables.get("scenarios")))
     step("supply mix")
-    parts.append(_chart_section("Supply mix by period", charts.supply_mix(flows, prices, periods, colors),
+    parts.append(_chart_section(f"Supply mix by period{of}",
+                                chart(charts.supply_mix(flows, prices, periods, colors), "supply_mix",
+                                      "Supply by period, stacked by supplier, against demand"),
                                 "Average daily supply (MMcf/d) by supplier, stacked; the black line is "
                                 "demand, hatched bars are demand left unserved."))
     step("shares")
     parts.append(_chart_section(
-        f"Supplier shares against their caps (share of {summary.get('share_of', 'supply')})",
-        charts.shares_vs_caps(shares, periods, colors),
+        f"Supplier shares against their caps (share of {summary.get('share_of', 'supply')}){of}",
+        chart(charts.shares_vs_caps(shares, periods, colors), "shares_vs_caps",
+              "Supplier shares by period against their caps"),
         "Each supplier's share by period (solid) and its per-period cap (dashed, same colour). "
         "A cap over the horizon holds on the average, so it is not drawn per period."))
     step("storage")
     if len(storage):
-        parts.append(_chart_section("Storage stock against its floor",
-                                    charts.storage_vs_floor(storage, periods),
+        parts.append(_chart_section(f"Storage stock against its floor{of}",
+                                    chart(charts.storage_vs_floor(storage, periods), "storage",
+                                          "Storage stock by period against its floor"),
                                     "End-of-period stock (Bcf) per site, its strategic floor (dashed) "
-                                    "and working-gas capacity (dotted)."))
+                                    "and working-gas capacity (dotted), from the period the site "
+                                    "enters service."))
     else:
         parts.append('<section><h2>Storage</h2><p>The case has no storage sites.</p></section>')
     step("prices")
-    parts.append(_chart_section("Node marginal prices", charts.marginal_prices(prices, periods),
+    parts.append(_chart_section(f"Node marginal prices{of}",
+                                chart(charts.marginal_prices(prices, periods), "marginal_prices",
+                                      "Marginal cost of gas at each node by period"),
                                 "Marginal cost of gas at each node (USD/MMBtu), from the node "
                                 "balance duals; with a risk weight it includes the marginal "
                                 "source's risk penalty."))
     step("costs")
-    breakdown = summary.get("cost_breakdown_musd", {})
-    parts.append(_chart_section("Cost breakdown", charts.cost_breakdown(breakdown),
+    breakdown = summary.get("cost_breakdown_musd") or {}
+    parts.append(_chart_section(f"Cost breakdown{of}",
+                                chart(charts.cost_breakdown(breakdown), "cost_breakdown",
+                                      "Cost breakdown in million USD"),
                                 "The objective's parts in million USD: supply, transport and "
                                 "storage are cash; unserved demand is priced at VOLL; the risk "
                                 "penalty is not cash."))
-    parts.append(_binding_table(constraints, periods))
+    parts.append(_binding_table(constraints, periods, of))
     parts.append(_footer(f"case {case.get('name', '')} · input SHA-256 {case.get('input_sha256', '')}"
                          f" · {summary.get('solver', '')} · status {summary.get('status', '')}"))
     return _page(f"gasmix report: {title}", parts)
@@ -196,34 +363,76 @@ def plan_report(summary: dict, tables: dict[str, pd.DataFrame], progress=None) -
 def _plan_subtitle(summary: dict) -> str:
     case, policy = summary["case"], summary["policy"]
     bits = [f"{case['first_period']} to {case['last_period']} ({case['periods']} periods)"]
-    caps = ", ".join(f"{k} ≤ {v:.0%}" for k, v in policy.get("caps", {}).items())
+    caps = ", ".join(f"{k} ≤ {v:.0%}" for k, v in (policy.get("caps") or {}).items()
+                     if isinstance(v, (int, float)))
     if caps:
         bits.append(f"caps {caps}")
-    if policy.get("max_share") is not None:
+    if isinstance(policy.get("max_share"), (int, float)):
         bits.append(f"every supplier ≤ {policy['max_share']:.0%}")
-    bits.append(f"share basis {policy.get('share_basis')}")
-    if policy.get("risk_weight_usd_mmbtu"):
+    if policy.get("share_basis"):
+        bits.append(f"share basis {policy.get('share_basis')}")
+    if isinstance(policy.get("risk_weight_usd_mmbtu"), (int, float)) and policy["risk_weight_usd_mmbtu"]:
         bits.append(f"risk weight {policy['risk_weight_usd_mmbtu']:g} USD/MMBtu")
     if policy.get("exclude"):
-        bits.append("excluded " + ", ".join(policy["exclude"]))
+        bits.append("excluded " + ", ".join(map(str, policy["exclude"])))
+    st = summary.get("stochastic")
+    if isinstance(st, dict):
+        bits.append(f"stochastic plan over {len(st.get('scenarios') or {})} scenarios, "
+                    f"CVaR α {st.get('cvar_alpha', 0):.0%}, weight W {st.get('cvar_weight', 0):g}")
     return " · ".join(bits)
 
 
-def _headlines(summary: dict) -> str:
+def _figures(values: list[dict]) -> str:
     items = []
-    for h in headline_values(summary):
+    for h in values:
         label = h["label"] + (f" ({h['note']})" if h["note"] else "")
-        value = "" if h["value"] is None else repr(float(h["value"]))
-        unit = "" if h["kind"] == "percent" else h["unit"]
-        items.append(f'<div class="figure" data-key="{h["key"]}" data-value="{value}">'
-                     f'<dt>{escape(label)}</dt><dd><span class="value">{show(h["value"], h["kind"])}'
+        value = h["value"] if isinstance(h["value"], (int, float)) and not isinstance(h["value"], bool) \
+            else None
+        unit = "" if h["kind"] == "percent" or value is None else h["unit"]
+        data = "" if value is None else repr(float(value))
+        items.append(f'<div class="figure" data-key="{h["key"]}" data-value="{data}">'
+                     f'<dt>{escape(label)}</dt><dd><span class="value">{show(value, h["kind"])}'
                      f'</span> <span class="unit">{escape(unit)}</span></dd></div>')
-    return '<section class="headlines"><h2>Headline figures</h2><dl>' + "".join(items) + "</dl></section>"
+    return "<dl>" + "".join(items) + "</dl>"
 
 
-def _binding_table(constraints: pd.DataFrame, periods: list[str]) -> str:
+def _headlines(summary: dict) -> str:
+    head = '<section class="headlines"><h2>Headline figures</h2>'
+    stochastic = stochastic_values(summary)
+    if stochastic:
+        head += ('<h3>Over the scenarios</h3>' + _figures(stochastic)
+                 + '<h3>The base scenario (undisturbed)</h3>')
+    return head + _figures(headline_values(summary)) + "</section>"
+
+
+def _stochastic_section(summary: dict, scenarios: pd.DataFrame | None) -> str:
+    """The scenarios of a stochastic plan: a chart of their costs and the table."""
+    st = summary["stochastic"]
+    head = "<section class=\"scenarios\"><h2>Scenarios</h2>"
+    text = ("<p>The plan's first stage (contracted volumes, storage injections) is chosen once "
+            "for all scenarios; each scenario's operation is then re-optimised. "
+            f"Probabilities sum to {sum((st.get('scenarios') or {}).values()):.0%}. The charts and "
+            "tables below this section show the plan in the undisturbed base scenario.</p>")
+    if scenarios is None or not len(scenarios):
+        return head + text + "<p>No scenario table was found beside the plan.</p></section>"
+    svg = charts.to_svg(charts.scenario_costs(scenarios), "scenario_costs",
+                        "Cost of the plan in each scenario")
+    figure = (f"<figure class=\"chart\">{svg}<figcaption>Cost of the stochastic plan in each "
+              "scenario (million USD; darker bars: the CVaR tail), and the deterministic plan's "
+              "cost under the same scenario (◆).</figcaption></figure>")
+    shown = [c for c in ("scenario", "probability", "cost_musd", "cash_cost_musd",
+                         "deterministic_plan_cost_musd", "unserved_bcf", "avg_marginal_usd_mmbtu",
+                         "peak_marginal_usd_mmbtu", "peak_at", "in_cvar_tail", "description")
+             if c in scenarios.columns]
+    frame = scenarios.copy()
+    if "in_cvar_tail" in frame.columns:
+        frame["in_cvar_tail"] = _flag(frame["in_cvar_tail"]).map({True: "✓", False: ""})
+    return head + text + figure + _table(frame, shown) + "</section>"
+
+
+def _binding_table(constraints: pd.DataFrame, periods: list[str], of: str = "") -> str:
     """The binding limits, one row per limit: where it binds and what loosening it is worth."""
-    head = "<section class=\"binding\"><h2>Binding constraints and their shadow prices</h2>"
+    head = f"<section class=\"binding\"><h2>Binding constraints and their shadow prices{escape(of)}</h2>"
     if not len(constraints):
         return head + "<p>No limits in this plan.</p></section>"
     binding = constraints[_flag(constraints["binding"])]
@@ -269,45 +478,70 @@ def _period_span(picked: list[str], order: dict[str, int]) -> str:
 
 # --- sweep and frontier reports ---------------------------------------------------------
 
-def _share_columns(frame: pd.DataFrame) -> list[str]:
-    return [c[len("share_"):] for c in frame.columns if c.startswith("share_")]
+def _points(n: int) -> str:
+    return f"{n:,} point" + ("" if n == 1 else "s")
 
 
-def sweep_report(meta: dict, frame: pd.DataFrame, progress=None) -> str:
+def _no_chart(title: str, why: str) -> str:
+    return f'<section><h2>{escape(title)}</h2><p class="note">{escape(why)}</p></section>'
+
+
+def _statuses(frame: pd.DataFrame) -> str:
+    counts = frame.loc[frame["status"] != "optimal", "status"].value_counts()
+    return ", ".join(f"{n} {status}" for status, n in counts.items())
+
+
+def sweep_report(meta: dict, frame: pd.DataFrame, progress=None, where="sweep.json") -> str:
     step = progress or (lambda name: None)
-    params = [str(p) for p in meta.get("params", [])]
+    params = meta.get("params")
+    if not isinstance(params, list) or not params or not all(isinstance(p, str) for p in params):
+        raise ReportError(f"{where}: params must be a list of the parameter names swept")
     missing = [p for p in params if p not in frame.columns]
-    if not params or missing:
-        raise ReportError("sweep.json names no parameters" if not params else
-                          f"sweep.csv has no column for parameter(s) {', '.join(missing)}")
-    first, others = params[0], params[1:]
-    frame = frame.copy()
-    frame["status"] = frame["status"].astype(str)
-    if others:
-        groups = [(", ".join(f"{p}={v}" for p, v in zip(others, key if isinstance(key, tuple) else (key,))),
-                   rows) for key, rows in frame.groupby(others, sort=True)]
-    else:
-        groups = [("", frame)]
-    suppliers = _share_columns(frame)
-    colors = charts.supplier_colors(suppliers)
+    if missing:
+        raise ReportError(f"sweep.csv has no column for parameter(s) {', '.join(missing)}")
+    first = params[0]
+    suppliers = [c[len("share_"):] for c in frame.columns if c.startswith("share_")]
+    colors = charts.supplier_colors(suppliers)  # the case's order: the plan report's colours
     failed = int((frame["status"] != "optimal").sum())
     case = meta.get("case", "")
     parts = [_header(f"Sweep of {', '.join(params)}" + (f" — case {case}" if case else ""),
-                     f"{len(frame)} points, {failed} failed")]
+                     f"{_points(len(frame))}, {failed} failed")]
     step("cost")
-    parts.append(_chart_section(f"Cost against {first}", charts.sweep_cost(frame, first, groups),
-                                "Objective (solid) and cash cost (dashed) in million USD. Failed "
-                                "points (status other than optimal) leave a gap and are marked ✕ "
-                                "on the axis."))
-    step("shares")
-    label, rows = groups[0]
-    parts.append(_chart_section(f"Supplier shares against {first}",
-                                charts.sweep_shares(rows, first, suppliers, colors),
-                                "Each supplier's share of supply" + (f", for {label}" if label else "")
-                                + "; failed points leave a gap and are marked ✕."))
-    shown = params + ["status", "objective_musd", "cash_cost_musd", "unserved_bcf",
-                      "avg_cost_usd_mmbtu", "hhi", "import_dependence"]
-    parts.append(_points_table("Points", frame, shown))
+    if failed == len(frame):
+        why = (f"No chart: none of the {_points(len(frame))} has an optimal plan "
+               f"({_statuses(frame)}); the table below gives each point's diagnosis.")
+        parts.append(_no_chart(f"Cost against {first}", why))
+        step("shares")
+    else:
+        layout = charts.sweep_layout(frame, params)
+        caption = ("Cost over the horizon in million USD: solid, what the planner pays (cash + "
+                   "unserved gas at VOLL); dashed, cash alone"
+                   + ("; dotted, the objective with its non-cash risk penalty"
+                      if (frame["risk_penalty_musd"].fillna(0).abs() > 1e-9).any() else "")
+                   + ". Failed points (status other than optimal) leave a gap and are marked ✕.")
+        if layout["colour"]:
+            caption += f" Colour: {layout['colour']} (light to dark)."
+        if layout["panel"]:
+            caption += (f" One panel per value of {layout['panel']}: "
+                        + ", ".join(charts._show(v) for v in layout["panels"]) + ".")
+        if layout["notes"]:
+            caption += " Not drawn: " + "; ".join(layout["notes"]) + "."
+        parts.append(_chart_section(f"Cost against {first}",
+                                    charts.to_svg(charts.sweep_cost(frame, params), "sweep_cost",
+                                                  f"Cost against {first}"), caption))
+        step("shares")
+        shown_for = charts.shares_caption(frame, params)
+        parts.append(_chart_section(
+            f"Supplier shares against {first}",
+            charts.to_svg(charts.sweep_shares(frame, params, colors), "sweep_shares",
+                          f"Supplier shares against {first}"),
+            "Each supplier's share of supply"
+            + (f", for the first combination of the other parameters: {shown_for}" if shown_for else "")
+            + "; failed points leave a gap and are marked ✕."))
+    shown = params + ["status", "total_cost_musd", "cash_cost_musd", "objective_musd", "unserved_bcf",
+                      "avg_cost_usd_mmbtu", "hhi", "import_dependence", "largest_supplier",
+                      "largest_share", "message"]
+    parts.append(_points_section("Points", frame, shown))
     parts.append(_footer(f"sweep of case {case}"))
     return _page(f"gasmix sweep report: {', '.join(params)}", parts)
 
@@ -315,66 +549,105 @@ def sweep_report(meta: dict, frame: pd.DataFrame, progress=None) -> str:
 def frontier_report(meta: dict, frame: pd.DataFrame, progress=None) -> str:
     step = progress or (lambda name: None)
     frame = frame.copy()
-    frame["status"] = frame["status"].astype(str)
     frame["pareto"] = _flag(frame["pareto"])
     case = meta.get("case", "")
     failed = int((frame["status"] != "optimal").sum())
     parts = [_header("Cost frontier" + (f" — case {case}" if case else ""),
-                     f"{len(frame)} points, {failed} failed")]
-    step("diversification")
-    rows = frame[frame["trade_off"] == "diversification"]
-    if len(rows):
-        parts.append(_chart_section(
-            "Cost against diversification",
-            charts.frontier(rows, "largest_share", "objective_musd", "largest supplier share (%)",
-                            "objective (million USD)", "frontier_diversification", x_percent=True),
-            f"Each point is a solve with a tighter cap; filled points are Pareto-optimal (no other "
-            f"point is both cheaper and more diversified). {_failed_note(rows)}"))
-    step("risk")
-    rows = frame[frame["trade_off"] == "risk"]
-    if len(rows):
-        parts.append(_chart_section(
-            "Cash cost against risk exposure",
-            charts.frontier(rows, "risk_exposure", "cash_cost_musd", "risk exposure",
-                            "cash cost (million USD)", "frontier_risk"),
-            f"Each point is a solve with a higher risk weight; filled points are Pareto-optimal. "
-            f"{_failed_note(rows)}"))
-    shown = ["trade_off", "parameter", "value", "status", "objective_musd", "cash_cost_musd",
-             "largest_share", "risk_exposure", "pareto"]
-    parts.append(_points_table("Points", frame, shown))
+                     f"{_points(len(frame))}, {failed} failed")]
+    for trade_off, title, what in (
+            ("diversification", "Cost against diversification",
+             "Each point is a solve with a tighter cap; filled points are Pareto-optimal (no other "
+             "point is both cheaper and more diversified)."),
+            ("risk", "Cost against risk exposure",
+             "Each point is a solve with a higher risk weight λ; filled points are Pareto-optimal "
+             "(no other point is both cheaper and less exposed).")):
+        step(trade_off)
+        rows = frame[frame["trade_off"] == trade_off]
+        if not len(rows):
+            continue
+        if not (rows["status"] == "optimal").any():
+            parts.append(_no_chart(title, f"No chart: none of the {_points(len(rows))} has an "
+                                          f"optimal plan ({_statuses(rows)}); see the table below."))
+            continue
+        caption = (f"{what} Cost is what the planner pays: cash + unserved gas at VOLL (solid); "
+                   "cash alone dashed"
+                   + ("; the objective, which adds the non-cash risk penalty, dotted"
+                      if ((rows["objective_musd"] - rows["cost_musd"]).abs() > 1e-6).any() else "")
+                   + f". {_failed_note(rows)}")
+        parts.append(_chart_section(title, charts.to_svg(charts.frontier(rows), f"frontier_{trade_off}",
+                                                         title), caption.strip()))
+    table = frame.copy()
+    table["measure"] = [_measure(x, label) for x, label in zip(table["x"], table["x_label"])]
+    table["pareto"] = table["pareto"].map({True: "✓", False: ""})
+    shown = ["trade_off", "parameter", "value", "status", "measure", "cost_musd", "cash_cost_musd",
+             "objective_musd", "unserved_bcf", "largest_share", "risk_exposure", "pareto", "message"]
+    parts.append(_points_section("Points", table, shown))
     parts.append(_footer(f"frontier of case {case}"))
     return _page("gasmix frontier report", parts)
+
+
+def _measure(x, label) -> str:
+    if not isinstance(x, (int, float)) or x != x:
+        return ""
+    label = str(label)
+    return f"{x:.1%}" if "(%)" in label else f"{x:,.3f}"
 
 
 def _failed_note(rows: pd.DataFrame) -> str:
     failed = rows[rows["status"] != "optimal"]
     if not len(failed):
         return ""
-    listed = ", ".join(f"{p}={v} ({s})" for p, v, s in
+    listed = ", ".join(f"{p}={charts._show(v)} ({s})" for p, v, s in
                        zip(failed["parameter"], failed["value"], failed["status"]))
     return f"Not drawn, {len(failed)} failed point(s): {listed}."
 
 
-def _points_table(title: str, frame: pd.DataFrame, columns: list[str]) -> str:
+PERCENT = ("import_dependence", "largest_share", "largest_period_share", "probability", "share")
+
+
+def cell(column: str, value) -> tuple[str, bool]:
+    """A table cell as text, and whether it is a number (right-aligned): costs 1 decimal
+    with thousands separators, shares as %, prices 2 decimals."""
+    if isinstance(value, bool) or value is None:
+        return ("✓" if value else ""), False
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        v = float(value)
+        if v != v:
+            return "", True
+        if column in PERCENT or column.startswith("share_"):
+            return f"{v:.1%}", True
+        if column.endswith("_usd_mmbtu"):
+            return f"{v:,.2f}", True
+        if column.endswith(("_musd", "_bcf", "_mmcfd")):
+            return f"{v:,.1f}", True
+        if column == "hhi":
+            return f"{v:,.0f}", True
+        if column == "risk_exposure":
+            return f"{v:.3f}", True
+        return f"{v:,.6g}", True
+    return str(value), False
+
+
+def _table(frame: pd.DataFrame, columns: list[str]) -> str:
     columns = [c for c in columns if c in frame.columns]
     head = "".join(f"<th>{escape(column_label(c))}</th>" for c in columns)
     body = []
-    for _, row in frame.head(MAX_TABLE_ROWS).iterrows():
+    for row in frame.head(MAX_TABLE_ROWS).itertuples(index=False):
+        values = dict(zip(frame.columns, row))
         cells = []
         for c in columns:
-            v = row[c]
-            failed = c == "status" and v != "optimal"
-            if isinstance(v, float):
-                text = "" if v != v else (f"{v:.1%}" if c in ("import_dependence", "largest_share")
-                                          else f"{v:,.4g}" if abs(v) < 100 else f"{v:,.1f}")
-                cells.append(f'<td class="num">{text}</td>')
-            else:
-                css = ' class="failed"' if failed else ""
-                cells.append(f"<td{css}>{escape(str(v))}</td>")
+            text, number = cell(c, values[c])
+            css = "num" if number else ("failed" if c == "status" and text != "optimal" else
+                                        "message" if c == "message" else "")
+            cells.append(f'<td class="{css}">{escape(text)}</td>' if css else f"<td>{escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    more = (f"<p>First {MAX_TABLE_ROWS} of {len(frame)} points.</p>" if len(frame) > MAX_TABLE_ROWS else "")
-    return (f"<section><h2>{escape(title)}</h2><div class=\"scroll\"><table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>{more}</section>")
+    more = (f"<p>First {MAX_TABLE_ROWS} of {len(frame):,} rows.</p>" if len(frame) > MAX_TABLE_ROWS else "")
+    return (f"<div class=\"scroll\"><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>{more}")
+
+
+def _points_section(title: str, frame: pd.DataFrame, columns: list[str]) -> str:
+    return f"<section><h2>{escape(title)}</h2>{_table(frame, columns)}</section>"
 
 
 # --- the page ---------------------------------------------------------------------------
@@ -405,7 +678,10 @@ th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--
 th { background: #f4f6f8; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.failed { color: #c0392b; font-weight: 600; }
-footer { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; word-break: break-all; }
+footer { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; overflow-wrap: anywhere; }
+td.message { min-width: 16rem; }
+.note { color: var(--muted); font-style: italic; }
+h3 { font-size: 1rem; margin: 1rem 0 .5rem; }
 @media print {
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }

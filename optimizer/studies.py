@@ -1,6 +1,8 @@
 """Writing sweep and frontier results: a folder with the table (CSV), a JSON description
 (`sweep.json` / `frontier.json`, which also marks the folder as gasmix output) and a PNG
-chart. Written like plans: finished aside, then swapped in, never over foreign files."""
+chart — the same drawings as the HTML report's (optimizer/charts.py). Written like plans:
+finished aside, then swapped in, never over foreign files. Without matplotlib (the `charts`
+extra) the folder has no PNG and the notes say how to get one."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .figures import ChartsUnavailable, frontier_figure, save_png, sweep_figure
+from models.extras import MissingExtra
+
+from . import charts
 from .files import replace_folder
 
 SWEEP_MARKER = "sweep.json"
@@ -27,7 +31,9 @@ def write_sweep(table: pd.DataFrame, path, keys: list[str], about: dict, chart: 
         table.to_csv(folder / "sweep.csv", index=False, float_format="%.6f")
         (folder / SWEEP_MARKER).write_text(json.dumps(meta, indent=1, default=str) + "\n")
         if chart:
-            _chart(lambda: sweep_figure(table, keys, title=about.get("title", "")), folder / "sweep.png", notes)
+            _chart(lambda: charts.sweep_figure(table, list(keys), _supplier_colors(table),
+                                               title=about.get("title", "")),
+                   folder / "sweep.png", notes)
 
     replace_folder(Path(path), fill, kind="sweep")
     return notes
@@ -45,14 +51,20 @@ def write_frontier(table: pd.DataFrame, path, about: dict, chart: bool = True) -
         table.to_csv(folder / "frontier.csv", index=False, float_format="%.6f")
         (folder / FRONTIER_MARKER).write_text(json.dumps(meta, indent=1, default=str) + "\n")
         if chart:
-            _chart(lambda: frontier_figure(table, title=about.get("title", "")), folder / "frontier.png", notes)
+            _chart(lambda: charts.frontier_figure(table, title=about.get("title", "")),
+                   folder / "frontier.png", notes)
 
     replace_folder(Path(path), fill, kind="frontier")
     return notes
 
 
+def _supplier_colors(table: pd.DataFrame) -> dict:
+    """Suppliers in the case's order (the share columns are), so colours match the report."""
+    return charts.supplier_colors([c[len("share_"):] for c in table.columns if c.startswith("share_")])
+
+
 def _chart(make, target: Path, notes: list[str]) -> None:
     try:
-        save_png(make(), target)
-    except ChartsUnavailable as exc:
-        notes.append(f"no chart: {exc}")
+        charts.save_png(make(), target)
+    except MissingExtra:
+        notes.append('no chart: install matplotlib with pip install "gasmix[charts]"')

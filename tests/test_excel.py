@@ -179,11 +179,95 @@ def test_case_sheet_problems_name_their_row(workbook):
     book.save(workbook)
     problems = [p for p in problems_of(workbook) if p.sheet == "case"]
     assert {(p.row, p.column) for p in problems} == {
-        (rows["voll_usd_mmbtu"], "value"), (ws.max_row - 2, "value"), (ws.max_row - 1, "key"),
+        (rows["voll_usd_mmbtu"], "value"), (ws.max_row - 2, "key"), (ws.max_row - 1, "key"),
         (ws.max_row, "value")}
     texts = "\n".join(map(str, problems))
     assert "must be ≥ 0.01" in texts and "unknown supplier" in texts
     assert "unknown setting in [policy]" in texts and "number stored as text" in texts
+
+
+def test_case_sheet_keys_and_caps_are_named(workbook):
+    book = openpyxl.load_workbook(workbook)
+    ws = book["case"]
+    ws.append(["policy", "caps.US", 1.5])
+    ws.append(["policy", "caps.ZZ", 0.5])
+    ws.append(["policy", "colour", "blue"])
+    book.save(workbook)
+    problems = [p for p in problems_of(workbook) if p.sheet == "case"]
+    cap = only(problems, row=ws.max_row - 2)
+    assert (cap.column, cap.value) == ("value", "caps.US = 1.5") and "must be ≤ 1" in cap.rule
+    supplier = only(problems, row=ws.max_row - 1)
+    assert supplier.column == "key" and "unknown supplier" in supplier.rule
+    unknown = only(problems, row=ws.max_row)
+    assert (unknown.column, unknown.value) == ("key", "colour")
+    assert "unknown setting in [policy]" in unknown.rule
+
+
+def test_formula_with_no_saved_result(workbook):
+    """openpyxl writes formulas without their results: say so, not "empty"."""
+    edit(workbook, "demand", "C5", "=2*100")
+    p = only(problems_of(workbook), sheet="demand")
+    assert (p.row, p.column, p.value) == (5, "demand_mmcfd", "=2*100")
+    assert p.rule == ("a formula with no saved result: open and save the workbook in Excel, "
+                      "or type the value")
+    book = openpyxl.load_workbook(workbook)
+    ws = book["case"]
+    rows = {r[1].value: r[0].row for r in ws.iter_rows(min_row=2)}
+    ws.cell(rows["voll_usd_mmbtu"], 3).value = "=50*2"
+    book.save(workbook)
+    p = only(problems_of(workbook), sheet="case")
+    assert p.column == "value" and "formula with no saved result" in p.rule
+
+
+@pytest.mark.parametrize("number", ["1E+999", "-1E+999"])
+def test_numbers_that_are_not_finite(workbook, number):
+    """openpyxl cannot write inf (it writes an empty cell): put a number that overflows to
+    inf in the sheet's XML, as another tool could write it."""
+    import re
+    import zipfile
+
+    book = openpyxl.load_workbook(workbook)
+    index = book.sheetnames.index("demand") + 1
+    edit(workbook, "demand", "C5", 12345.5)
+    member = f"xl/worksheets/sheet{index}.xml"
+    with zipfile.ZipFile(workbook) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    xml = files[member].decode()
+    xml, n = re.subn(r'(<c r="C5"[^>]*>)<v>12345.5</v>', rf"\g<1><v>{number}</v>", xml)
+    assert n == 1
+    files[member] = xml.encode()
+    with zipfile.ZipFile(workbook, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    p = only(problems_of(workbook), sheet="demand")
+    assert (p.row, p.column, p.rule) == (5, "demand_mmcfd", "not a finite number")
+
+
+def test_excel_error_value(workbook):
+    edit(workbook, "demand", "C5", "#DIV/0!")
+    p = only(problems_of(workbook), sheet="demand")
+    assert p.row == 5 and "an Excel error value (#DIV/0!)" in p.rule
+
+
+def test_sheet_name_in_another_case(workbook):
+    book = openpyxl.load_workbook(workbook)
+    book["demand"].title = "tmp"
+    book["tmp"].title = "Demand"
+    book.save(workbook)
+    problems = problems_of(workbook)
+    p = only(problems, sheet="Demand")
+    assert "did you mean demand" in p.rule
+    assert not [q for q in problems if q.sheet == "demand"]  # one problem, not two
+
+
+def test_disruptions_file_of_a_workbook_case_names_the_periods_sheet(workbook, tmp_path):
+    from models import load_scenarios
+    case = load_case(workbook)
+    path = tmp_path / "d.csv"
+    path.write_text((default_case_path() / "disruptions.csv").read_text().replace("2027-02", "2031-02", 1))
+    with pytest.raises(CaseError) as info:
+        load_scenarios(path, case)
+    assert any("unknown period (not in sheet periods)" in str(p) for p in info.value.problems)
 
 
 def test_missing_case_sheet(workbook):
@@ -282,3 +366,51 @@ def test_solve_format_xlsx_cli(run_gasmix):
     assert done.returncode == 2 and "not a gasmix plan workbook" in done.stderr
     assert (run_gasmix.cwd / "budget.xlsx").read_text() == "mine"
     assert run_gasmix("solve", "--format", "xlsx", "-o", "plan.csv").returncode == 2
+
+
+def test_stochastic_plan_workbook(run_gasmix):
+    done = run_gasmix("solve", "--scenarios", "--cvar-weight", "0.5", "--format", "xlsx",
+                      "-o", "r.xlsx", "-q")
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(run_gasmix.cwd / "r.xlsx")
+    assert "scenarios" in book.sheetnames
+    done = run_gasmix("solve", "--scenarios", "--cvar-weight", "0.5", "--format", "json",
+                      "-o", "r.json", "-q")
+    plan = json.loads((run_gasmix.cwd / "r.json").read_text())
+    summary = plan["summary"]
+    rows = {r[0]: (r[1], r[2]) for r in book["summary"].iter_rows(min_row=2, values_only=True)}
+    labels = list(rows)
+    for key, start in (("mean_risk_objective_musd", "mean-risk objective"),
+                       ("expected_cost_musd", "expected cost"),
+                       ("cvar_musd", "CVaR α = 95%"),
+                       ("vss_musd", "value of the stochastic solution (VSS)"),
+                       ("vss_expected_cost_musd", "VSS on expected cost alone"),
+                       ("evpi_musd", "expected value of perfect information (EVPI)")):
+        label = next(k for k in labels if k.startswith(start))
+        assert rows[label] == (pytest.approx(summary[key], rel=1e-9), "million USD"), key
+    # The stochastic figures come first; the plan's own figures are the base scenario's.
+    assert labels.index("cash cost (base scenario)") > labels.index(
+        next(k for k in labels if k.startswith("mean-risk")))
+    assert rows["CVaR level α"][0] == pytest.approx(0.95)
+    scenarios = book["scenarios"]
+    assert scenarios.max_row == len(plan["scenarios"]) + 1
+    header = [c.value for c in scenarios[1]]
+    assert "probability (%)" in header and "cost (million USD)" in header
+    assert scenarios.cell(2, header.index("probability (%)") + 1).number_format == "0.0%"
+
+
+def test_plan_workbook_summary_units_and_security(plan_workbook):
+    plan, path = plan_workbook
+    ws = openpyxl.load_workbook(path)["summary"]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True)]
+    for label, value, unit in rows:
+        if value is None or value == "":
+            assert not unit, label  # no unit beside an empty value
+        assert "%" != unit, label
+    shares = [r for r in rows if r[0].startswith("share of supply")]
+    assert shares and all(r[2] == "of supply" for r in shares)
+    labels = [r[0] for r in rows]
+    assert any(l.startswith("N−1: lowest over the horizon (worst area") for l in labels)
+    assert any(l.startswith("Shannon") for l in labels)
+    assert "cost: unserved at VOLL" in labels
+    assert not any("voll" in l or "hhi" in l for l in labels)

@@ -7,6 +7,7 @@ import json
 import re
 from html.parser import HTMLParser
 
+import numpy as np
 import pytest
 
 from optimizer import report
@@ -107,8 +108,8 @@ def write_sweep(folder, params=("cap.US",)):
     (folder / "sweep.json").write_text(json.dumps({"kind": "sweep", "case": "mexico",
                                                    "params": list(params)}))
     header = [*params, "status", "objective_musd", "cash_cost_musd", "risk_penalty_musd",
-              "unserved_bcf", "avg_cost_usd_mmbtu", "hhi", "import_dependence",
-              *(f"share_{s}" for s in SUPPLIERS)]
+              "unserved_cost_musd", "total_cost_musd", "unserved_bcf", "avg_cost_usd_mmbtu", "hhi",
+              "import_dependence", *(f"share_{s}" for s in SUPPLIERS), "message"]
     lines = [",".join(header)]
     others = [[""]] if len(params) == 1 else [["0.3"], ["0.5"]]
     for other in others:
@@ -116,12 +117,15 @@ def write_sweep(folder, params=("cap.US",)):
             us = min(0.75, cap)
             failed = cap == 0.4
             status = "infeasible" if failed else "optimal"
-            values = ["", "", "", "", "", "", ""] if failed else \
-                [f"{28500 + 1500 * i}", f"{28500 + 1200 * i}", "0", "0", f"{4.26 + 0.1 * i:.2f}",
+            values = [""] * 9 if failed else \
+                [f"{28500 + 1500 * i}", f"{28500 + 1200 * i}", "0", f"{300 * i}",
+                 f"{28500 + 1500 * i}", f"{0.1 * i:.1f}", f"{4.26 + 0.1 * i:.2f}",
                  f"{10000 * (us ** 2 + (1 - us) ** 2):.0f}", f"{us:.2f}"]
             shares = ["", "", "", ""] if failed else [f"{us:.2f}", f"{(1 - us) * 0.8:.3f}", "0",
                                                       f"{(1 - us) * 0.2:.3f}"]
-            lines.append(",".join([str(cap), *[o for o in other if o], status, *values, *shares]))
+            message = '"cap on US below what the network can do without it"' if failed else ""
+            lines.append(",".join([str(cap), *[o for o in other if o], status, *values, *shares,
+                                   message]))
     (folder / "sweep.csv").write_text("\n".join(lines) + "\n")
     return folder
 
@@ -129,17 +133,22 @@ def write_sweep(folder, params=("cap.US",)):
 def write_frontier(folder):
     folder.mkdir()
     (folder / "frontier.json").write_text(json.dumps({"kind": "frontier", "case": "mexico"}))
-    header = ["trade_off", "parameter", "value", "status", "objective_musd", "cash_cost_musd",
-              "largest_share", "risk_exposure", "pareto", *(f"share_{s}" for s in SUPPLIERS)]
+    header = ["trade_off", "parameter", "value", "status", "x", "x_label", "cost_musd",
+              "objective_musd", "cash_cost_musd", "unserved_bcf", "largest_share", "risk_exposure",
+              "pareto", *(f"share_{s}" for s in SUPPLIERS), "message"]
     lines = [",".join(header)]
+    share = "largest supplier's share of supply (%)"
     for i, cap in enumerate((0.75, 0.7, 0.6, 0.5)):
-        lines.append(f"diversification,max_share,{cap},optimal,{28500 + 2000 * i},{28500 + 1900 * i},"
-                     f"{cap},{0.3 - 0.02 * i:.2f},true,{cap},{1 - cap:.2f},0,0")
-    lines.append("diversification,max_share,0.4,infeasible,,,,,false,,,,")
+        lines.append(f"diversification,max_share,{cap},optimal,{cap},{share},{28500 + 2000 * i},"
+                     f"{28500 + 2000 * i},{28500 + 1900 * i},0,{cap},{0.3 - 0.02 * i:.2f},true,"
+                     f"{cap},{1 - cap:.2f},0,0,")
+    lines.append(f"diversification,max_share,0.4,infeasible,,{share},,,,,,,false,,,,,"
+                 "no supply mix meets max_share 0.4")
     for i, weight in enumerate((0, 1, 2, 4)):
         pareto = "false" if weight == 2 else "true"
-        lines.append(f"risk,risk_weight,{weight},optimal,{30000 + 500 * i},{29000 + 300 * i},0.6,"
-                     f"{0.3 - 0.05 * i:.2f},{pareto},0.6,0.3,{0.1 - 0.02 * i:.2f},0")
+        lines.append(f"risk,risk_weight,{weight},optimal,{0.3 - 0.05 * i:.2f},risk exposure,"
+                     f"{29000 + 300 * i},{30000 + 500 * i},{29000 + 300 * i},0,0.6,"
+                     f"{0.3 - 0.05 * i:.2f},{pareto},0.6,0.3,{0.1 - 0.02 * i:.2f},0,")
     (folder / "frontier.csv").write_text("\n".join(lines) + "\n")
     return folder
 
@@ -156,8 +165,12 @@ def test_sweep_report(tmp_path):
 
 def test_sweep_report_with_two_parameters(tmp_path):
     html = report.render(write_sweep(tmp_path / "sweep", params=("cap.US", "cap.MX")))
-    assert "cap.MX=0.3" in html and "cap.MX=0.5" in html
     assert len(Page(html).svgs) == 2
+    cost = html[html.index('data-chart="sweep_cost"'):html.index('data-chart="sweep_shares"')]
+    assert "cap.MX:" in cost and ">0.3<" in cost and ">0.5<" in cost  # the colour legend, titled
+    assert "Colour: cap.MX" in html
+    # The shares chart shows one combination, and says which.
+    assert "first combination of the other parameters: cap.MX = 0.3" in html
 
 
 def test_frontier_report(tmp_path):
@@ -198,9 +211,10 @@ def test_gasmix_report_bad_input(run_gasmix, tmp_path):
         assert done.returncode == 2 and text in done.stderr and "Traceback" not in done.stderr
     plan = tmp_path / "plan"
     plan.mkdir()
-    (plan / "summary.json").write_text("{}")
+    (plan / "summary.json").write_text('{"summary": 1}')
     done = run_gasmix("report", str(plan))
-    assert done.returncode == 2 and "flows.csv: missing" in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "summary.json: not a complete gasmix plan summary: missing status" in done.stderr
     done = run_gasmix("solve", "-q", "--report", "notes.html", "-o", "p")
     assert done.returncode == 2 and "not a gasmix report" in done.stderr
     assert (run_gasmix.cwd / "notes.html").read_text() == "<p>mine</p>"
@@ -230,3 +244,220 @@ def test_without_matplotlib_the_error_names_the_extra(run_gasmix, plan_dir):
         assert done.returncode == 2, done.stderr
         assert 'pip install "gasmix[charts]"' in done.stderr and "Traceback" not in done.stderr
     assert not (run_gasmix.cwd / "plan").exists()  # found before solving
+
+
+# --- damaged input: exit 2 and a message naming the file, never a traceback ----------------
+
+@pytest.fixture(scope="module")
+def plan_json(tmp_path_factory):
+    from models import default_case
+    from optimizer import solve
+
+    path = tmp_path_factory.mktemp("json") / "plan.json"
+    solve(default_case()).write(path, format="json")
+    return json.loads(path.read_text())
+
+
+def _copy_plan(plan_dir, target):
+    import shutil
+    shutil.copytree(plan_dir, target)
+    return target
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda d: d.pop("flows"), "plan.json: flows: missing"),
+    (lambda d: d["summary"].update(shares=None), "shares must be an object (is null)"),
+    (lambda d: d.update(prices=[]), "plan.json: prices: no rows"),
+    (lambda d: d.update(summary=1), "the summary must be a JSON object (is a number)"),
+    (lambda d: d["summary"]["case"].pop("periods"), "missing case.periods"),
+    (lambda d: d.update(storage={"a": 1}), "plan.json: storage: must be a list of rows"),
+    (lambda d: d.update(flows=d["flows"][:-3]), "plan.json: flows: "),
+    (lambda d: [r.pop("flow_mmcfd") for r in d["flows"]], "missing column(s) flow_mmcfd"),
+])
+def test_damaged_json_plan_is_a_clear_error(plan_json, tmp_path, damage, message):
+    content = json.loads(json.dumps(plan_json))
+    damage(content)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(content))
+    with pytest.raises(report.ReportError) as info:
+        report.render(path)
+    assert message in str(info.value) and str(path) in str(info.value)
+
+
+def test_damaged_plan_folder_is_a_clear_error(plan_dir, tmp_path, run_gasmix):
+    # summary.json without a key the report needs
+    folder = _copy_plan(plan_dir, tmp_path / "nocase")
+    summary = json.loads((folder / "summary.json").read_text())
+    del summary["case"]
+    (folder / "summary.json").write_text(json.dumps(summary))
+    with pytest.raises(report.ReportError, match="summary.json: .*missing case"):
+        report.render(folder)
+    # flows.csv cut at a row boundary: the last period is short
+    folder = _copy_plan(plan_dir, tmp_path / "cut")
+    lines = (folder / "flows.csv").read_text().splitlines()
+    (folder / "flows.csv").write_text("\n".join(lines[:-4]) + "\n")
+    with pytest.raises(report.ReportError, match=r"flows.csv: .*period 2027-12 has .*truncated"):
+        report.render(folder)
+    # cut in the middle of a row
+    folder = _copy_plan(plan_dir, tmp_path / "mid")
+    text = (folder / "prices.csv").read_text()
+    (folder / "prices.csv").write_text(text[:len(text) - 30])
+    done = run_gasmix("report", str(folder))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "prices.csv" in done.stderr and "truncated" in done.stderr
+    # whole periods missing
+    folder = _copy_plan(plan_dir, tmp_path / "short")
+    lines = (folder / "shares.csv").read_text().splitlines()
+    (folder / "shares.csv").write_text("\n".join(lines[:12]) + "\n")
+    with pytest.raises(report.ReportError, match="shares.csv: 1 period.*says the plan has 24"):
+        report.render(folder)
+
+
+def test_sweep_with_no_optimal_point_has_a_note_not_an_empty_chart(tmp_path):
+    folder = write_sweep(tmp_path / "sweep")
+    frame = (folder / "sweep.csv").read_text().splitlines()
+    (folder / "sweep.csv").write_text("\n".join([frame[0], frame[-1]]) + "\n")
+    html = report.render(folder)
+    assert Page(html).svgs == []
+    assert "No chart: none of the 1 point has an optimal plan (1 infeasible)" in html
+    assert "1 point, 1 failed" in html  # not "1 points"
+    assert "cap on US below what the network can do without it" in html  # the diagnosis
+
+
+def test_points_tables_format_and_message(tmp_path):
+    html = report.render(write_sweep(tmp_path / "sweep"))
+    assert "<th>message</th>" in html and "cap on US below" in html
+    assert ">31,500.0<" in html  # costs: 1 decimal, thousands separators
+    assert ">75.0%<" in html     # shares as percentages
+    assert ">4.36<" in html      # prices: 2 decimals
+    assert "<th>HHI</th>" in html
+    html = report.render(write_frontier(tmp_path / "frontier"))
+    table = html[html.index("<table>"):]
+    assert "True" not in table and "False" not in table and "✓" in table
+    assert "no supply mix meets max_share 0.4" in table
+    assert "largest supplier's share of supply (%)</text>" in html  # the x axis is x_label
+
+
+def test_frontier_charts_plot_what_the_planner_pays(tmp_path):
+    html = report.render(write_frontier(tmp_path / "frontier"))
+    risk = html[html.index('data-chart="frontier_risk"'):]
+    risk = risk[:risk.index("</svg>")]
+    assert "cash + unserved at VOLL" in risk and "objective (with risk penalty)" in risk
+    diversification = html[html.index('data-chart="frontier_diversification"'):]
+    diversification = diversification[:diversification.index("</svg>")]
+    assert "objective (with risk penalty)" not in diversification  # no penalty there
+    assert "28,000" in diversification or "30,000" in diversification  # thousands separators
+
+
+def test_supplier_colours_are_fixed_by_case_position():
+    from matplotlib.colors import to_rgb
+
+    from models import default_case
+    from optimizer import charts
+
+    suppliers = [s.id for s in default_case().suppliers]
+    colors = charts.supplier_colors(suppliers)
+    # Whatever a chart shows, a supplier keeps its colour: the mapping is by case position.
+    assert charts.supplier_colors(suppliers)["MX"] == colors["MX"]
+    rgb = {s: np.array(to_rgb(c)) for s, c in colors.items()}
+    assert np.linalg.norm(rgb["RU"] - rgb["MX"]) > 0.5
+    distances = [np.linalg.norm(rgb[a] - rgb[b]) for i, a in enumerate(suppliers) for b in suppliers[i + 1:]]
+    assert min(distances) > 0.2, min(distances)
+
+
+def test_report_footer_wraps_without_breaking_words(plan_dir):
+    html = report.render(plan_dir)
+    assert "overflow-wrap: anywhere" in html and "word-break: break-all" not in html
+    assert "unserved at VOLL" in html and "unserved at voll" not in html
+
+
+# --- a stochastic plan ------------------------------------------------------------------
+
+def test_stochastic_plan_report_shows_the_risk_figures_and_scenarios(run_gasmix):
+    done = run_gasmix("solve", "--scenarios", "--cvar-weight", "0.5", "-o", "risk", "-q")
+    assert done.returncode == 0, done.stderr
+    done = run_gasmix("report", "risk", "-o", "risk.html")
+    assert done.returncode == 0, done.stderr
+    html = (run_gasmix.cwd / "risk.html").read_text()
+    summary = json.loads((run_gasmix.cwd / "risk" / "summary.json").read_text())
+    page = Page(html)
+    for key in ("mean_risk_objective_musd", "expected_cost_musd", "cvar_musd", "vss_musd",
+                "vss_expected_cost_musd", "evpi_musd", "objective_musd"):
+        assert float(page.figures[key]) == pytest.approx(summary[key], rel=1e-12), key
+        assert f"{summary[key]:,.1f}" in html
+    assert "CVaR α = 95%" in html and "expected value of perfect information (EVPI)" in html
+    assert "value of the stochastic solution (VSS)" in html and "million USD" in html
+    # The scenarios section: a chart and one row per scenario, with the plan's tables
+    # labelled as the base scenario's.
+    assert [s["data-chart"] for s in page.svgs][0] == "scenario_costs"
+    assert len(page.svgs) == PLAN_CHARTS + 1
+    for scenario in summary["stochastic"]["scenarios"]:
+        assert f"<td>{scenario}</td>" in html
+    assert "Supply mix by period (base scenario)" in html
+    assert "Binding constraints and their shadow prices (base scenario)" in html
+    # The same from a JSON plan.
+    done = run_gasmix("solve", "--scenarios", "--cvar-weight", "0.5", "--format", "json",
+                      "-o", "risk.json", "-q")
+    assert done.returncode == 0, done.stderr
+    html = report.render(run_gasmix.cwd / "risk.json")
+    assert "CVaR α = 95%" in html and len(Page(html).svgs) == PLAN_CHARTS + 1
+    # A stochastic plan folder without its scenarios table says so.
+    (run_gasmix.cwd / "risk" / "scenarios.csv").unlink()
+    done = run_gasmix("report", "risk", "-o", "risk.html")
+    assert done.returncode == 2 and "scenarios.csv: missing" in done.stderr
+
+
+def _study(params_values: dict, failed=lambda point: False):
+    import itertools
+
+    import pandas as pd
+    rows = []
+    for i, combo in enumerate(itertools.product(*params_values.values())):
+        point = dict(zip(params_values, combo))
+        bad = failed(point)
+        cost = None if bad else 28000.0 + 1000 * i
+        rows.append({**point, "status": "infeasible" if bad else "optimal", "objective_musd": cost,
+                     "cash_cost_musd": cost, "risk_penalty_musd": None if bad else 0.0,
+                     "unserved_cost_musd": None if bad else 0.0, "total_cost_musd": cost,
+                     "unserved_bcf": None if bad else 0.0, "avg_cost_usd_mmbtu": None if bad else 4.3,
+                     "hhi": None if bad else 6000.0, "import_dependence": None if bad else 0.7,
+                     "share_US": None if bad else 0.7, "share_MX": None if bad else 0.3,
+                     "message": "no plan" if bad else ""})
+    return pd.DataFrame(rows)
+
+
+def test_sweep_over_three_parameters_draws_small_multiples(tmp_path):
+    frame = _study({"cap.US": [0.5, 0.7, 1.0], "risk_weight": [0, 2], "max_share": [0.4 + 0.05 * i for i in range(8)]})
+    html = report.sweep_report({"params": ["cap.US", "risk_weight", "max_share"]}, frame)
+    cost = html[html.index('data-chart="sweep_cost"'):]
+    cost = cost[:cost.index("</svg>")]
+    # One panel per value of the third parameter, at most six, and the caption says which.
+    assert cost.count("max_share = ") == 6
+    assert "panels for the first 6 of its 8 values" in html
+    assert "risk_weight:" in cost  # the colour legend's heading
+    assert "first combination of the other parameters: risk_weight = 0, max_share = 0.4" in html
+
+
+def test_sweep_png_without_matplotlib_is_a_note(tmp_path, monkeypatch):
+    import sys
+
+    from optimizer.studies import write_sweep as write
+    frame = _study({"cap.US": [0.5, 1.0]})
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    notes = write(frame, tmp_path / "s", ["cap.US"], {"case": "x"})
+    assert notes == ['no chart: install matplotlib with pip install "gasmix[charts]"']
+    assert not (tmp_path / "s" / "sweep.png").exists() and (tmp_path / "s" / "sweep.csv").exists()
+
+
+def test_storage_chart_starts_each_site_when_it_enters_service():
+    from models import default_case
+    from optimizer import charts, solve
+
+    plan = solve(default_case())
+    periods = list(dict.fromkeys(plan.prices["period"]))
+    fig = charts.storage_vs_floor(plan.storage, periods)
+    lines = {line.get_label(): np.asarray(line.get_ydata(), dtype=float) for line in fig.axes[0].lines}
+    jaf = lines["JAF working gas"]  # Jaf enters service in 2026-07
+    assert np.isnan(jaf[:periods.index("2026-07")]).all()
+    assert (jaf[periods.index("2026-07"):] == 10).all()
+    assert not np.isnan(lines["OPS_LINEPACK working gas"]).any()

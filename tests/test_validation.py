@@ -715,7 +715,7 @@ def test_policy_cap_for_unknown_supplier(case):
 def test_policy_cap_out_of_range(case):
     replace_text(case, "case.toml", "exclude = []", "exclude = []\ncaps = { US = 1.5 }")
     [p] = problems_of(case)
-    check(p, file="case.toml", row=None, column="policy.caps", value="{'US': 1.5}",
+    check(p, file="case.toml", row=None, column="policy.caps.US", value="caps.US = 1.5",
           rule="cap for US: must be ≤ 1")
 
 
