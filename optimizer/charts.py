@@ -489,8 +489,7 @@ def frontier_x(rows: pd.DataFrame) -> tuple[pd.Series, str]:
 
 def frontier(rows: pd.DataFrame, name: str = "frontier", into=None):
     """One trade-off: cost (cash + unserved at VOLL) against its measure, every solved
-    point, Pareto points filled and joined, dominated ones hollow; cash cost dashed and
-    the objective dotted where a point carries a risk penalty."""
+    point, Pareto points filled and joined, dominated ones hollow; cash cost dashed."""
     from matplotlib.lines import Line2D
 
     fig = _canvas(into, FIGSIZE, name)
@@ -498,7 +497,8 @@ def frontier(rows: pd.DataFrame, name: str = "frontier", into=None):
     _style(ax)
     ok = rows[rows["status"] == OPTIMAL].copy()
     ok["_x"], label = frontier_x(ok) if len(ok) else (pd.Series(dtype=float), "x")
-    ok = ok.sort_values("_x")
+    # Equal plans: the first parameter value that reaches each one labels it.
+    ok = ok.sort_values(["_x", "value"])
     pareto = ok[ok["pareto"].astype(bool)]
     other = ok[~ok["pareto"].astype(bool)]
     ax.plot(pareto["_x"], pareto["cost_musd"], marker="o", markersize=5, color="#2c7fb8",
@@ -508,11 +508,8 @@ def frontier(rows: pd.DataFrame, name: str = "frontier", into=None):
                 markerfacecolor="none", color="#888888", label="dominated")
     ax.plot(ok["_x"], ok["cash_cost_musd"], linestyle="--", linewidth=1.0, color="#41b6c4",
             label="cash only")
-    penalty = (ok["objective_musd"] - ok["cost_musd"]).abs() > 1e-6 * ok["cost_musd"].abs().clip(lower=1)
-    if penalty.any():  # in parameter order: a vertical run is λ rising with the plan unchanged
-        by_value = ok.sort_values("value")
-        ax.plot(by_value["_x"], by_value["objective_musd"], linestyle=":", linewidth=1.2,
-                color="#636363", label="objective (with risk penalty)")
+    # (No objective line here: with λ rising, the penalty moves the objective while the plan
+    # stands still, which reads as a cost the country does not pay. The sweep chart has it.)
     # Label Pareto points that stand apart (neighbours closer than 4% of the axes would overlap).
     span_x = float(np.ptp(ok["_x"])) if len(ok) else 0.0
     span_y = float(np.ptp(ok["cost_musd"])) if len(ok) else 0.0

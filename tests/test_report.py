@@ -342,10 +342,13 @@ def test_frontier_charts_plot_what_the_planner_pays(tmp_path):
     html = report.render(write_frontier(tmp_path / "frontier"))
     risk = html[html.index('data-chart="frontier_risk"'):]
     risk = risk[:risk.index("</svg>")]
-    assert "cash + unserved at VOLL" in risk and "objective (with risk penalty)" in risk
+    # The cost the country pays, and cash alone; not the objective, whose risk penalty moves
+    # with λ while the plan stands still.
+    assert "cash + unserved at VOLL" in risk and "cash only" in risk
+    assert "objective (with risk penalty)" not in risk
     diversification = html[html.index('data-chart="frontier_diversification"'):]
     diversification = diversification[:diversification.index("</svg>")]
-    assert "objective (with risk penalty)" not in diversification  # no penalty there
+    assert "objective (with risk penalty)" not in diversification
     assert "28,000" in diversification or "30,000" in diversification  # thousands separators
 
 
