@@ -24,7 +24,7 @@ from .constraints import Columns
 from .data import ModelData
 from .files import GENERATOR, PLAN_MARKER, replace_file, replace_folder
 from .metrics import Headline, base_shares, headline
-from .security import security_summary, security_table
+from .security import n1_areas, security_summary, security_table
 from .solvers import SolverResult
 from .storage_policy import storage_active
 from .verify import Check
@@ -139,8 +139,9 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     constraints = _constraints_table(data, cols, model, result, check.activity)
     figures = headline(data, q, f, inj, wd, u)
     summary = _summary(data, result, check, timings, figures, q, u, v, shares, constraints)
-    security = security_table(data, q)
-    summary.update(security_summary(data, q, security))
+    areas = n1_areas(data)  # N−1 depends on the infrastructure only: computed once
+    security = security_table(data, q, areas)
+    summary.update(security_summary(data, q, security, areas))
     return Plan(summary, flows, storage, transport, prices, shares, constraints, data,
                 extra={"security": security})
 

@@ -87,10 +87,10 @@ def n1_areas(d: ModelData) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def n1_table(d: ModelData) -> pd.DataFrame:
+def n1_table(d: ModelData, areas: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per period: the worst calculated area (lowest N−1) with its N−1 terms
-    (MMcf/d), its largest infrastructure and N−1 (%)."""
-    areas = n1_areas(d)
+    (MMcf/d), its largest infrastructure and N−1 (%). `areas`: n1_areas(d), if at hand."""
+    areas = n1_areas(d) if areas is None else areas
     order = {p: i for i, p in enumerate(d.period_ids)}
     ranked = areas.assign(_t=areas["period"].map(order),
                           _n1=areas["n1_pct"].fillna(np.inf))
@@ -107,9 +107,9 @@ def diversity(volume_by_supplier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return 10_000 * (share ** 2).sum(axis=0), -terms.sum(axis=0)
 
 
-def security_table(d: ModelData, q: np.ndarray) -> pd.DataFrame:
+def security_table(d: ModelData, q: np.ndarray, areas: pd.DataFrame | None = None) -> pd.DataFrame:
     """security.csv: per period N−1 with its terms, HHI and Shannon of the plan's supply."""
-    table = n1_table(d)
+    table = n1_table(d, areas)
     by_supplier = np.zeros((len(d.supplier_ids), len(d.period_ids)))
     np.add.at(by_supplier, d.source_supplier, q)
     hhi, shannon = diversity(by_supplier)
@@ -118,7 +118,8 @@ def security_table(d: ModelData, q: np.ndarray) -> pd.DataFrame:
     return table
 
 
-def security_summary(d: ModelData, q: np.ndarray, table: pd.DataFrame) -> dict:
+def security_summary(d: ModelData, q: np.ndarray, table: pd.DataFrame,
+                     areas: pd.DataFrame | None = None) -> dict:
     """Summary keys: the lowest N−1 with its period, area and largest infrastructure, and
     the horizon's Shannon index of supplier shares (beside the summary's HHI)."""
     if not table["n1_pct"].notna().any():  # no demand anywhere: N−1 is undefined
@@ -133,7 +134,7 @@ def security_summary(d: ModelData, q: np.ndarray, table: pd.DataFrame) -> dict:
         return None if worst is None else cast(table[column].iloc[worst])
 
     by_area = {}
-    for area, rows in n1_areas(d).groupby("area", sort=False):
+    for area, rows in (n1_areas(d) if areas is None else areas).groupby("area", sort=False):
         if rows["n1_pct"].notna().any():
             low = rows.loc[rows["n1_pct"].idxmin()]
             by_area[area] = {"n1_min_pct": float(low["n1_pct"]), "period": str(low["period"]),
