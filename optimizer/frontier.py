@@ -38,8 +38,9 @@ def pareto_mask(x, y, valid=None) -> np.ndarray:
     valid = np.isfinite(x) & np.isfinite(y) & (True if valid is None else np.asarray(valid, dtype=bool))
     tol_y = COST_TOLERANCE * np.maximum(1.0, np.abs(y))
     tol_x = 1e-9
-    no_worse = (x[:, None] <= x[None, :] + tol_x) & (y[:, None] <= y[None, :] + tol_y[None, :])
-    better = (x[:, None] < x[None, :] - tol_x) | (y[:, None] < y[None, :] - tol_y[None, :])
+    with np.errstate(invalid="ignore"):  # inf − inf: such points are invalid anyway
+        no_worse = (x[:, None] <= x[None, :] + tol_x) & (y[:, None] <= y[None, :] + tol_y[None, :])
+        better = (x[:, None] < x[None, :] - tol_x) | (y[:, None] < y[None, :] - tol_y[None, :])
     dominates = no_worse & better & valid[:, None]  # [j, i]: j dominates i
     return valid & ~dominates.any(axis=0)
 
