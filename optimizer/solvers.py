@@ -118,18 +118,25 @@ class HighsSession:
     re-solves from the previous optimal basis instead of from scratch.
     """
 
-    def __init__(self, model: LinearModel, time_limit: float | None = None):
+    def __init__(self, model: LinearModel, time_limit: float | None = None,
+                 track_changes: bool = False):
         self.model = model
+        self.time_limit = time_limit
         self.highs = new_highs(time_limit)
         self.loaded = self.highs.passModel(highs_lp(model)) != highspy.HighsStatus.kError
-        self._cost = model.col_cost.copy()
-        self._lower = model.col_lower.copy()
-        self._upper = model.col_upper.copy()
-        self._row_lower, self._row_upper = (b.copy() for b in model.row_bounds())
-        self._values = model.csr()[2].copy()
+        self._tracking = track_changes
+        if track_changes:  # a copy of what HiGHS holds, to push only what a point changes
+            self._cost = model.col_cost.copy()
+            self._lower = model.col_lower.copy()
+            self._upper = model.col_upper.copy()
+            self._row_lower, self._row_upper = (b.copy() for b in model.row_bounds())
+            self._values = model.csr()[2].copy()
 
     def pending(self) -> "Changes":
-        """What differs between the model's arrays and what HiGHS holds."""
+        """What differs between the model's arrays and what HiGHS holds (a session made
+        with `track_changes`; a one-shot solve has nothing to push)."""
+        if not self._tracking:
+            raise RuntimeError("this HiGHS session does not track model changes")
         m = self.model
         row_lower, row_upper = m.row_bounds()
         return Changes(
@@ -216,8 +223,13 @@ class HighsSession:
         started = time.perf_counter()
         if not self.loaded:
             return SolverResult(SolveStatus.ERROR, "highs", 0.0, message="HiGHS rejected the model")
-        self.sync(changes)
+        if self._tracking:
+            self.sync(changes)
         h = self.highs
+        if self.time_limit is not None:
+            # HiGHS's run clock keeps counting across runs of one instance: the limit is
+            # per run, so it is set from where the clock stands now.
+            h.setOptionValue("time_limit", h.getRunTime() + self.time_limit)
         h.run()
         model_status = h.getModelStatus()
         ours = _HIGHS_STATUS.get(model_status, SolveStatus.ERROR)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -352,6 +353,9 @@ class SweepModel:
         self._storage_days_block = days_blocks[0] if days_blocks else None
         self.session: HighsSession | None = None
         self.reference_basis = None
+        # N−1 depends on demand and capacity alone: unless the grid moves them, once.
+        self._n1_fixed = None if (self._touches["demand"] or self._touches["entry_capacity"]) \
+            else n1_shortfalls(self.base)
         self._last: _Optimum | None = None
 
     def _index_share_rows(self) -> None:
@@ -408,7 +412,8 @@ class SweepModel:
 
     def apply(self, d: ModelData) -> None:
         """Set the model's point-dependent entries from `d`: supply and unserved costs,
-        supply bounds, demand, entry capacities, and each share row's σ and bounds."""
+        supply bounds, demand (and the storage-days floor that follows it), entry
+        capacities, and each share row's σ and bounds."""
         m, c = self.formulation.model, self.formulation.columns
         touches = self._touches
         if touches["supply_cost"]:
@@ -422,6 +427,13 @@ class SweepModel:
             m.set_rhs(m.block("balance")[0], d.demand.ravel())
         if touches["entry_capacity"] and self._entry_block is not None:
             m.set_rhs(self._entry_block, d.entry_capacity[self._entry_rows].ravel())
+        if touches["demand"] and self._storage_days_block is not None:
+            # The storage-days floor is days of average demand: it moves with demand (and
+            # raises CaseError when the storage cannot hold it).
+            floor = storage_days_floor(d)
+            index = {p: t for t, p in enumerate(d.period_ids)}
+            m.set_rhs(self._storage_days_block,
+                      floor[[index[period] for _, period in self._storage_days_block.labels]])
         if touches["share"] and len(self._share_rows):
             # Match this point's rules to the built ones; rows of rules it lacks go free.
             wanted = {(r.name, r.periods, r.sense): r.bound for r in d.share_rules}
@@ -446,28 +458,22 @@ class SweepModel:
     def solve(self, values, fresh: bool = False) -> dict:
         """One point: apply, re-solve (from the previous basis, or with `fresh` from a new
         HiGHS started at the reference basis), verify, and reduce to a table row."""
+        if fresh:  # before anything can return: a chunk never continues another's state
+            self.session, self._last = None, None
         row = dict(zip((p.key for p in self.parameters), _cells(self.parameters, values)))
         try:
             d = self.point_data(values)
-            # The storage-days floor is days of average demand: it moves with demand.
-            floor = storage_days_floor(d) if self._touches["demand"] and self._storage_days_block else None
+            self.apply(d)
         except CaseError as exc:
             return {**row, "status": INVALID, "message": _one_line(exc.report())}
-        shortfalls = n1_shortfalls(d)  # N−1 is fixed by infrastructure: checked before solving
+        shortfalls = self._n1_shortfalls(d)  # fixed by infrastructure: checked before solving
         if shortfalls:
             return {**row, "status": str(SolveStatus.INFEASIBLE),
                     "message": "; ".join(str(v) for v in shortfalls[:3])}
-        self.apply(d)
-        if floor is not None:
-            block = self._storage_days_block
-            index = {p: t for t, p in enumerate(d.period_ids)}
-            m = self.formulation.model
-            m.set_rhs(block, floor[[index[period] for _, period in block.labels]])
-        if fresh or self.session is None:
-            self.session = HighsSession(self.formulation.model, self.time_limit)
+        if self.session is None:
+            self.session = HighsSession(self.formulation.model, self.time_limit, track_changes=True)
             if self.reference_basis is not None:
                 self.session.set_basis(self.reference_basis)
-            self._last = None
         last, self._last = self._last, None
         changes = self.session.pending() if last is not None else None
         if last is not None and self.session.still_optimal(last.x, last.activity, changes):
@@ -494,6 +500,10 @@ class SweepModel:
             figures = _figures(d, self.formulation.columns, result)
         self._last = _Optimum(result.x, check.activity, d, figures)
         return {**row, "status": str(result.status), **figures, "message": ""}
+
+
+    def _n1_shortfalls(self, d: ModelData):
+        return n1_shortfalls(d) if self._n1_fixed is None else self._n1_fixed
 
 
 @dataclass(frozen=True)
@@ -563,17 +573,26 @@ def _one_line(text: str) -> str:
 
 # --- running the chunks --------------------------------------------------------------
 
-# One built model per worker process and sweep (a worker may run several chunks).
-_WORKER_MODELS: dict[str, SweepModel] = {}
+# One built model per worker thread and sweep (a worker may run several chunks). Per
+# thread, not per process: a Dask worker or a thread pool runs chunks side by side, and a
+# HiGHS instance must never be shared between them.
+_LOCAL = threading.local()
+
+
+def _models() -> dict[str, SweepModel]:
+    if not hasattr(_LOCAL, "models"):
+        _LOCAL.models = {}
+    return _LOCAL.models
 
 
 def _worker_model(token: str, case: Case, policy: Policy, parameters, time_limit,
                   reference) -> SweepModel:
-    """This process's model for sweep `token`, built (and its reference solved) once."""
-    model = _WORKER_MODELS.get(token)
+    """This thread's model for sweep `token`, built (and its reference solved) once."""
+    models = _models()
+    model = models.get(token)
     if model is None:
-        _WORKER_MODELS.clear()  # one sweep at a time per worker: keep memory flat
-        model = _WORKER_MODELS[token] = SweepModel(case, policy, parameters, time_limit)
+        models.clear()  # one sweep at a time per thread: keep memory flat
+        model = models[token] = SweepModel(case, policy, parameters, time_limit)
         model.start_reference(reference)
     return model
 
@@ -617,7 +636,7 @@ def sweep(case: Case, grid, executor: Executor | None = None, policy: Policy | N
                 if progress:
                     progress(len(rows))
         finally:
-            _WORKER_MODELS.pop(token, None)
+            _models().pop(token, None)
     else:
         futures = [executor.submit(_run_chunk, *job, list(chunk)) for chunk in chunks]
         for future in futures:  # in grid order; each chunk's rows are its own

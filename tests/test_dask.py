@@ -72,7 +72,7 @@ def test_dask_executor_gives_the_serial_table(mexico, cluster, grid, chunk_size)
     serial = sweep(mexico, grid, chunk_size=chunk_size)
     seen = []
     on_dask = sweep(mexico, grid, client.get_executor(), chunk_size=chunk_size, progress=seen.append)
-    pd.testing.assert_frame_equal(on_dask, serial)  # exact: same chunks, same bases
+    pd.testing.assert_frame_equal(on_dask, serial, check_exact=True)  # exact: same chunks, same bases
     assert seen[-1] == len(serial)
 
 
@@ -80,7 +80,7 @@ def test_dask_frontier_gives_the_serial_frontier(mexico, cluster):
     _, client = cluster
     serial = frontier(mexico, shares="0.4:1:0.1", risk_weights="0:6:1")
     on_dask = frontier(mexico, shares="0.4:1:0.1", risk_weights="0:6:1", executor=client.get_executor())
-    pd.testing.assert_frame_equal(on_dask, serial)
+    pd.testing.assert_frame_equal(on_dask, serial, check_exact=True)
 
 
 def test_a_second_sweep_on_the_same_workers_is_not_confused_with_the_first(mexico, cluster):
@@ -90,8 +90,8 @@ def test_a_second_sweep_on_the_same_workers_is_not_confused_with_the_first(mexic
     first = sweep(mexico, {"cap.US": "0.5,0.7"}, executor)
     other = sweep(mexico, {"demand": "0.9,1.1"}, executor)
     again = sweep(mexico, {"cap.US": "0.5,0.7"}, executor)
-    pd.testing.assert_frame_equal(other, sweep(mexico, {"demand": "0.9,1.1"}))
-    pd.testing.assert_frame_equal(first, again)
+    pd.testing.assert_frame_equal(other, sweep(mexico, {"demand": "0.9,1.1"}), check_exact=True)
+    pd.testing.assert_frame_equal(first, again, check_exact=True)
 
 
 def test_process_pool_gives_the_serial_table(mexico):
@@ -103,7 +103,7 @@ def test_process_pool_gives_the_serial_table(mexico):
     serial = sweep(mexico, CROSS_GRID, chunk_size=4)
     with ProcessPoolExecutor(2) as pool:
         in_processes = sweep(mexico, CROSS_GRID, pool, chunk_size=4)
-    pd.testing.assert_frame_equal(in_processes, serial)
+    pd.testing.assert_frame_equal(in_processes, serial, check_exact=True)
 
 
 def test_executor_for_picks_the_executor(cluster):

@@ -578,3 +578,46 @@ def test_a_range_runs_downwards_when_stop_is_below_start(mexico):
     assert [v for (v,) in down.points] == [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4]
     up = make_grid(mexico, {"cap.US": "0.4:1:0.1"})
     assert sorted(down.points) == sorted(up.points)
+
+
+# --- where chunks run: threads, order, time limits ------------------------------------------
+
+def test_threads_give_the_serial_table(mexico):
+    # Chunks side by side in one process (a thread pool, a multi-threaded Dask worker): each
+    # thread keeps its own model and HiGHS instance, and the table is the serial one, exactly.
+    from concurrent.futures import ThreadPoolExecutor
+
+    grid = {"cap.US": "0.5:0.9:0.05", "risk_weight": "0,2"}
+    serial = sweep(mexico, grid, chunk_size=3)
+    with ThreadPoolExecutor(4) as pool:
+        threaded = sweep(mexico, grid, pool, chunk_size=3)
+    pd.testing.assert_frame_equal(threaded, serial, check_exact=True)
+
+
+def test_a_chunk_that_starts_with_a_failed_point_does_not_depend_on_what_ran_before(mexico):
+    # max_share 0.05 contradicts itself (caps add up to < 100%): the second chunk starts with
+    # it. Run alone on a fresh thread, that chunk must give exactly what it gives after the
+    # first chunk in the same thread.
+    import threading
+    import uuid
+
+    from optimizer.sweep import _run_chunk, make_policy
+
+    grid = make_grid(mexico, {"max_share": "0.45,1,0.05,0.5"})
+    serial = sweep(mexico, grid, chunk_size=2)
+    assert serial["status"].tolist() == ["optimal", "optimal", "invalid", "optimal"]
+    job = (uuid.uuid4().hex, mexico, make_policy(mexico), grid.parameters, None, grid.points[0])
+    alone = []
+    thread = threading.Thread(target=lambda: alone.extend(_run_chunk(*job, list(grid.points[2:]))))
+    thread.start()
+    thread.join()
+    assert alone[1]["objective_musd"] == serial["objective_musd"][3]  # exactly
+    assert alone[1]["share_US"] == serial["share_US"][3]
+
+
+def test_the_time_limit_is_per_point_not_per_chunk(mexico):
+    # HiGHS's run clock counts across runs of one instance. 20 ms is well above one warm
+    # re-solve (about 1 ms) but below the total of a chunk of 75 points where the cap binds
+    # (so that each is re-solved): no point may be stopped.
+    table = sweep(mexico, {"cap.US": "0.4:0.77:0.005"}, time_limit=0.02, chunk_size=75)
+    assert (table["status"] == "optimal").all(), table["status"].value_counts()
