@@ -28,7 +28,7 @@ from models.extras import MissingExtra, require
 from models.schema import SHARE_BASES, SHARE_OF
 from optimizer import SOLVERS, InfeasiblePolicy, PlanWriteError, SolverFailure, solve
 from optimizer import report
-from optimizer.files import replace_folder, write_file
+from optimizer.files import check_target, replace_folder, write_file
 from optimizer.frontier import DEFAULT_RISK_WEIGHTS, DEFAULT_SHARES, TRADE_OFFS, frontier
 from optimizer.plan import TABLE_NAMES
 from optimizer.scaleout import ScaleOutError, executor_for
@@ -276,6 +276,8 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
         raise click.BadParameter("must be a finite number of seconds", param_hint="--time-limit")
     case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of,
                           storage_days, cover_days, min_n1, sets)
+    if fmt == "csv" and output != "-":
+        _check_output(output or "plan", "plan")
     try:
         with _busy(quiet or output == "-", "solving"):
             if scenarios is None:
@@ -311,6 +313,14 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
             print_stochastic(out, plan)
         if report_file:
             out.print(f"report written to {escape(report_file)}")
+
+
+def _check_output(path, kind: str) -> None:
+    """An output folder that cannot be written is found before solving, not after."""
+    try:
+        check_target(Path(path), kind)
+    except PlanWriteError as exc:
+        _fail(f"cannot write the {kind}: {exc}", EXIT_INPUT)
 
 
 def _check_report_target(target: str) -> None:
@@ -388,6 +398,7 @@ def stress_command(case_dir, output, scenarios, solver, time_limit, caps, max_sh
         raise click.BadParameter("must be a finite number of seconds", param_hint="--time-limit")
     case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of,
                           storage_days, cover_days, min_n1, sets)
+    _check_output(output, "stress")
     try:
         table, plan = stress_test(case, scenarios=scenarios, solver=solver, time_limit=time_limit,
                                   **choices)
@@ -575,6 +586,7 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
     """
     case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of,
                           storage_days, cover_days, min_n1, sets)
+    _check_output(output, "sweep")
     spec = dict(_pairs(params, "--param"))
     if len(spec) != len(params):
         raise click.BadParameter("a parameter is given twice", param_hint="--param")
@@ -625,6 +637,7 @@ def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, outpu
     case, choices = _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of,
                           storage_days, cover_days, min_n1, sets)
     chosen = TRADE_OFFS if trade_offs == "both" else (trade_offs,)
+    _check_output(output, "frontier")
     if supplier and "diversification" not in chosen:
         raise click.BadParameter("applies to the diversification trade-off only", param_hint="--supplier")
     if supplier and supplier not in {s.id for s in case.suppliers}:

@@ -92,15 +92,10 @@ def replace_folder(path: Path, fill, kind: str | None = "plan") -> Path:
     the list of files written in the folder's manifest. An existing `path` is replaced only
     if it is empty, or if its manifest says it is gasmix output of the same kind and it
     holds only the files gasmix wrote. With `kind=None` only a new or empty folder is
-    written (e.g. `gasmix init`).
+    written (e.g. `gasmix init`). If the process is killed between the two renames, the
+    previous output is left in a hidden `.NAME.*.old` folder beside it.
     """
-    if path.exists() and not path.is_dir():
-        raise PlanWriteError(f"{path} exists and is not a folder")
-    if path.is_dir() and any(path.iterdir()):
-        problem = _foreign(path, kind)
-        if problem:
-            raise PlanWriteError(f"{path} {problem}; choose an empty or new folder")
-    _check_parents(path)
+    check_target(path, kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     old = None
@@ -112,6 +107,9 @@ def replace_folder(path: Path, fill, kind: str | None = "plan") -> Path:
             (tmp / MANIFEST).write_text(json.dumps({"generator": GENERATOR, "kind": kind,
                                                     "files": written}, indent=1) + "\n")
         if path.exists():
+            # Checked again: filling may take a while (charts), and a file put into the
+            # folder meanwhile must not go with the old output.
+            check_target(path, kind)
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
             old.rmdir()
             os.rename(path, old)
@@ -126,6 +124,19 @@ def replace_folder(path: Path, fill, kind: str | None = "plan") -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
+
+
+def check_target(path: Path, kind: str | None) -> None:
+    """Raise PlanWriteError if output of `kind` may not be written at `path` (see
+    replace_folder) — callable before a long solve, so that a run is not thrown away."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise PlanWriteError(f"{path} exists and is not a folder")
+    if path.is_dir() and any(path.iterdir()):
+        problem = _foreign(path, kind)
+        if problem:
+            raise PlanWriteError(f"{path} {problem}; choose an empty or new folder")
+    _check_parents(path)
 
 
 def _foreign(path: Path, kind: str | None) -> str | None:

@@ -338,3 +338,16 @@ def test_a_parent_that_is_a_file_is_named(run_gasmix):
     (run_gasmix.cwd / "afile").write_text("x")
     done = run_gasmix("solve", "-o", "afile/plan", "-q")
     assert done.returncode == 2 and "afile is a file, not a folder" in done.stderr
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_before_solving(run_gasmix):
+    # The refusal comes before the work: no solve, no progress, only the message.
+    mine = run_gasmix.cwd / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    for command in (["solve"], ["stress"], ["sweep", "--param", "cap.US=0.6,1"], ["frontier"]):
+        done = run_gasmix(*command, "-o", "mine")
+        assert done.returncode == 2, (command, done.stderr)
+        assert "mine exists and is not a gasmix" in done.stderr
+        assert "objective" not in done.stdout
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
