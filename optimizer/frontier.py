@@ -21,6 +21,7 @@ import pandas as pd
 
 from models import Case, Policy
 
+from .api import make_policy
 from .sweep import OPTIMAL_STATUS, SweepError, sweep
 
 TRADE_OFFS = ("diversification", "risk")
@@ -64,9 +65,14 @@ def frontier(case: Case, policy: Policy | None = None, *, trade_offs=TRADE_OFFS,
         key = f"cap.{supplier}" if supplier else "max_share"
         table = sweep(case, {key: shares}, executor, policy, time_limit=time_limit,
                       progress=progress, **choices)
-        measure = table[f"share_{supplier}"] if supplier else table["largest_share"]
-        label = (f"{supplier}'s share of supply (%)" if supplier
-                 else "largest supplier's share of supply (%)")
+        # Measured on the base the caps limit: supply, or imports.
+        of = make_policy(case, policy, **choices).share_of
+        base = "imports" if of == "imports" else "supply"
+        column = (f"base_share_{supplier}" if of == "imports" else f"share_{supplier}") if supplier \
+            else "largest_base_share"
+        measure = table[column]
+        label = (f"{supplier}'s share of {base} (%)" if supplier
+                 else f"largest supplier's share of {base} (%)")
         parts.append(_frame(table, "diversification", key, measure, label))
     if "risk" in trade_offs:
         table = sweep(case, {"risk_weight": risk_weights}, executor, policy, time_limit=time_limit,

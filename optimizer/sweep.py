@@ -538,7 +538,11 @@ def _figures(d: ModelData, c, result) -> dict:
     x = result.x
     q, f, inj, wd, u = (x[k] for k in (c.q, c.f, c.x, c.w, c.u))
     h = headline(d, q, f, inj, wd, u)
-    _, period_share, _ = base_shares(d, q)
+    in_base_volume, period_share, in_base = base_shares(d, q)
+    # Over the horizon, each supplier's share of the caps' base (all supply, or imports).
+    base_volume = (in_base_volume * d.days).sum(axis=1)
+    base_share = np.where(in_base, base_volume / base_volume.sum(), np.nan) if base_volume.sum() > 0 \
+        else np.full(len(d.supplier_ids), np.nan)
     supplied = h.supply_bcf > 0 and len(h.shares) > 0
     largest = int(np.argmax(h.shares)) if supplied else 0
     with np.errstate(invalid="ignore"):
@@ -557,7 +561,9 @@ def _figures(d: ModelData, c, result) -> dict:
         "largest_supplier": d.supplier_ids[largest] if supplied else "",  # no gas: no one
         "largest_share": float(h.shares[largest]) if supplied else 0.0,
         "largest_period_share": largest_period,
+        "largest_base_share": float(np.nanmax(base_share)) if np.isfinite(base_share).any() else float("nan"),
         **{f"share_{g}": float(s) for g, s in zip(d.supplier_ids, h.shares)},
+        **{f"base_share_{g}": float(s) for g, s in zip(d.supplier_ids, base_share)},
     }
 
 
@@ -616,8 +622,10 @@ def sweep(case: Case, grid, executor: Executor | None = None, policy: Policy | N
     called with the number of points finished so far.
 
     Columns: the parameters, status, objective and cost figures (MUSD), unserved_bcf,
-    avg_cost_usd_mmbtu, hhi, import_dependence, risk_exposure, largest supplier and share,
-    the largest share in any period, share_<SUPPLIER>, and message. A point that fails
+    avg_cost_usd_mmbtu, hhi, import_dependence, risk_exposure, largest supplier and its share
+    of supply, the largest share of the caps' base in any period and over the horizon,
+    share_<SUPPLIER> (of supply), base_share_<SUPPLIER> (of imports, when caps are of
+    imports), and message. A point that fails
     (infeasible, time limit, a contradictory policy) is a row with its status.
     """
     grid = make_grid(case, grid)
@@ -643,15 +651,18 @@ def sweep(case: Case, grid, executor: Executor | None = None, policy: Policy | N
             rows += future.result()
             if progress:
                 progress(len(rows))
-    table = _table(rows, grid, case)
+    table = _table(rows, grid, case, base_policy.share_of)
     table.attrs["seconds"] = time.perf_counter() - started
     return table
 
 
-def _table(rows: list[dict], grid: Grid, case: Case) -> pd.DataFrame:
+def _table(rows: list[dict], grid: Grid, case: Case, share_of: str) -> pd.DataFrame:
     figures = ["objective_musd", "cash_cost_musd", "risk_penalty_musd", "unserved_cost_musd",
                "total_cost_musd", "unserved_bcf", "avg_cost_usd_mmbtu", "hhi", "import_dependence",
-               "risk_exposure", "largest_supplier", "largest_share", "largest_period_share"]
+               "risk_exposure", "largest_supplier", "largest_share", "largest_period_share",
+               "largest_base_share"]
     shares = [f"share_{s.id}" for s in case.suppliers]
-    columns = [*grid.keys, "status", *figures, *shares, "message"]
+    # Shares of the caps' base differ from shares of supply only when caps are of imports.
+    base = [f"base_share_{s.id}" for s in case.suppliers] if share_of == "imports" else []
+    columns = [*grid.keys, "status", *figures, *shares, *base, "message"]
     return pd.DataFrame(rows).reindex(columns=columns)

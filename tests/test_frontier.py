@@ -154,7 +154,8 @@ def test_frontier_columns_and_shape(mexico, mexico_frontier):
     assert div["value"].tolist()[:2] == [0.3, 0.35] and div["value"].tolist()[-1] == 1.0
     # the diversification measure is the largest supplier's share; risk's is the exposure
     ok = div["status"] == "optimal"
-    assert (div.loc[ok, "x"] == div.loc[ok, "largest_share"]).all()
+    # shares of supply here: the largest share of the caps' base is the largest share
+    assert div.loc[ok, "x"].to_numpy() == pytest.approx(div.loc[ok, "largest_share"].to_numpy(), rel=1e-12)
     assert (risk["x"] == risk["risk_exposure"]).all()
     # cost is cash plus unserved gas at VOLL (no risk penalty)
     assert (risk["objective_musd"] >= risk["cost_musd"] - 1e-6).all()
@@ -262,3 +263,14 @@ def test_frontier_rejects_unknown_trade_offs(mexico):
     # a range runs downwards when stop is below start: 50%, 40%, 30%
     down = frontier(mexico, trade_offs=("diversification",), shares="0.5:0.3:0.1")
     assert down["value"].tolist() == [0.5, 0.4, 0.3]
+
+
+def test_with_caps_on_imports_the_frontier_measures_shares_of_imports(mexico):
+    # max_share caps each supplier's share of imports: US gas is nearly all of Mexico's
+    # imports, so the largest share of imports sits at the cap, and tighter caps cost more
+    # (measured on supply instead, the curve would double back and lose Pareto points).
+    table = frontier(mexico, trade_offs=("diversification",), shares="0.4:0.8:0.1", share_of="imports")
+    assert table["x_label"].iloc[0] == "largest supplier's share of imports (%)"
+    assert table["x"].to_numpy() == pytest.approx(table["value"].to_numpy(), abs=1e-6)
+    assert table["pareto"].all()
+    assert table["cost_musd"].is_monotonic_decreasing

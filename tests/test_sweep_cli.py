@@ -23,7 +23,8 @@ from optimizer import sweep
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 FIGURES = ["objective_musd", "cash_cost_musd", "risk_penalty_musd", "unserved_cost_musd",
            "total_cost_musd", "unserved_bcf", "avg_cost_usd_mmbtu", "hhi", "import_dependence",
-           "risk_exposure", "largest_supplier", "largest_share", "largest_period_share"]
+           "risk_exposure", "largest_supplier", "largest_share", "largest_period_share",
+           "largest_base_share"]
 
 
 def _env() -> dict:
