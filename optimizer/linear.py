@@ -81,11 +81,15 @@ class LinearModel:
     _csr: tuple | None = field(default=None, repr=False)
     _row_bounds: tuple | None = field(default=None, repr=False)
     _csr_keys: np.ndarray | None = field(default=None, repr=False)
+    # Set by in-place edits of row bounds or coefficients, which live only in the cached
+    # arrays: growing the model after them would rebuild the caches and lose the edits.
+    _edited_in_place: bool = field(default=False, repr=False)
     _csr_rows: np.ndarray | None = field(default=None, repr=False)
 
     # --- columns ------------------------------------------------------------------------
     def add_variables(self, family: str, labels: list, lower=0.0, upper=INF, cost=0.0) -> np.ndarray:
         """Add one column per label; return their column indices (shaped like `lower`)."""
+        self._refuse_growth_after_edits()
         n = len(labels)
         block = VariableBlock(family, list(labels), self.n_cols, self.n_cols + n)
         self.variables[family] = block
@@ -93,7 +97,13 @@ class LinearModel:
         self.upper.append(_vector(upper, n))
         self.cost.append(_vector(cost, n) if not self.elastic else np.zeros(n))
         self.n_cols += n
+        self._csr = self._csr_keys = None  # keys and duplicate-summing depend on n_cols
         return block.columns
+
+    def _refuse_growth_after_edits(self) -> None:
+        if self._edited_in_place:
+            raise RuntimeError("the model was edited in place (row bounds or coefficients): "
+                               "add every row and column before editing")
 
     def _column_array(self, which: str) -> np.ndarray:
         parts = getattr(self, which)
@@ -155,6 +165,7 @@ class LinearModel:
         `slack_cost` prices each row's slack in an elastic model: families give it the volume
         (Bcf) one unit of violation stands for, so the diagnosis relaxes the least gas.
         """
+        self._refuse_growth_after_edits()
         n = len(labels)
         block = RowBlock(family, list(labels), sense, self.n_rows, self.n_rows + n,
                          _vector(rhs, n),
@@ -241,6 +252,7 @@ class LinearModel:
         rows = np.asarray(rows)
         low[rows] = lower
         up[rows] = upper
+        self._edited_in_place = True
 
     def set_coefficients(self, rows, cols, values) -> np.ndarray:
         """Change existing matrix entries (row, col) to `values`; returns their positions
@@ -254,6 +266,7 @@ class LinearModel:
         if np.any(at >= len(self._csr_keys)) or np.any(self._csr_keys[np.minimum(at, len(self._csr_keys) - 1)] != keys):
             raise KeyError("set_coefficients: an entry is not in the model's matrix")
         vals[at] = values
+        self._edited_in_place = True
         return at
 
     def row_activity(self, x: np.ndarray, with_size: bool = False):
