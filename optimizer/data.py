@@ -188,6 +188,18 @@ def prepare(case: Case, policy: Policy) -> ModelData:
     return data
 
 
+def hub_price_part(d: ModelData, hub: str) -> np.ndarray:
+    """The part of each source's price (S × T) that moves with `hub`: multiplier_s ×
+    hub_price[hub, t] for the sources priced on it, 0 for the others. Scaling the hub by k
+    adds (k − 1) × this to the prices (a sweep's price.<HUB>, a scenario's hub shock)."""
+    hub_row = d.case.hub_prices.xs(hub, level=0).reindex(d.period_ids).to_numpy(float)
+    part = np.zeros_like(d.price)
+    for i, s in enumerate(d.case.sources):
+        if s.hub == hub:
+            part[i] = s.price_multiplier * hub_row
+    return part
+
+
 def _check_policy(case: Case, policy: Policy, supplier_ids: list[str]) -> list[Problem]:
     """The policy's choices against the same rules case.toml is held to (one place:
     models.check_setting), and the suppliers they name against the case."""

@@ -23,7 +23,7 @@ import numpy as np
 
 from models import Scenario
 
-from .data import ModelData, _window
+from .data import ModelData, _window, hub_price_part
 
 INF = float("inf")
 
@@ -56,7 +56,6 @@ def apply_scenario(d: ModelData, scenario: Scenario) -> ScenarioArrays:
     price = d.price.copy()
     capacity = d.entry_capacity.copy()
     availability = np.ones((S, T))
-    hub_prices = d.case.hub_prices
     # Hub multipliers act inside the price formula, so they go first; multipliers on
     # entries, suppliers and sources then scale the delivered price.
     events = sorted(scenario.events, key=lambda e: e.target_type != "hub")
@@ -71,10 +70,7 @@ def apply_scenario(d: ModelData, scenario: Scenario) -> ScenarioArrays:
         if event.price_multiplier is not None:
             m = event.price_multiplier
             if event.target_type == "hub":
-                hub = hub_prices.xs(event.target, level=0).reindex(d.period_ids).to_numpy(float)
-                for s in np.flatnonzero(hit):
-                    mult = d.case.sources[s].price_multiplier
-                    price[s, window] += (m - 1.0) * mult * hub[window]
+                price[:, window] += (m - 1.0) * hub_price_part(d, event.target)[:, window]
             else:
                 price[np.ix_(hit, window)] *= m
     reduced = availability < 1.0

@@ -43,7 +43,7 @@ from models import Case, CaseError, Policy
 
 from .api import make_policy, solve
 from .constraints import supply_bounds, supply_cost, unserved_cost
-from .data import ModelData, prepare, share_rules
+from .data import ModelData, hub_price_part, prepare, share_rules
 from .diagnose import diagnose
 from .metrics import base_shares, headline
 from .security import n1_shortfalls
@@ -332,7 +332,8 @@ class SweepModel:
         self.formulation = build(structure)
         self.rules = structure.share_rules
         self._index_share_rows()
-        self._hub_parts = _hub_parts(case, self.base)
+        self._hub_parts = {p.target: hub_price_part(self.base, p.target)
+                           for p in parameters if p.kind == "price"}
         entry_block = self.formulation.model.block("entry_capacity")
         T = len(self.base.period_ids)
         self._entry_block = entry_block[0] if entry_block else None
@@ -521,17 +522,6 @@ def _same_figures_data(a: ModelData, b: ModelData) -> bool:
     figures read are the same objects (a point that changes none of them shares them)."""
     return (a.price is b.price and a.demand is b.demand and a.voll == b.voll
             and a.risk_weight == b.risk_weight and a.in_denominator is b.in_denominator)
-
-
-def _hub_parts(case: Case, d: ModelData) -> dict[str, np.ndarray]:
-    """Per hub, the part of each source's price that moves with that hub (S × T)."""
-    periods = d.period_ids
-    hub = case.hub_prices.unstack("period").reindex(columns=periods)
-    parts = {h: np.zeros_like(d.price) for h in hub.index}
-    for i, s in enumerate(case.sources):
-        if s.hub:
-            parts[s.hub][i] = s.price_multiplier * hub.loc[s.hub].to_numpy(float)
-    return parts
 
 
 def _figures(d: ModelData, c, result) -> dict:
