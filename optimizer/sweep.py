@@ -438,6 +438,9 @@ class SweepModel:
         if touches["share"] and len(self._share_rows):
             # Match this point's rules to the built ones; rows of rules it lacks go free.
             wanted = {(r.name, r.periods, r.sense): r.bound for r in d.share_rules}
+            built = {(r.name, r.periods, r.sense) for r in self.rules}
+            if not wanted.keys() <= built:  # a point must never solve without one of its limits
+                raise RuntimeError(f"share rules not built for this sweep: {sorted(wanted.keys() - built)}")
             bound = np.array([wanted.get((r.name, r.periods, r.sense), np.nan) for r in self.rules])
             active = ~np.isnan(bound)
             rows, cols, weight, rule = self._sigma
