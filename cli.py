@@ -176,7 +176,22 @@ def _base(case_dir, caps, max_share, risk_weight, exclude, share_basis, share_of
     return case, choices
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells expect
+
+
+class _Commands(click.Group):
+    """The gasmix group: Ctrl-C exits 130 with one line (click's "Aborted!" exits 1).
+    Outputs are written aside and swapped in, so an interrupt leaves the old ones whole."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            err.print("interrupted: nothing was written")
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gasmix")
 def main():
     """gasmix: the least-cost, diversified natural-gas supply plan for an importing country.

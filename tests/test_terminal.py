@@ -93,3 +93,21 @@ def test_quiet_prints_nothing(run_gasmix, tmp_path):
 def test_quiet_on_a_terminal_draws_no_progress(tmp_path):
     printed = run_in_terminal(["solve", "--format", "xlsx", "-q", "--report", "r.html"], tmp_path)
     assert printed.strip() == ""
+
+
+def test_ctrl_c_exits_130_and_writes_nothing(tmp_path):
+    # A long sweep interrupted as a user would (SIGINT): one line, exit 130, no folder.
+    import signal
+    import sys
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "sweep", "--param", "cap.US=0.01:1:0.0001",
+                             "-o", "big", "-q"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert not (tmp_path / "big").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".big.")]
