@@ -84,6 +84,16 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _fail_solve(exc: Exception) -> None:
+    """A solve that gave no plan, by its exit code: 2 bad input, 3 infeasible policy (with
+    the diagnosis), 4 the solver."""
+    if isinstance(exc, CaseError):
+        _fail(exc.report(), EXIT_INPUT)
+    if isinstance(exc, InfeasiblePolicy):
+        _fail(str(exc), EXIT_INFEASIBLE)
+    _fail(f"the solver gave no plan ({exc})", EXIT_SOLVER)
+
+
 def _load(case_dir: str | None):
     try:
         return load_case(case_dir if case_dir else default_case_path())
@@ -301,12 +311,8 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
                 plan = solve_stochastic(case, scenarios=None if scenarios == CASE_SCENARIOS else scenarios,
                                         cvar_alpha=cvar_alpha, cvar_weight=cvar_weight, solver=solver,
                                         time_limit=time_limit, **choices)
-    except CaseError as exc:
-        _fail(exc.report(), EXIT_INPUT)
-    except InfeasiblePolicy as exc:
-        _fail(str(exc), EXIT_INFEASIBLE)
-    except SolverFailure as exc:
-        _fail(f"the solver gave no plan ({exc})", EXIT_SOLVER)
+    except (CaseError, InfeasiblePolicy, SolverFailure) as exc:
+        _fail_solve(exc)
     if output == "-":
         click.echo(json.dumps(plan.to_dict(), allow_nan=False))
         if report_file:
@@ -417,12 +423,8 @@ def stress_command(case_dir, output, scenarios, solver, time_limit, caps, max_sh
     try:
         table, plan = stress_test(case, scenarios=scenarios, solver=solver, time_limit=time_limit,
                                   **choices)
-    except CaseError as exc:
-        _fail(exc.report(), EXIT_INPUT)
-    except InfeasiblePolicy as exc:
-        _fail(str(exc), EXIT_INFEASIBLE)
-    except SolverFailure as exc:
-        _fail(f"the solver gave no plan ({exc})", EXIT_SOLVER)
+    except (CaseError, InfeasiblePolicy, SolverFailure) as exc:
+        _fail_solve(exc)
 
     def fill(folder: Path) -> None:
         table.to_csv(folder / "stress.csv", index=False, float_format="%.6f")

@@ -163,13 +163,7 @@ def _check_table(name: str, frame: pd.DataFrame, where: str, periods: int) -> pd
             raise ReportError(f"{where}: row {row + 2} has no {column} (is the file truncated?)")
     for column in PLAN_COLUMNS.get(name, ()):
         if column in NUMERIC:
-            numbers = pd.to_numeric(frame[column], errors="coerce")
-            bad = numbers.isna() & frame[column].notna()
-            if bad.any():
-                row = int(bad.to_numpy().argmax())
-                raise ReportError(f"{where}: row {row + 2}, column {column}: "
-                                  f"{frame[column].iloc[row]!r} is not a number")
-            frame[column] = numbers
+            frame[column] = _numbers(frame, column, where)
     if name in NOT_EMPTY:
         counts = frame.groupby(frame["period"].astype(str), sort=False).size()
         if len(counts) != periods:
@@ -260,13 +254,7 @@ def _study_frame(frame: pd.DataFrame, where: Path) -> pd.DataFrame:
     frame["status"] = frame["status"].astype(str)
     for column in STUDY_NUMERIC:
         if column in frame.columns:
-            numbers = pd.to_numeric(frame[column], errors="coerce")
-            bad = numbers.isna() & frame[column].notna()
-            if bad.any():
-                row = int(bad.to_numpy().argmax())
-                raise ReportError(f"{where}: row {row + 2}, column {column}: "
-                                  f"{frame[column].iloc[row]!r} is not a number")
-            frame[column] = numbers
+            frame[column] = _numbers(frame, column, where)
     if "message" in frame.columns:
         frame["message"] = frame["message"].fillna("").astype(str)
     return frame
@@ -286,6 +274,18 @@ def is_report(path: Path) -> bool:
             return f'<meta name="generator" content="{GENERATOR}">' in handle.read(4096)
     except (OSError, UnicodeDecodeError):
         return False
+
+
+def _numbers(frame: pd.DataFrame, column: str, where: str) -> pd.Series:
+    """A column as numbers; a cell that is not one is a ReportError naming its row (as a
+    spreadsheet counts: the header is row 1)."""
+    numbers = pd.to_numeric(frame[column], errors="coerce")
+    bad = numbers.isna() & frame[column].notna()
+    if bad.any():
+        row = int(bad.to_numpy().argmax())
+        raise ReportError(f"{where}: row {row + 2}, column {column}: "
+                          f"{frame[column].iloc[row]!r} is not a number")
+    return numbers
 
 
 def chart_count(kind: str) -> int:
