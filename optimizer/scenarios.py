@@ -11,7 +11,10 @@ Events (models.Disruption) hit a target in a window of periods:
   its entry's capacity) — with φ = 1 its bounds are those of the case.
 * price_multiplier m on a hub scales the hub price inside every source formula priced on it
   (price = multiplier·m·hub + adder + tariff); on an entry, supplier or source it scales the
-  delivered price of the sources hit.
+  commodity part of the delivered price of the sources hit: price − r_s, with r_s the firm
+  (reservation) part of a contract source (firm_part(); 0 for a spot source, whose whole
+  delivered price is scaled). The firm part is a booked capacity charge: a gas glut does
+  not cut it.
 """
 
 from __future__ import annotations
@@ -50,6 +53,14 @@ def _hit(d: ModelData, target_type: str, target: str) -> np.ndarray:
     return np.array([s.id == target for s in sources], dtype=bool)
 
 
+def firm_part(d: ModelData) -> np.ndarray:
+    """r_s per source (USD/MMBtu): for a contract source (sources.csv `contract` = contract)
+    the tariff of its entry, the firm capacity it books; 0 for a spot source."""
+    tariff = np.array([e.tariff_usd_mmbtu for e in d.case.entries], dtype=float)
+    contract = np.array([s.contract == "contract" for s in d.case.sources], dtype=bool)
+    return np.where(contract, tariff[d.source_entry], 0.0) if len(contract) else np.zeros(0)
+
+
 def apply_scenario(d: ModelData, scenario: Scenario) -> ScenarioArrays:
     """The model data as scenario `scenario` sees it (the base scenario: unchanged)."""
     S, T = d.price.shape
@@ -59,6 +70,7 @@ def apply_scenario(d: ModelData, scenario: Scenario) -> ScenarioArrays:
     # Hub multipliers act inside the price formula, so they go first; multipliers on
     # entries, suppliers and sources then scale the delivered price.
     events = sorted(scenario.events, key=lambda e: e.target_type != "hub")
+    firm = firm_part(d)[:, None] * np.ones((1, T))
     for event in events:
         window = _window(d.period_ids, event.first_period, event.last_period)
         hit = _hit(d, event.target_type, event.target)
@@ -72,7 +84,8 @@ def apply_scenario(d: ModelData, scenario: Scenario) -> ScenarioArrays:
             if event.target_type == "hub":
                 price[:, window] += (m - 1.0) * hub_price_part(d, event.target)[:, window]
             else:
-                price[np.ix_(hit, window)] *= m
+                at = np.ix_(hit, window)
+                price[at] = firm[at] + m * (price[at] - firm[at])
     reduced = availability < 1.0
     deliverable = np.minimum(d.source_max, d.entry_capacity[d.source_entry])
     source_max = np.where(reduced, deliverable * availability, d.source_max)

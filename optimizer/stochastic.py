@@ -15,7 +15,9 @@ First stage (decided before the scenario is known):
 
 Second stage, per scenario ω:
     q[s,t,ω]  purchase (spot sources) or take (contracted sources)
-    z[s,t,ω]  contracted gas paid for but not taken (take-or-pay deficiency), s ∈ C, τ_s > 0
+    z[s,t,ω]  contracted gas paid for but not taken (take-or-pay deficiency), s ∈ C, τ_s > 0,
+              at most τ_s·φ[s,t,ω]·c[s,t] (unpaid_cap: with a negative commodity price an
+              unbounded z would be a money pump)
     f, w, v, u as in the deterministic model (w: withdrawals; v: stock; u: unserved)
 
 Cost of scenario ω (million USD), with r_s = 0 for a spot source:
@@ -55,7 +57,7 @@ from .constraints import (Columns, define_arc_capacity, define_balance, define_e
                           define_exclusions, define_share_limits, define_storage)
 from .data import ModelData
 from .linear import INF, LinearModel
-from .scenarios import ScenarioArrays
+from .scenarios import ScenarioArrays, firm_part
 from .storage_policy import POLICY_FAMILIES
 
 
@@ -100,8 +102,7 @@ def contracted_sources(d: ModelData) -> np.ndarray:
 
 def reservation(d: ModelData, contracted: np.ndarray) -> np.ndarray:
     """r_s for s ∈ C (USD/MMBtu): the tariff of the source's entry, its firm part."""
-    tariff = np.array([e.tariff_usd_mmbtu for e in d.case.entries], dtype=float)
-    return tariff[d.source_entry[contracted]] if len(contracted) else np.zeros(0)
+    return firm_part(d)[contracted] if len(contracted) else np.zeros(0)
 
 
 def define_first_stage(m: LinearModel, d: ModelData, contracted: np.ndarray, tag: str = "",
@@ -211,6 +212,26 @@ def define_take_or_pay(m: LinearModel, sa: ScenarioArrays, first: FirstStage, co
                np.concatenate([np.ones(n), np.ones(n), -coefficient.ravel()]), 0.0)
 
 
+def define_unpaid_cap(m: LinearModel, sa: ScenarioArrays, first: FirstStage, z: np.ndarray,
+                      contracted: np.ndarray, tau_sources: np.ndarray) -> None:
+    """11b. unpaid_cap[s,t,ω] (s ∈ C, τ_s > 0):   z[s,t,ω] − τ_s·φ[s,t,ω]·c[s,t] ≤ 0
+
+    The gas paid for untaken is at most the take-or-pay share of the available contracted
+    gas. Without this bound a negative commodity price (a hub below the adder's magnitude,
+    or a glut scenario) would make z a money pump and the model unbounded."""
+    d = sa.data
+    if len(tau_sources) == 0:
+        return
+    sources = contracted[tau_sources]
+    n = len(sources) * len(d.period_ids)
+    tau = np.array([d.case.sources[s].take_or_pay for s in sources])
+    coefficient = tau[:, None] * sa.availability[sources]
+    r = np.arange(n)
+    m.add_rows("unpaid_cap", [(d.source_ids[s], p) for s in sources for p in d.period_ids], "<=",
+               np.concatenate([r, r]), np.concatenate([z.ravel(), first.c[tau_sources].ravel()]),
+               np.concatenate([np.ones(n), -coefficient.ravel()]), 0.0)
+
+
 def define_scenario_supply_bounds(m: LinearModel, sa: ScenarioArrays, cols: Columns,
                                   contracted: np.ndarray) -> None:
     """12. scenario supply bounds, as column bounds:
@@ -278,6 +299,7 @@ def build_stochastic(d: ModelData, scenarios: list[tuple[ScenarioArrays, float]]
         define_scenario_supply_bounds(m, sa, cols, contracted)
         define_contract_take(m, sa, first, cols, contracted)
         define_take_or_pay(m, sa, first, cols, z, contracted, tau_sources)
+        define_unpaid_cap(m, sa, first, z, contracted, tau_sources)
         for family in SCENARIO_FAMILIES:
             family(m, sa.data, cols)
         out.scenarios.append(ScenarioColumns(sa, p, first, cols, z, unit, (start, len(m.rows))))

@@ -290,3 +290,54 @@ def test_two_vss_figures_mean_risk_and_expected_cost():
     # Risk-neutral (first hand case) the two agree: 8625E − 7500E.
     s = solve_stochastic(two_scenario_case(tau=0.5, p_cut=0.5)).summary
     assert s["vss_expected_cost_musd"] == pytest.approx(1125 * E) == s["vss_musd"]
+
+
+GLUT = Disruption("source", "A", price_multiplier=0.1, description="a glut")
+
+
+def test_a_price_multiplier_scales_the_commodity_part_only_and_the_model_stays_bounded():
+    """A delivered at 2 of which r = 1.5 is the firm part (commodity 0.5), τ = 0.5; B spot 5.
+    Scenario glut (p = 0.5) multiplies A's price by 0.1. Before: A's price became 0.2, its
+    commodity 0.2 − 1.5 = −1.3 < 0, so the untaken gas z was a money pump (unbounded LP,
+    misreported as an infeasible policy). Now: glut price = 1.5 + 0.1·0.5 = 1.55.
+
+    Each unit of c above the take costs r = 1.5 in every scenario and buys nothing (demand
+    is 100), so c = 100. Base: 1.5·100 + 0.5·100 = 200 units; glut: 150 + 0.05·100 = 155.
+    E[cost] = 177.5 units = 177.5·30E.
+    """
+    case = tiny_case(sources=[source("A", 2.0, contract="contract", take_or_pay=0.5, tariff=1.5),
+                              source("B", 5.0)],
+                     scenarios=[Scenario("base", 0.5), Scenario("glut", 0.5, (GLUT,))])
+    data = prepare(case, case.policy)
+    glut = apply_scenario(data, case.scenarios[1])
+    assert glut.data.price[0, 0] == pytest.approx(1.55)
+    plan = solve_stochastic(case)
+    assert contract_of(plan) == pytest.approx(100.0)
+    assert plan.summary["expected_cost_musd"] == pytest.approx(177.5 * 30 * E)
+
+
+def test_negative_commodity_price_cannot_make_the_untaken_gas_unbounded():
+    """A delivered at 1.0 with r = 1.5: commodity −0.5 (a negative hub basis), τ = 0.5.
+    z ≤ τ·φ·c bounds the untaken gas: with c = q = 100, z = 50 at −0.5. Cost: firm 150 +
+    commodity −0.5·100 + untaken −0.5·50 = 75 units. A larger c costs 1.5 and earns back at
+    most 0.5·0.5 = 0.25 per unit, so c = 100. (Before the bound: unbounded.)"""
+    case = tiny_case(sources=[source("A", 1.0, contract="contract", take_or_pay=0.5, tariff=1.5),
+                              source("B", 5.0)],
+                     scenarios=[Scenario("base", 1.0)])
+    plan = solve_stochastic(case)
+    assert contract_of(plan) == pytest.approx(100.0)
+    assert plan.summary["expected_cost_musd"] == pytest.approx(75 * 30 * E)
+
+
+def test_an_unbounded_model_is_a_solver_failure_not_an_infeasible_policy():
+    from optimizer.api import SolverFailure, solve_verified
+    from optimizer.linear import INF, LinearModel
+    from optimizer.solvers import SolveStatus
+
+    m = LinearModel()
+    x = m.add_variables("x", ["a", "b"], lower=-INF, upper=INF, cost=np.array([-1.0, 0.0]))
+    m.add_rows("r", [("r", "P1")], ">=", np.array([0]), x[1:], np.array([1.0]), 0.0)
+    with pytest.raises(SolverFailure) as info:
+        solve_verified(m, None)
+    assert info.value.status is SolveStatus.UNBOUNDED
+    assert "unbounded" in str(info.value)
