@@ -190,7 +190,9 @@ TABLES: dict[str, TableSchema] = {
                        required=False, default="spot", choices=CONTRACT_TERMS),
                 Column("take_or_pay", "float", "0–1",
                        "share of the contracted volume paid for even if not taken "
-                       "(contract sources)", required=False, default=0.0, minimum=0, maximum=1),
+                       "(contract sources; below 1 the source's entry needs a positive tariff, the "
+                       "firm part paid on all contracted gas)", required=False, default=0.0,
+                       minimum=0, maximum=1),
             ),
             key="source",
         ),
