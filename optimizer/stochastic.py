@@ -247,6 +247,35 @@ def define_scenario_supply_bounds(m: LinearModel, sa: ScenarioArrays, cols: Colu
     m.col_lower[cols.q[spot].ravel()] = minimum.ravel()
 
 
+def define_export_limit(m: LinearModel, sa: ScenarioArrays, cols: Columns,
+                        reference: np.ndarray | None) -> None:
+    """12b. export_limit[e,t,ω] (each capacity factor φ_e on a supplier or source, t in its
+    window):
+
+        Σ_{s hit by e} q[s,t,ω] ≤ φ_e · Σ_{s hit by e} q_ref[s,t]
+
+    q_ref is the flow the plan would have had: the deterministic (base) plan's flows,
+    computed once before the stochastic solve. A supplier's cut (a US limit on exports)
+    caps the volume it delivers whatever Mexico contracts: contracting more cannot book
+    the plan out of it. (The pro-rata curtailment q ≤ φ·c of contract_take holds too.)"""
+    if not sa.limits:
+        return
+    if reference is None:
+        raise ValueError("a capacity factor on a supplier or source needs the reference "
+                         "(deterministic plan) flows")
+    d = sa.data
+    labels, rows, columns, rhs = [], [], [], []
+    for hit, window, phi, target in sa.limits:
+        for t in window:
+            rows.append(np.full(len(hit), len(labels)))
+            columns.append(cols.q[hit, t])
+            labels.append((target, d.period_ids[t]))
+            rhs.append(phi * float(np.maximum(reference[hit, t], 0.0).sum()))
+    rows = np.concatenate(rows)
+    m.add_rows("export_limit", labels, "<=", rows, np.concatenate(columns),
+               np.ones(len(rows)), np.array(rhs))
+
+
 def define_cvar(m: LinearModel, sm: StochasticModel) -> None:
     """13. cvar[ω] (Rockafellar–Uryasev):   a_ω + θ − cost_ω ≥ 0,  a_ω ≥ 0,  θ free
 
@@ -273,11 +302,14 @@ SCENARIO_FAMILIES = (define_balance, define_entry_capacity, define_arc_capacity,
 
 def build_stochastic(d: ModelData, scenarios: list[tuple[ScenarioArrays, float]], *,
                      alpha: float = 0.95, weight: float = 0.0, fixed: dict | None = None,
-                     anticipative: bool = False) -> StochasticModel:
+                     anticipative: bool = False,
+                     reference: np.ndarray | None = None) -> StochasticModel:
     """The two-stage model over `scenarios` ((arrays, probability) pairs).
 
     fixed: {"c": |C| × T, "x": K × T} pins the first stage; anticipative: one first stage
-    per scenario (wait-and-see). With weight W = 0 no CVaR rows are built.
+    per scenario (wait-and-see); reference: S × T flows of the deterministic plan, the base
+    of the capacity factors on suppliers and sources (export_limit). With weight W = 0 no
+    CVaR rows are built.
     """
     m = LinearModel()
     contracted = contracted_sources(d)
@@ -300,6 +332,7 @@ def build_stochastic(d: ModelData, scenarios: list[tuple[ScenarioArrays, float]]
         define_contract_take(m, sa, first, cols, contracted)
         define_take_or_pay(m, sa, first, cols, z, contracted, tau_sources)
         define_unpaid_cap(m, sa, first, z, contracted, tau_sources)
+        define_export_limit(m, sa, cols, reference)
         for family in SCENARIO_FAMILIES:
             family(m, sa.data, cols)
         out.scenarios.append(ScenarioColumns(sa, p, first, cols, z, unit, (start, len(m.rows))))

@@ -6,7 +6,8 @@ The hand cases: one node, one 30-day period, demand 100 MMcf/d, VOLL 100.
      (reservation) part paid on the contracted volume c, and 2 − r the commodity paid on
      what is taken; take-or-pay share τ (the untaken part at 2 − r);
   B: spot source at 5 USD/MMBtu, unlimited.
-Scenario "cut" halves what A can deliver (capacity factor 0.5 on A).
+Scenario "cut" halves A's entry (capacity 200 → 100, capacity factor 0.5 on entry E_A),
+and with it, pro rata, A's contracted deliveries.
 One MMcf/d over the period at p USD/MMBtu costs 30·p·E million USD (E = 0.001037); costs
 below are per day and MMcf/d ("units"), × 30E for million USD.
 """
@@ -24,12 +25,16 @@ from optimizer.scenarios import apply_scenario
 from optimizer.stochastic import build_stochastic, cvar
 from optimizer.stochastic_api import _solve
 
-CUT = Disruption("source", "A", capacity_factor=0.5, description="A delivers half")
+CUT = Disruption("entry", "E_A", capacity_factor=0.5, description="A's entry carries half")
 
 
 def two_scenario_case(tau: float, p_cut: float, firm: float = 0.5):
+    """A's entry E_A holds 200 MMcf/d; the cut halves it (to 100) and, pro rata, the
+    contracted deliveries through it (q ≤ 0.5·c). Up to c = 200 the cut delivers 0.5·c:
+    an entry's cut curtails contracts pro rata, so more contract is more gas in the cut."""
     return tiny_case(
-        sources=[source("A", 2.0, contract="contract", take_or_pay=tau, tariff=firm),
+        sources=[source("A", 2.0, contract="contract", take_or_pay=tau, tariff=firm,
+                        entry_capacity=200.0),
                  source("B", 5.0)],
         scenarios=[Scenario("base", 1 - p_cut), Scenario("cut", p_cut, (CUT,))])
 
@@ -341,3 +346,25 @@ def test_an_unbounded_model_is_a_solver_failure_not_an_infeasible_policy():
         solve_verified(m, None)
     assert info.value.status is SolveStatus.UNBOUNDED
     assert "unbounded" in str(info.value)
+
+
+def test_a_supplier_cut_caps_deliveries_at_the_reference_flow_whatever_is_contracted():
+    """A (supplier SA, contract, τ = 0.5, r = 0.5, delivered 2), B spot 5; scenario cut
+    (p = 0.5) puts capacity factor 0.5 on supplier SA — a limit on its exports.
+    The deterministic plan takes 100 from A, so in the cut A delivers at most
+    0.5·100 = 50 whatever c (before: at most 0.5·c, and the plan contracted c = 200 to get
+    its full 100 through the cut: booking its way out of the export limit).
+    For 100 ≤ c ≤ 200: base 0.5c + 1.5·100; cut 0.5c + 1.5·50 + 5·50 (take 50 ≥ τ·φ·c =
+    0.25c): both rise with c. Below 100 base is 500 − 3c and cut 500 − 1.25c: both fall.
+    So c = 100: base 200, cut 375, E = 287.5 units = 287.5·30E; VSS = 0."""
+    cut = Disruption("supplier", "SA", capacity_factor=0.5)
+    case = tiny_case(sources=[source("A", 2.0, supplier="SA", contract="contract",
+                                     take_or_pay=0.5, tariff=0.5), source("B", 5.0)],
+                     scenarios=[Scenario("base", 0.5), Scenario("cut", 0.5, (cut,))])
+    plan = solve_stochastic(case)
+    assert contract_of(plan) == pytest.approx(100.0)
+    assert plan.summary["expected_cost_musd"] == pytest.approx(287.5 * 30 * E)
+    assert plan.summary["vss_musd"] == pytest.approx(0.0, abs=1e-9)
+    flows = plan.extra["scenario_flows"]
+    a_cut = flows[(flows["scenario"] == "cut") & (flows["source"] == "A")]["flow_mmcfd"]
+    assert float(a_cut.item()) == pytest.approx(50.0)
