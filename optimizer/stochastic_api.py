@@ -318,6 +318,13 @@ def solve_stochastic(case: Case, policy: Policy | None = None, *, scenarios=None
             "seconds": seconds, "total_seconds": time.perf_counter() - started,
         },
     })
+    gap = abs(mine["objective"] - float(rp_result.objective))
+    if gap > 1e-6 * max(1.0, abs(float(rp_result.objective))):
+        s["warnings"].append(
+            f"the mean-risk objective recomputed from the scenario re-solves "
+            f"({mine['objective']:,.6f} MUSD) differs from the two-stage optimum "
+            f"({float(rp_result.objective):,.6f} MUSD) by {gap:.3g} MUSD: solver tolerance "
+            "or a scenario whose re-solve found a cheaper operation")
     plan.extra["scenarios"] = table
     plan.extra["scenario_flows"] = pd.concat([scenario_flows(sm, result.x) for sm, result, _ in own],
                                              ignore_index=True)
