@@ -278,7 +278,7 @@ def solve_command(case_dir, output, caps, max_share, risk_weight, exclude, share
         given = [f"--{name.replace('_', '-')}" for name in ("cvar_weight", "cvar_alpha")
                  if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
         if given:
-            raise click.UsageError(f"{' and '.join(given)} shape the stochastic plan: add "
+            raise click.UsageError(f"{' and '.join(given)} {'shapes' if len(given) == 1 else 'shape'} the stochastic plan: add "
                                    "--scenarios [FILE] (without it the plan is deterministic)")
     if fmt == "xlsx" and output and Path(output).suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{output!r}: a workbook's name must end in .xlsx", param_hint="-o")

@@ -417,6 +417,7 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
                                     row=number, column=first_col, value=a))
 
     entry_kind = {r["entry"]: r["kind"] for r in tables["entries"].rows}
+    entry_tariff = {r["entry"]: r.get("tariff_usd_mmbtu") for r in tables["entries"].rows}
     for row, n in rows("entries"):
         period_order("entries", row, n, "first_period", "last_period")
     for row, n in rows("sources"):
@@ -425,6 +426,17 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
             problems.append(at["sources"](f"min_mmcfd {lo:g} is above max_mmcfd {hi:g}",
                                     row=n, column="min_mmcfd", value=f"{lo:g}"))
         period_order("sources", row, n, "first_period", "last_period")
+        tau, tariff = row.get("take_or_pay"), entry_tariff.get(row["entry"])
+        if (row.get("contract") == "contract" and _valid(tau, tariff) and tau < 1
+                and not tariff > 0):
+            # The firm part r of a contract is its entry's tariff, paid on all contracted
+            # gas: with r = 0 and τ < 1 contracting more than is taken costs nothing, so a
+            # stochastic plan would over-contract for free.
+            problems.append(at["sources"](
+                f"a contract with take_or_pay {tau:g} < 1 needs a firm part: entry "
+                f"{row['entry']} has tariff 0, so contracting more than is taken would cost "
+                "nothing; set take_or_pay to 1 (all contracted gas is paid for) or contract "
+                "to spot", row=n, column="take_or_pay", value=f"{tau:g}"))
         kind = entry_kind.get(row["entry"])
         if _valid(row["kind"], kind) and row["kind"] != kind:
             problems.append(at["sources"](f"kind {row['kind']} does not match the kind "

@@ -190,7 +190,9 @@ TABLES: dict[str, TableSchema] = {
                        required=False, default="spot", choices=CONTRACT_TERMS),
                 Column("take_or_pay", "float", "0–1",
                        "share of the contracted volume paid for even if not taken "
-                       "(contract sources)", required=False, default=0.0, minimum=0, maximum=1),
+                       "(contract sources; below 1 the source's entry needs a positive tariff, the "
+                       "firm part paid on all contracted gas)", required=False, default=0.0,
+                       minimum=0, maximum=1),
             ),
             key="source",
         ),
@@ -230,9 +232,11 @@ TABLES: dict[str, TableSchema] = {
                        required=False, default=None, minimum=0),
                 _opt_period("first_period", "first period in service (empty: from the start)"),
                 Column("n1_deliverability", "choice",
-                       description="counts as storage deliverability Sm in the N−1 standard "
-                                   "(no: e.g. linepack, or LNG tanks behind a regas terminal "
-                                   "already counted in LNGm)",
+                       description="strategic / deliverable storage: counts as storage "
+                                   "deliverability Sm in the N−1 standard and towards the "
+                                   "storage-days floor and the supply-loss cover (no: "
+                                   "operational stock, e.g. linepack, or LNG tanks behind a "
+                                   "regas terminal already counted in LNGm)",
                        required=False, default="yes", choices=("yes", "no")),
             ),
             key="storage",

@@ -90,7 +90,14 @@ def solve_verified(model, data, solver: str = "highs", time_limit: float | None 
     values. Returns (result, check); raises InfeasiblePolicy (with the diagnosis of `data`'s
     policy) or SolverFailure."""
     result = run_solver(model, solver, time_limit)
-    if result.status in (SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED):
+    if result.status is SolveStatus.UNBOUNDED:
+        # Not a policy that cannot be met: some cost can fall without limit (a negative
+        # price on a column with no upper bound). Diagnosing it as infeasible would mislead.
+        raise SolverFailure(SolveStatus.UNBOUNDED,
+                            "the model is unbounded: some cost can fall without limit — look "
+                            "for a negative price (a hub price, adder or scenario multiplier) "
+                            "on gas with no upper bound")
+    if result.status is SolveStatus.INFEASIBLE:
         raise InfeasiblePolicy(diagnose(data))
     if result.status is not SolveStatus.OPTIMAL:
         raise SolverFailure(result.status, result.message or "no plan")

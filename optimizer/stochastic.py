@@ -15,7 +15,9 @@ First stage (decided before the scenario is known):
 
 Second stage, per scenario ω:
     q[s,t,ω]  purchase (spot sources) or take (contracted sources)
-    z[s,t,ω]  contracted gas paid for but not taken (take-or-pay deficiency), s ∈ C, τ_s > 0
+    z[s,t,ω]  contracted gas paid for but not taken (take-or-pay deficiency), s ∈ C, τ_s > 0,
+              at most τ_s·φ[s,t,ω]·c[s,t] (unpaid_cap: with a negative commodity price an
+              unbounded z would be a money pump)
     f, w, v, u as in the deterministic model (w: withdrawals; v: stock; u: unserved)
 
 Cost of scenario ω (million USD), with r_s = 0 for a spot source:
@@ -55,7 +57,7 @@ from .constraints import (Columns, define_arc_capacity, define_balance, define_e
                           define_exclusions, define_share_limits, define_storage)
 from .data import ModelData
 from .linear import INF, LinearModel
-from .scenarios import ScenarioArrays
+from .scenarios import ScenarioArrays, firm_part
 from .storage_policy import POLICY_FAMILIES
 
 
@@ -100,8 +102,7 @@ def contracted_sources(d: ModelData) -> np.ndarray:
 
 def reservation(d: ModelData, contracted: np.ndarray) -> np.ndarray:
     """r_s for s ∈ C (USD/MMBtu): the tariff of the source's entry, its firm part."""
-    tariff = np.array([e.tariff_usd_mmbtu for e in d.case.entries], dtype=float)
-    return tariff[d.source_entry[contracted]] if len(contracted) else np.zeros(0)
+    return firm_part(d)[contracted] if len(contracted) else np.zeros(0)
 
 
 def define_first_stage(m: LinearModel, d: ModelData, contracted: np.ndarray, tag: str = "",
@@ -211,6 +212,26 @@ def define_take_or_pay(m: LinearModel, sa: ScenarioArrays, first: FirstStage, co
                np.concatenate([np.ones(n), np.ones(n), -coefficient.ravel()]), 0.0)
 
 
+def define_unpaid_cap(m: LinearModel, sa: ScenarioArrays, first: FirstStage, z: np.ndarray,
+                      contracted: np.ndarray, tau_sources: np.ndarray) -> None:
+    """11b. unpaid_cap[s,t,ω] (s ∈ C, τ_s > 0):   z[s,t,ω] − τ_s·φ[s,t,ω]·c[s,t] ≤ 0
+
+    The gas paid for untaken is at most the take-or-pay share of the available contracted
+    gas. Without this bound a negative commodity price (a hub below the adder's magnitude,
+    or a glut scenario) would make z a money pump and the model unbounded."""
+    d = sa.data
+    if len(tau_sources) == 0:
+        return
+    sources = contracted[tau_sources]
+    n = len(sources) * len(d.period_ids)
+    tau = np.array([d.case.sources[s].take_or_pay for s in sources])
+    coefficient = tau[:, None] * sa.availability[sources]
+    r = np.arange(n)
+    m.add_rows("unpaid_cap", [(d.source_ids[s], p) for s in sources for p in d.period_ids], "<=",
+               np.concatenate([r, r]), np.concatenate([z.ravel(), first.c[tau_sources].ravel()]),
+               np.concatenate([np.ones(n), -coefficient.ravel()]), 0.0)
+
+
 def define_scenario_supply_bounds(m: LinearModel, sa: ScenarioArrays, cols: Columns,
                                   contracted: np.ndarray) -> None:
     """12. scenario supply bounds, as column bounds:
@@ -224,6 +245,35 @@ def define_scenario_supply_bounds(m: LinearModel, sa: ScenarioArrays, cols: Colu
     spot = np.setdiff1d(np.arange(len(d.source_ids)), contracted)
     minimum = np.where(d.excluded[spot, None], 0.0, d.source_min[spot])
     m.col_lower[cols.q[spot].ravel()] = minimum.ravel()
+
+
+def define_export_limit(m: LinearModel, sa: ScenarioArrays, cols: Columns,
+                        reference: np.ndarray | None) -> None:
+    """12b. export_limit[e,t,ω] (each capacity factor φ_e on a supplier or source, t in its
+    window):
+
+        Σ_{s hit by e} q[s,t,ω] ≤ φ_e · Σ_{s hit by e} q_ref[s,t]
+
+    q_ref is the flow the plan would have had: the deterministic (base) plan's flows,
+    computed once before the stochastic solve. A supplier's cut (a US limit on exports)
+    caps the volume it delivers whatever Mexico contracts: contracting more cannot book
+    the plan out of it. (The pro-rata curtailment q ≤ φ·c of contract_take holds too.)"""
+    if not sa.limits:
+        return
+    if reference is None:
+        raise ValueError("a capacity factor on a supplier or source needs the reference "
+                         "(deterministic plan) flows")
+    d = sa.data
+    labels, rows, columns, rhs = [], [], [], []
+    for hit, window, phi, target in sa.limits:
+        for t in window:
+            rows.append(np.full(len(hit), len(labels)))
+            columns.append(cols.q[hit, t])
+            labels.append((target, d.period_ids[t]))
+            rhs.append(phi * float(np.maximum(reference[hit, t], 0.0).sum()))
+    rows = np.concatenate(rows)
+    m.add_rows("export_limit", labels, "<=", rows, np.concatenate(columns),
+               np.ones(len(rows)), np.array(rhs))
 
 
 def define_cvar(m: LinearModel, sm: StochasticModel) -> None:
@@ -252,11 +302,14 @@ SCENARIO_FAMILIES = (define_balance, define_entry_capacity, define_arc_capacity,
 
 def build_stochastic(d: ModelData, scenarios: list[tuple[ScenarioArrays, float]], *,
                      alpha: float = 0.95, weight: float = 0.0, fixed: dict | None = None,
-                     anticipative: bool = False) -> StochasticModel:
+                     anticipative: bool = False,
+                     reference: np.ndarray | None = None) -> StochasticModel:
     """The two-stage model over `scenarios` ((arrays, probability) pairs).
 
     fixed: {"c": |C| × T, "x": K × T} pins the first stage; anticipative: one first stage
-    per scenario (wait-and-see). With weight W = 0 no CVaR rows are built.
+    per scenario (wait-and-see); reference: S × T flows of the deterministic plan, the base
+    of the capacity factors on suppliers and sources (export_limit). With weight W = 0 no
+    CVaR rows are built.
     """
     m = LinearModel()
     contracted = contracted_sources(d)
@@ -278,6 +331,8 @@ def build_stochastic(d: ModelData, scenarios: list[tuple[ScenarioArrays, float]]
         define_scenario_supply_bounds(m, sa, cols, contracted)
         define_contract_take(m, sa, first, cols, contracted)
         define_take_or_pay(m, sa, first, cols, z, contracted, tau_sources)
+        define_unpaid_cap(m, sa, first, z, contracted, tau_sources)
+        define_export_limit(m, sa, cols, reference)
         for family in SCENARIO_FAMILIES:
             family(m, sa.data, cols)
         out.scenarios.append(ScenarioColumns(sa, p, first, cols, z, unit, (start, len(m.rows))))

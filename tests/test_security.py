@@ -194,3 +194,35 @@ def test_warning_names_the_cover_when_it_sheds_demand():
     assert plan.summary["unserved_bcf"] == pytest.approx(1.5)
     warnings = " ".join(plan.summary["warnings"])
     assert "supply-loss cover (5 days)" in warnings and "cover policy" in warnings
+
+
+def test_floor_and_cover_count_only_strategic_storage():
+    """Linepack L (n1_deliverability = no) full with 10 Bcf it cannot give up (withdrawal 0)
+    and an empty strategic site S. cover_days = 5, one 30-day period: before, L's 10 Bcf
+    met the cover and nothing was injected (6000E). Now only S counts:
+    30x ≥ 5·(100 + x) → x = 20, cost 30·120·2·E = 7200E (as with S alone)."""
+    import dataclasses
+
+    linepack = dataclasses.replace(
+        storage("L", working_gas=10.0, initial=10.0, injection=0.0, withdrawal=0.0),
+        n1_deliverability="no")
+    case = tiny_case(sources=[source("A", 2.0)], storage=[linepack, site()])
+    plan = solve(case, cover_days=5)
+    assert plan.summary["objective_musd"] == pytest.approx(7200 * E)
+    # storage_days = 3 of demand 100 = 0.3 Bcf, all in S: x = 10, cost 30·110·2·E = 6600E.
+    plan = solve(case, storage_days=3)
+    assert plan.summary["objective_musd"] == pytest.approx(6600 * E)
+
+
+def test_cover_follows_the_fill_trajectory():
+    """Site of 10 Bcf injecting at most 100 MMcf/d: by the end of the one 30-day period it
+    can hold 3 Bcf, 30% of its working gas, so the cover's 5 days shrink to 1.5:
+    30x ≥ 1.5·(100 + x) → x = 150/28.5 = 5.263, cost 30·(100 + x)·2·E. (Before: the full
+    5 days, x = 20, 7200E.)"""
+    case = tiny_case(sources=[source("A", 2.0)], storage=[site(injection=100.0)])
+    plan = solve(case, cover_days=5)
+    x = 150 / 28.5
+    st = plan.storage.iloc[0]  # net injection x (gross flows may cycle at no cost)
+    assert st["injection_mmcfd"] - st["withdrawal_mmcfd"] == pytest.approx(x)
+    assert st["stock_bcf"] == pytest.approx(30 * x / 1000)
+    assert plan.summary["objective_musd"] == pytest.approx(30 * (100 + x) * 2 * E)

@@ -6,7 +6,8 @@ The hand cases: one node, one 30-day period, demand 100 MMcf/d, VOLL 100.
      (reservation) part paid on the contracted volume c, and 2 − r the commodity paid on
      what is taken; take-or-pay share τ (the untaken part at 2 − r);
   B: spot source at 5 USD/MMBtu, unlimited.
-Scenario "cut" halves what A can deliver (capacity factor 0.5 on A).
+Scenario "cut" halves A's entry (capacity 200 → 100, capacity factor 0.5 on entry E_A),
+and with it, pro rata, A's contracted deliveries.
 One MMcf/d over the period at p USD/MMBtu costs 30·p·E million USD (E = 0.001037); costs
 below are per day and MMcf/d ("units"), × 30E for million USD.
 """
@@ -24,12 +25,16 @@ from optimizer.scenarios import apply_scenario
 from optimizer.stochastic import build_stochastic, cvar
 from optimizer.stochastic_api import _solve
 
-CUT = Disruption("source", "A", capacity_factor=0.5, description="A delivers half")
+CUT = Disruption("entry", "E_A", capacity_factor=0.5, description="A's entry carries half")
 
 
 def two_scenario_case(tau: float, p_cut: float, firm: float = 0.5):
+    """A's entry E_A holds 200 MMcf/d; the cut halves it (to 100) and, pro rata, the
+    contracted deliveries through it (q ≤ 0.5·c). Up to c = 200 the cut delivers 0.5·c:
+    an entry's cut curtails contracts pro rata, so more contract is more gas in the cut."""
     return tiny_case(
-        sources=[source("A", 2.0, contract="contract", take_or_pay=tau, tariff=firm),
+        sources=[source("A", 2.0, contract="contract", take_or_pay=tau, tariff=firm,
+                        entry_capacity=200.0),
                  source("B", 5.0)],
         scenarios=[Scenario("base", 1 - p_cut), Scenario("cut", p_cut, (CUT,))])
 
@@ -290,3 +295,89 @@ def test_two_vss_figures_mean_risk_and_expected_cost():
     # Risk-neutral (first hand case) the two agree: 8625E − 7500E.
     s = solve_stochastic(two_scenario_case(tau=0.5, p_cut=0.5)).summary
     assert s["vss_expected_cost_musd"] == pytest.approx(1125 * E) == s["vss_musd"]
+
+
+GLUT = Disruption("source", "A", price_multiplier=0.1, description="a glut")
+
+
+def test_a_price_multiplier_scales_the_commodity_part_only_and_the_model_stays_bounded():
+    """A delivered at 2 of which r = 1.5 is the firm part (commodity 0.5), τ = 0.5; B spot 5.
+    Scenario glut (p = 0.5) multiplies A's price by 0.1. Before: A's price became 0.2, its
+    commodity 0.2 − 1.5 = −1.3 < 0, so the untaken gas z was a money pump (unbounded LP,
+    misreported as an infeasible policy). Now: glut price = 1.5 + 0.1·0.5 = 1.55.
+
+    Each unit of c above the take costs r = 1.5 in every scenario and buys nothing (demand
+    is 100), so c = 100. Base: 1.5·100 + 0.5·100 = 200 units; glut: 150 + 0.05·100 = 155.
+    E[cost] = 177.5 units = 177.5·30E.
+    """
+    case = tiny_case(sources=[source("A", 2.0, contract="contract", take_or_pay=0.5, tariff=1.5),
+                              source("B", 5.0)],
+                     scenarios=[Scenario("base", 0.5), Scenario("glut", 0.5, (GLUT,))])
+    data = prepare(case, case.policy)
+    glut = apply_scenario(data, case.scenarios[1])
+    assert glut.data.price[0, 0] == pytest.approx(1.55)
+    plan = solve_stochastic(case)
+    assert contract_of(plan) == pytest.approx(100.0)
+    assert plan.summary["expected_cost_musd"] == pytest.approx(177.5 * 30 * E)
+
+
+def test_negative_commodity_price_cannot_make_the_untaken_gas_unbounded():
+    """A delivered at 1.0 with r = 1.5: commodity −0.5 (a negative hub basis), τ = 0.5.
+    z ≤ τ·φ·c bounds the untaken gas: with c = q = 100, z = 50 at −0.5. Cost: firm 150 +
+    commodity −0.5·100 + untaken −0.5·50 = 75 units. A larger c costs 1.5 and earns back at
+    most 0.5·0.5 = 0.25 per unit, so c = 100. (Before the bound: unbounded.)"""
+    case = tiny_case(sources=[source("A", 1.0, contract="contract", take_or_pay=0.5, tariff=1.5),
+                              source("B", 5.0)],
+                     scenarios=[Scenario("base", 1.0)])
+    plan = solve_stochastic(case)
+    assert contract_of(plan) == pytest.approx(100.0)
+    assert plan.summary["expected_cost_musd"] == pytest.approx(75 * 30 * E)
+
+
+def test_an_unbounded_model_is_a_solver_failure_not_an_infeasible_policy():
+    from optimizer.api import SolverFailure, solve_verified
+    from optimizer.linear import INF, LinearModel
+    from optimizer.solvers import SolveStatus
+
+    m = LinearModel()
+    x = m.add_variables("x", ["a", "b"], lower=-INF, upper=INF, cost=np.array([-1.0, 0.0]))
+    m.add_rows("r", [("r", "P1")], ">=", np.array([0]), x[1:], np.array([1.0]), 0.0)
+    with pytest.raises(SolverFailure) as info:
+        solve_verified(m, None)
+    assert info.value.status is SolveStatus.UNBOUNDED
+    assert "unbounded" in str(info.value)
+
+
+def test_a_supplier_cut_caps_deliveries_at_the_reference_flow_whatever_is_contracted():
+    """A (supplier SA, contract, τ = 0.5, r = 0.5, delivered 2), B spot 5; scenario cut
+    (p = 0.5) puts capacity factor 0.5 on supplier SA — a limit on its exports.
+    The deterministic plan takes 100 from A, so in the cut A delivers at most
+    0.5·100 = 50 whatever c (before: at most 0.5·c, and the plan contracted c = 200 to get
+    its full 100 through the cut: booking its way out of the export limit).
+    For 100 ≤ c ≤ 200: base 0.5c + 1.5·100; cut 0.5c + 1.5·50 + 5·50 (take 50 ≥ τ·φ·c =
+    0.25c): both rise with c. Below 100 base is 500 − 3c and cut 500 − 1.25c: both fall.
+    So c = 100: base 200, cut 375, E = 287.5 units = 287.5·30E; VSS = 0."""
+    cut = Disruption("supplier", "SA", capacity_factor=0.5)
+    case = tiny_case(sources=[source("A", 2.0, supplier="SA", contract="contract",
+                                     take_or_pay=0.5, tariff=0.5), source("B", 5.0)],
+                     scenarios=[Scenario("base", 0.5), Scenario("cut", 0.5, (cut,))])
+    plan = solve_stochastic(case)
+    assert contract_of(plan) == pytest.approx(100.0)
+    assert plan.summary["expected_cost_musd"] == pytest.approx(287.5 * 30 * E)
+    assert plan.summary["vss_musd"] == pytest.approx(0.0, abs=1e-9)
+    flows = plan.extra["scenario_flows"]
+    a_cut = flows[(flows["scenario"] == "cut") & (flows["source"] == "A")]["flow_mmcfd"]
+    assert float(a_cut.item()) == pytest.approx(50.0)
+
+
+def test_a_gap_between_the_recomputed_objective_and_the_two_stage_optimum_is_warned(monkeypatch):
+    """The summary warns when (1 − W)·E + W·CVaR from the re-solves differs from the
+    two-stage optimum by more than 1e-6 relative; forced here by shifting the recomputed one."""
+    import optimizer.stochastic_api as api
+
+    case = two_scenario_case(tau=0.5, p_cut=0.5)
+    assert not [w for w in solve_stochastic(case).summary["warnings"] if "two-stage" in w]
+    real = api.mean_risk
+    monkeypatch.setattr(api, "mean_risk", lambda *a: {**real(*a), "objective": real(*a)["objective"] + 1.0})
+    warnings = solve_stochastic(case).summary["warnings"]
+    assert any("differs from the two-stage optimum" in w for w in warnings)

@@ -754,3 +754,19 @@ def test_horizon_is_a_reserved_period_id(case):
         replace_text(case, name, "2026-01", "horizon")
     p = find(problems_of(case), "periods.csv", column="period")
     check(p, file="periods.csv", row=2, column="period", value="horizon", rule="reserved")
+
+
+def test_contract_below_full_take_or_pay_needs_a_firm_part(case):
+    """MX_SSE_REOPEN (line 30, entry DOM_SSE, tariff 0) as a contract with τ = 0.5: the firm
+    part r (the entry tariff) is 0, so contracting more than is taken would cost nothing."""
+    assert get_cell(case, "sources.csv", 30, "source") == "MX_SSE_REOPEN"
+    set_cell(case, "sources.csv", 30, "take_or_pay", "0.5")
+    p = find(problems_of(case), "sources.csv", column="take_or_pay")
+    assert p.row == 30 and p.column == "take_or_pay" and p.value == "0.5"
+    assert "needs a firm part" in p.rule and "DOM_SSE has tariff 0" in p.rule
+
+
+def test_contract_with_full_take_or_pay_and_no_tariff_is_accepted(case):
+    assert get_cell(case, "sources.csv", 30, "take_or_pay") == "1"
+    assert get_cell(case, "sources.csv", 28, "take_or_pay") == "1"  # MX_SSE_BASE, DOM_SSE
+    load_case(case)
