@@ -40,8 +40,6 @@ from optimizer.stochastic_api import solve_stochastic, stress_test
 CASE_SCENARIOS = "<case>"
 
 EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 2, 3, 4
-CASE_HELP = ("Case folder (case.toml + CSV tables) or workbook (.xlsx); default: the embedded "
-             "Mexico case.")
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
