@@ -23,18 +23,18 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColum
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
 
-from models import SCALAR_SETTINGS, CaseError, check_setting, default_case_path, load_case
-from models.extras import MissingExtra, require
-from models.schema import SHARE_BASES, SHARE_OF
-from optimizer import SOLVERS, InfeasiblePolicy, PlanWriteError, SolverFailure, solve
-from optimizer import report
-from optimizer.files import check_target, replace_folder, write_file
-from optimizer.frontier import DEFAULT_RISK_WEIGHTS, DEFAULT_SHARES, TRADE_OFFS, frontier
-from optimizer.plan import TABLE_NAMES
-from optimizer.scaleout import ScaleOutError, executor_for
-from optimizer.studies import write_frontier, write_sweep
-from optimizer.sweep import DEFAULT_CHUNK_SIZE, SweepError, make_grid, sweep
-from optimizer.stochastic_api import solve_stochastic, stress_test
+from .models import SCALAR_SETTINGS, CaseError, check_setting, default_case_path, load_case
+from .models.extras import MissingExtra, require
+from .models.schema import SHARE_BASES, SHARE_OF
+from .optimizer import SOLVERS, InfeasiblePolicy, PlanWriteError, SolverFailure, solve
+from .optimizer.output import report
+from .optimizer.output.files import check_target, replace_folder, write_file
+from .optimizer.frontier import DEFAULT_RISK_WEIGHTS, DEFAULT_SHARES, TRADE_OFFS, frontier
+from .optimizer.results.plan import TABLE_NAMES
+from .optimizer.executors import ScaleOutError, executor_for
+from .optimizer.output.studies import write_frontier, write_sweep
+from .optimizer.sweep import DEFAULT_CHUNK_SIZE, SweepError, make_grid, sweep
+from .optimizer.stochastic import solve_stochastic, stress_test
 
 # `--scenarios` with no FILE: the case's own disruptions.csv.
 CASE_SCENARIOS = "<case>"
@@ -514,7 +514,7 @@ def init_command(directory, workbook, quiet):
             raise click.BadParameter(f"{workbook!r}: the workbook's name must end in .xlsx",
                                      param_hint="--xlsx")
         try:
-            from models.workbook import write_case_workbook
+            from .models.workbook import write_case_workbook
             with _busy(quiet, "writing the workbook"):
                 write_file(target, lambda tmp: write_case_workbook(source, tmp),
                            what="a file gasmix may replace")

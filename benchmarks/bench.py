@@ -89,8 +89,8 @@ def log(message: str) -> None:
 def warm_up() -> None:
     """Import the libraries and solve the Mexico case once, so first-call costs (imports,
     lazy pandas/numpy paths, the HiGHS library load) fall outside every timed region."""
-    from models import default_case
-    from optimizer import solve
+    from gasmix.models import default_case
+    from gasmix.optimizer import solve
     solve(default_case())
 
 
@@ -133,12 +133,12 @@ def stage_times(folder: str, max_share: float | None) -> dict:
     optimizer's internal modules, so it reports `{"error": …}` if they have changed."""
     try:
         import models
-        from optimizer.api import make_policy
-        from optimizer.data import prepare
-        from optimizer.model import build
-        from optimizer.plan import make_plan
-        from optimizer.solvers import run_solver
-        from optimizer.verify import check_solution
+        from gasmix.optimizer.deterministic import make_policy
+        from gasmix.optimizer.formulation.arrays import prepare
+        from gasmix.optimizer.formulation.build import build
+        from gasmix.optimizer.results.plan import make_plan
+        from gasmix.optimizer.lp.solvers import run_solver
+        from gasmix.optimizer.lp.verify import check_solution
     except ImportError as exc:
         return {"error": f"stage timing unavailable: {exc}"}
     times, clock = {}, time.perf_counter()

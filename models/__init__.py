@@ -1,6 +1,6 @@
 """The domain model of gasmix: what a case is, its table schemas, reading and validation.
 
-    from models import load_case, default_case
+    from . import load_case, default_case
     case = default_case()          # the embedded Mexico case
 """
 

@@ -82,7 +82,7 @@ class CellRule(ValueError):
 
 def default_case_path() -> Path:
     """The embedded Mexico case shipped inside the package."""
-    return Path(str(resources.files("inputs") / "mexico"))
+    return Path(str(resources.files("gasmix.inputs") / "mexico"))
 
 
 def default_case() -> Case:

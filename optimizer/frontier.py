@@ -19,9 +19,9 @@ from concurrent.futures import Executor
 import numpy as np
 import pandas as pd
 
-from models import Case, Policy
+from ..models import Case, Policy
 
-from .api import make_policy
+from .deterministic import make_policy
 from .sweep import OPTIMAL_STATUS, SweepError, sweep
 
 TRADE_OFFS = ("diversification", "risk")

@@ -1,361 +1,363 @@
-"""The two-stage stochastic plan with a CVaR term, built in bulk on the LinearModel.
+"""`solve_stochastic` and `stress_test`: disruption scenarios → two-stage models → verified
+results, with the value of the stochastic solution and of perfect information.
 
-Notation as in constraints.py, plus scenarios ω with probability p_ω, contractable sources
-s ∈ C (sources.csv `contract = contract`) with take-or-pay share τ_s and firm (reservation)
-part r_s, and the availability φ[s,t,ω] and scenario prices price_ω of scenarios.py.
+    plan = solve_stochastic(case, cvar_alpha=0.95, cvar_weight=0.5)
+    plan.summary["vss_musd"], plan.extra["scenarios"]
+    table, deterministic = stress_test(case)
 
-The firm part r_s of a contract source is its entry's tariff (entries.csv
-`tariff_usd_mmbtu`): the capacity booked on the border pipeline or regas terminal, paid on
-the contracted volume whether it is taken or not. It is taken out of the per-unit price of
-the gas: a contract source's commodity price is price_ω[s,t] − r_s.
-
-First stage (decided before the scenario is known):
-    c[s,t] ≥ 0   contracted volume of s ∈ C (MMcf/d): min[s,t] ≤ c[s,t] ≤ max[s,t]
-    x[k,t] ≥ 0   injection schedule: gas committed to storage
-
-Second stage, per scenario ω:
-    q[s,t,ω]  purchase (spot sources) or take (contracted sources)
-    z[s,t,ω]  contracted gas paid for but not taken (take-or-pay deficiency), s ∈ C, τ_s > 0,
-              at most τ_s·φ[s,t,ω]·c[s,t] (unpaid_cap: with a negative commodity price an
-              unbounded z would be a money pump)
-    f, w, v, u as in the deterministic model (w: withdrawals; v: stock; u: unserved)
-
-Cost of scenario ω (million USD), with r_s = 0 for a spot source:
-
-    cost_ω = Σ_t w_t·( Σ_{s∈C} r_s·c[s,t] + Σ_k c_in·x[k,t]                      (first stage)
-                       + Σ_s (price_ω[s,t] − r_s + λ·risk_s)·q[s,t,ω]
-                       + Σ_{s∈C} (price_ω[s,t] − r_s)·z[s,t,ω]
-                       + Σ_a tariff_a·f + Σ_k c_out·w[k,t,ω] + VOLL·Σ_n u )
-
-With one undisturbed scenario the cheapest contract for a take q is c = q (a larger c pays
-r·(c − q) for nothing), so the model is the deterministic one and the deterministic plan's
-commitments c := q_det are its unique cost-minimal contract when r > 0. Contracting more
-than the base needs, as insurance against a cut, costs r per unit in every scenario.
-
-Objective (Rockafellar–Uryasev):
-
-    min (1 − W)·Σ_ω p_ω·cost_ω + W·( θ + Σ_ω p_ω·a_ω / (1 − α) )
-    a_ω ≥ cost_ω − θ,  a_ω ≥ 0,  θ free
-
-Every deterministic family (balance, entry capacity, arcs, storage, share limits,
-exclusions, storage-days floor, supply-loss cover) holds in every scenario with that
-scenario's data; the supply families below replace the deterministic source bounds.
-
-The same builder gives the evaluation models: `fixed` pins the first stage (a deterministic
-plan's commitments, for the VSS and the stress test; the stochastic plan's own, to report
-each scenario), and `anticipative` gives each scenario its own first stage (the
-wait-and-see value, for the EVPI).
+Measures, all on the same mean-risk objective  (1 − W)·E[cost] + W·CVaR_α(cost):
+  RP   the stochastic plan's first stage fixed, each scenario's operation re-optimised
+       on its own (equal to the two-stage optimum);
+  EEV  the deterministic plan's commitments (its contracted volumes and injections) fixed,
+       each scenario's operations re-optimised;  VSS = EEV − RP ≥ 0 (`vss_musd`: the
+       deterministic commitments are feasible in the two-stage model, so they cannot beat
+       its optimum on the objective it minimises);
+  WS   each scenario with its own first stage (perfect foresight);  EVPI = RP − WS ≥ 0.
+Beside it, on expected cost alone: `vss_expected_cost_musd` = E[cost | deterministic
+commitments] − E[cost | stochastic plan], the textbook VSS; with W > 0 it may be negative
+(the risk-averse plan pays in expectation for a thinner tail).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from .constraints import (Columns, define_arc_capacity, define_balance, define_entry_capacity,
-                          define_exclusions, define_share_limits, define_storage)
-from .data import ModelData
-from .linear import INF, LinearModel
-from .scenarios import ScenarioArrays, firm_part
-from .storage_policy import POLICY_FAMILIES
+from ..models import Case, CaseError, Policy, Problem, Scenario, load_scenarios
 
+from .deterministic import InfeasiblePolicy, make_policy, solve, solve_verified
+from .formulation.arrays import ModelData, prepare
+from .results.plan import Plan, make_plan
+from .formulation.scenarios import apply_scenario
+from .results.security import n1_shortfalls
+from .lp.solvers import SOLVERS
+from .formulation.two_stage import StochasticModel, build_stochastic, cvar, scenario_costs
 
-@dataclass
-class FirstStage:
-    """Columns of the first-stage decisions: c (|C| × T) and x (K × T)."""
-
-    c: np.ndarray
-    x: np.ndarray
+BASE = "base"
 
 
-@dataclass
-class ScenarioColumns:
-    """One scenario's columns, its share of the objective and its rows' span."""
-
-    arrays: ScenarioArrays
-    probability: float
-    first: FirstStage
-    cols: Columns
-    z: np.ndarray           # |C_τ| × T deficiency columns (C_τ: contracted with τ > 0)
-    unit_cost: dict = field(default_factory=dict)  # column indices → cost per unit in cost_ω
-    rows: tuple[int, int] = (0, 0)      # the row blocks of this scenario: m.rows[a:b]
-    cvar_row: int | None = None         # the row a_ω + θ − cost_ω ≥ 0
+def scenarios_of(case: Case, scenarios=None) -> tuple[Scenario, ...]:
+    """The scenarios to use: given ones, a disruptions file to read, or the case's own."""
+    if scenarios is None:
+        if not case.scenarios:
+            raise CaseError([Problem("disruptions.csv", "the case has no disruption scenarios: "
+                                     "add disruptions.csv or give a scenarios file")], case=case.name)
+        return case.scenarios
+    if isinstance(scenarios, (str, Path)):
+        return load_scenarios(scenarios, case)
+    return tuple(scenarios)
 
 
-@dataclass
-class StochasticModel:
-    model: LinearModel
-    data: ModelData
-    contracted: np.ndarray    # source indices of C
-    tau_sources: np.ndarray   # positions in C with τ > 0
-    scenarios: list[ScenarioColumns]
-    theta: int | None
-    alpha: float
-    weight: float
+def _solve(sm: StochasticModel, solver: str, time_limit: float | None):
+    """Solve and verify: every row and bound recomputed from the primal values."""
+    return solve_verified(sm.model, sm.data, solver, time_limit)
 
 
-def contracted_sources(d: ModelData) -> np.ndarray:
-    """Indices of the contractable sources (sources.csv `contract` = contract)."""
-    return np.array([i for i, s in enumerate(d.case.sources) if s.contract == "contract"], dtype=int)
+def flows_of(plan: Plan, d: ModelData) -> np.ndarray:
+    """S × T: a deterministic plan's source flows (MMcf/d) in model order — the reference
+    ("the flow the plan would have had") of the capacity factors on suppliers and sources."""
+    flows = plan.flows.pivot(index="source", columns="period", values="flow_mmcfd")
+    return flows.reindex(index=d.source_ids, columns=d.period_ids).fillna(0.0).to_numpy(float)
 
 
-def reservation(d: ModelData, contracted: np.ndarray) -> np.ndarray:
-    """r_s for s ∈ C (USD/MMBtu): the tariff of the source's entry, its firm part."""
-    return firm_part(d)[contracted] if len(contracted) else np.zeros(0)
+def commitments_of(plan: Plan, d: ModelData) -> dict:
+    """A deterministic plan's first-stage decisions: the contracted sources' flows (as their
+    contracts) and the storage injections, as arrays in model order."""
+    from .formulation.two_stage import contracted_sources
+
+    flows = plan.flows.pivot(index="source", columns="period", values="flow_mmcfd")
+    flows = flows.reindex(index=d.source_ids, columns=d.period_ids).to_numpy(float)
+    injection = plan.storage.pivot(index="storage", columns="period", values="injection_mmcfd")
+    injection = injection.reindex(index=d.storage_ids, columns=d.period_ids).to_numpy(float) \
+        if len(d.storage_ids) else np.zeros((0, len(d.period_ids)))
+    return {"c": flows[contracted_sources(d)], "x": injection}
 
 
-def define_first_stage(m: LinearModel, d: ModelData, contracted: np.ndarray, tag: str = "",
-                       fixed: dict | None = None) -> FirstStage:
-    """First stage:  min[s,t] ≤ c[s,t] ≤ max[s,t]  (s ∈ C; 0 for an excluded supplier) and
-    0 ≤ x[k,t] ≤ injection[k,t].  With `fixed`, both are pinned to given values (clipped to
-    their bounds, so solver noise in the values cannot make the model infeasible)."""
-    T = len(d.period_ids)
-    labels = [(d.source_ids[s], p) for s in contracted for p in d.period_ids]
-    lower = np.where(d.excluded[contracted, None], 0.0, d.source_min[contracted])
-    upper = np.where(d.excluded[contracted, None], 0.0, d.source_max[contracted])
-    x_upper = d.injection_rate
-    if fixed is not None:
-        lower = upper = np.clip(fixed["c"], lower, upper)
-        x_lower = x_upper = np.clip(fixed["x"], 0.0, d.injection_rate)
-    else:
-        x_lower = np.zeros_like(x_upper)
-    c = m.add_variables(f"c{tag}", labels, lower=lower.ravel(), upper=upper.ravel())
-    x = m.add_variables(f"x{tag}", [(k, p) for k in d.storage_ids for p in d.period_ids],
-                        lower=x_lower.ravel(), upper=x_upper.ravel())
-    return FirstStage(c.reshape(len(contracted), T), x.reshape(len(d.storage_ids), T))
+def _weights(sm: StochasticModel, result) -> np.ndarray:
+    """ρ_ω = ∂objective/∂cost_ω = (1 − W)·p_ω + μ_ω (μ_ω: the dual of ω's CVaR row)."""
+    rho = np.array([(1.0 - sm.weight) * sc.probability for sc in sm.scenarios])
+    for i, sc in enumerate(sm.scenarios):
+        if sc.cvar_row is not None:
+            rho[i] += result.row_dual[sc.cvar_row]
+    return rho
 
 
-def define_scenario_variables(m: LinearModel, sa: ScenarioArrays, first: FirstStage,
-                              contracted: np.ndarray, tau_sources: np.ndarray,
-                              objective_weight: float) -> tuple[Columns, np.ndarray, dict]:
-    """Second-stage columns of scenario ω and the unit costs of every column in cost_ω:
-
-        q: w_t·(price_ω[s,t] − r_s + λ·risk_s)   z: w_t·(price_ω[s,t] − r_s)
-        f: w_t·tariff_a   w: w_t·c_out_k   u: w_t·VOLL   v: 0
-        (first stage, in every scenario: c: w_t·r_s   x: w_t·c_in_k)
-
-    r_s is the firm part of a contract source (reservation(); 0 for a spot source). Each
-    second-stage column's objective coefficient is its unit cost × (1 − W)·p_ω
-    (`objective_weight`); the first-stage ones are weighed in by build_stochastic.
-    """
-    d = sa.data
-    sid = sa.scenario.id
-    T = len(d.period_ids)
-    wt = d.weight[None, :]
-    K, A, N = len(d.storage_ids), len(d.arc_ids), len(d.node_ids)
-    unit: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    firm = np.zeros(len(d.source_ids))
-    firm[contracted] = reservation(d, contracted)
-
-    def block(name, items, cost):
-        cost = np.broadcast_to(cost, (len(items), T)).astype(float)
-        cols = m.add_variables(f"{name}[{sid}]", [(i, p) for i in items for p in d.period_ids],
-                               cost=(objective_weight * cost).ravel())
-        cols = cols.reshape(len(items), T)
-        unit[name] = (cols, cost)
-        return cols
-
-    q = block("q", d.source_ids, wt * (d.price - firm[:, None] + d.risk_weight * d.risk[:, None]))
-    taus = contracted[tau_sources]
-    z = block("z", [d.source_ids[s] for s in taus], wt * (d.price[taus] - firm[taus, None]))
-    f = block("f", d.arc_ids, wt * d.arc_tariff[:, None] * np.ones((A, T)))
-    w = block("w", d.storage_ids, wt * d.withdrawal_cost[:, None] * np.ones((K, T)))
-    v = block("v", d.storage_ids, np.zeros((K, T)))
-    u = block("u", d.node_ids, wt * d.voll * np.ones((N, T)))
-    unit["c"] = (first.c, wt * firm[contracted, None] * np.ones((len(contracted), T)))
-    unit["x"] = (first.x, wt * d.injection_cost[:, None] * np.ones((K, T)))
-    # The share base b[t] of the share-limit family (no cost), per scenario like q.
-    b = m.add_variables(f"b[{sid}]", list(d.period_ids)) if d.share_rules else np.zeros(0, dtype=int)
-    return Columns(q=q, f=f, x=first.x, w=w, v=v, u=u, b=b), z, unit
+def scenario_table(sm: StochasticModel, result) -> pd.DataFrame:
+    """One row per scenario: probability, cost (objective terms), cash cost, unserved gas and
+    the node marginal costs (balance duals ÷ (w_t·ρ_ω)), demand-weighted average and peak."""
+    x = result.x
+    costs = scenario_costs(sm, x)
+    rho = _weights(sm, result)
+    rows = []
+    for sc, cost, weight in zip(sm.scenarios, costs, rho):
+        d = sc.arrays.data
+        cols = sc.cols
+        wt = d.weight
+        u = x[cols.u]
+        penalty = float((wt * d.risk_weight * d.risk[:, None] * x[cols.q]).sum())
+        unserved_cost = float((wt * d.voll * u).sum())
+        balance = [b for b in sm.model.rows[sc.rows[0]:sc.rows[1]] if b.family == "balance"][0]
+        dual = result.row_dual[balance.start:balance.stop].reshape(len(d.node_ids), -1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            marginal = dual / (wt[None, :] * weight) if weight > 1e-12 else np.full(dual.shape, np.nan)
+        served = d.demand * d.days[None, :]
+        defined = np.isfinite(marginal).any() and served.sum() > 0
+        # np.nansum of nothing but NaN is 0: an average of undefined costs is undefined.
+        average = float(np.nansum(marginal * served) / served.sum()) if defined else np.nan
+        peak = None
+        if np.isfinite(marginal).any():
+            # Ties are common (every short node at VOLL): name the one with most unserved gas.
+            order = np.lexsort((u.ravel(), np.round(np.nan_to_num(marginal, nan=-np.inf), 6).ravel()))
+            peak = np.unravel_index(int(order[-1]), marginal.shape)
+        rows.append({
+            "scenario": sc.arrays.scenario.id, "probability": sc.probability,
+            "cost_musd": float(cost), "cash_cost_musd": float(cost) - penalty - unserved_cost,
+            "unserved_bcf": float((u * d.days / 1000).sum()),
+            "avg_marginal_usd_mmbtu": average,
+            "peak_marginal_usd_mmbtu": float(marginal[peak]) if peak else np.nan,
+            "peak_at": f"{d.node_ids[peak[0]]} {d.period_ids[peak[1]]}" if peak else "",
+            "description": sc.arrays.scenario.description,
+        })
+    return pd.DataFrame(rows)
 
 
-def define_contract_take(m: LinearModel, sa: ScenarioArrays, first: FirstStage, cols: Columns,
-                         contracted: np.ndarray) -> None:
-    """10. contract_take[s,t,ω] (s ∈ C):   q[s,t,ω] − φ[s,t,ω]·c[s,t] ≤ 0
-
-    The take is at most what was contracted, scaled by the scenario's availability
-    (pro-rata curtailment of contracted deliveries). Contracting c costs w_t·r_s·c[s,t] in
-    every scenario (the firm part), so c above the take is never free."""
-    d = sa.data
-    if len(contracted) == 0:
-        return
-    T = len(d.period_ids)
-    n = len(contracted) * T
-    phi = sa.availability[contracted]
-    m.add_rows("contract_take", [(d.source_ids[s], p) for s in contracted for p in d.period_ids],
-               "<=", np.concatenate([np.arange(n), np.arange(n)]),
-               np.concatenate([cols.q[contracted].ravel(), first.c.ravel()]),
-               np.concatenate([np.ones(n), -phi.ravel()]), 0.0)
-
-
-def define_take_or_pay(m: LinearModel, sa: ScenarioArrays, first: FirstStage, cols: Columns,
-                       z: np.ndarray, contracted: np.ndarray, tau_sources: np.ndarray) -> None:
-    """11. take_or_pay[s,t,ω] (s ∈ C, τ_s > 0):   q[s,t,ω] + z[s,t,ω] − τ_s·φ[s,t,ω]·c[s,t] ≥ 0
-
-    At least the take-or-pay share of the available contracted gas is paid for: taken (q)
-    or paid for untaken (z ≥ 0, at its commodity price price_ω − r_s: the firm part r_s is
-    paid on all of c already). Gas a disruption makes unavailable (φ < 1) is excused, as
-    force majeure excuses it in a contract."""
-    d = sa.data
-    if len(tau_sources) == 0:
-        return
-    T = len(d.period_ids)
-    sources = contracted[tau_sources]
-    n = len(sources) * T
-    tau = np.array([d.case.sources[s].take_or_pay for s in sources])
-    coefficient = tau[:, None] * sa.availability[sources]
-    r = np.arange(n)
-    m.add_rows("take_or_pay", [(d.source_ids[s], p) for s in sources for p in d.period_ids], ">=",
-               np.concatenate([r, r, r]),
-               np.concatenate([cols.q[sources].ravel(), z.ravel(), first.c[tau_sources].ravel()]),
-               np.concatenate([np.ones(n), np.ones(n), -coefficient.ravel()]), 0.0)
-
-
-def define_unpaid_cap(m: LinearModel, sa: ScenarioArrays, first: FirstStage, z: np.ndarray,
-                      contracted: np.ndarray, tau_sources: np.ndarray) -> None:
-    """11b. unpaid_cap[s,t,ω] (s ∈ C, τ_s > 0):   z[s,t,ω] − τ_s·φ[s,t,ω]·c[s,t] ≤ 0
-
-    The gas paid for untaken is at most the take-or-pay share of the available contracted
-    gas. Without this bound a negative commodity price (a hub below the adder's magnitude,
-    or a glut scenario) would make z a money pump and the model unbounded."""
-    d = sa.data
-    if len(tau_sources) == 0:
-        return
-    sources = contracted[tau_sources]
-    n = len(sources) * len(d.period_ids)
-    tau = np.array([d.case.sources[s].take_or_pay for s in sources])
-    coefficient = tau[:, None] * sa.availability[sources]
-    r = np.arange(n)
-    m.add_rows("unpaid_cap", [(d.source_ids[s], p) for s in sources for p in d.period_ids], "<=",
-               np.concatenate([r, r]), np.concatenate([z.ravel(), first.c[tau_sources].ravel()]),
-               np.concatenate([np.ones(n), -coefficient.ravel()]), 0.0)
-
-
-def define_scenario_supply_bounds(m: LinearModel, sa: ScenarioArrays, cols: Columns,
-                                  contracted: np.ndarray) -> None:
-    """12. scenario supply bounds, as column bounds:
-
-        q[s,t,ω] ≤ max_ω[s,t]                          every source
-        q[s,t,ω] ≥ φ[s,t,ω]·min[s,t]                   spot sources (a contracted source's
-                                                       minimum binds its contract c instead)
-    with max_ω = φ·min(max, entry capacity) where φ < 1 (scenarios.py)."""
-    d = sa.data
-    m.set_upper(cols.q.ravel(), d.source_max.ravel())
-    spot = np.setdiff1d(np.arange(len(d.source_ids)), contracted)
-    minimum = np.where(d.excluded[spot, None], 0.0, d.source_min[spot])
-    m.col_lower[cols.q[spot].ravel()] = minimum.ravel()
-
-
-def define_export_limit(m: LinearModel, sa: ScenarioArrays, cols: Columns,
-                        reference: np.ndarray | None) -> None:
-    """12b. export_limit[e,t,ω] (each capacity factor φ_e on a supplier or source, t in its
-    window):
-
-        Σ_{s hit by e} q[s,t,ω] ≤ φ_e · Σ_{s hit by e} q_ref[s,t]
-
-    q_ref is the flow the plan would have had: the deterministic (base) plan's flows,
-    computed once before the stochastic solve. A supplier's cut (a US limit on exports)
-    caps the volume it delivers whatever Mexico contracts: contracting more cannot book
-    the plan out of it. (The pro-rata curtailment q ≤ φ·c of contract_take holds too.)"""
-    if not sa.limits:
-        return
-    if reference is None:
-        raise ValueError("a capacity factor on a supplier or source needs the reference "
-                         "(deterministic plan) flows")
-    d = sa.data
-    labels, rows, columns, rhs = [], [], [], []
-    for hit, window, phi, target in sa.limits:
-        for t in window:
-            rows.append(np.full(len(hit), len(labels)))
-            columns.append(cols.q[hit, t])
-            labels.append((target, d.period_ids[t]))
-            rhs.append(phi * float(np.maximum(reference[hit, t], 0.0).sum()))
-    rows = np.concatenate(rows)
-    m.add_rows("export_limit", labels, "<=", rows, np.concatenate(columns),
-               np.ones(len(rows)), np.array(rhs))
-
-
-def define_cvar(m: LinearModel, sm: StochasticModel) -> None:
-    """13. cvar[ω] (Rockafellar–Uryasev):   a_ω + θ − cost_ω ≥ 0,  a_ω ≥ 0,  θ free
-
-    with objective terms W·θ and W·p_ω·a_ω/(1 − α); at the optimum
-    θ + Σ p_ω a_ω/(1 − α) = CVaR_α(cost)."""
-    W, alpha = sm.weight, sm.alpha
-    sm.theta = int(m.add_variables("theta", ["theta"], lower=-INF, upper=INF, cost=W)[0])
+def scenario_flows(sm: StochasticModel, x: np.ndarray) -> pd.DataFrame:
+    """scenario × period × source: the flow, its contract (first stage) and gas paid for
+    untaken, MMcf/d."""
+    d = sm.data
+    S, T = len(d.source_ids), len(d.period_ids)
+    frames = []
     for sc in sm.scenarios:
-        a = int(m.add_variables(f"a[{sc.arrays.scenario.id}]", [sc.arrays.scenario.id],
-                                cost=W * sc.probability / (1.0 - alpha))[0])
-        cols = np.concatenate([c.ravel() for c, _ in sc.unit_cost.values()])
-        costs = np.concatenate([k.ravel() for _, k in sc.unit_cost.values()])
-        keep = costs != 0
-        n = int(keep.sum()) + 2
-        block = m.add_rows("cvar", [(sc.arrays.scenario.id, "horizon")], ">=", np.zeros(n, int),
-                           np.concatenate([[a, sm.theta], cols[keep]]),
-                           np.concatenate([[1.0, 1.0], -costs[keep]]), 0.0)
-        sc.cvar_row = block.start
-
-
-SCENARIO_FAMILIES = (define_balance, define_entry_capacity, define_arc_capacity, define_storage,
-                     define_share_limits, define_exclusions, *POLICY_FAMILIES)
-
-
-def build_stochastic(d: ModelData, scenarios: list[tuple[ScenarioArrays, float]], *,
-                     alpha: float = 0.95, weight: float = 0.0, fixed: dict | None = None,
-                     anticipative: bool = False,
-                     reference: np.ndarray | None = None) -> StochasticModel:
-    """The two-stage model over `scenarios` ((arrays, probability) pairs).
-
-    fixed: {"c": |C| × T, "x": K × T} pins the first stage; anticipative: one first stage
-    per scenario (wait-and-see); reference: S × T flows of the deterministic plan, the base
-    of the capacity factors on suppliers and sources (export_limit). With weight W = 0 no
-    CVaR rows are built.
-    """
-    m = LinearModel()
-    contracted = contracted_sources(d)
-    tau = np.array([d.case.sources[s].take_or_pay for s in contracted], dtype=float)
-    tau_sources = np.flatnonzero(tau > 0)
-    shared = None if anticipative else define_first_stage(m, d, contracted, fixed=fixed)
-    out = StochasticModel(m, d, contracted, tau_sources, [], None, alpha, weight)
-    for sa, p in scenarios:
-        first = shared or define_first_stage(m, d, contracted, tag=f"[{sa.scenario.id}]", fixed=fixed)
-        cols, z, unit = define_scenario_variables(m, sa, first, contracted, tau_sources,
-                                                  (1.0 - weight) * p)
-        # The first-stage costs (firm part r·c, injection c_in·x) are paid in every
-        # scenario: weigh them in once per scenario through the expectation (their
-        # coefficients sum to (1 − W)·w_t·r and (1 − W)·w_t·c_in).
-        for name in ("c", "x"):
-            fc, fk = unit[name]
-            m.col_cost[fc.ravel()] += ((1.0 - weight) * p * fk).ravel()
-        start = len(m.rows)
-        define_scenario_supply_bounds(m, sa, cols, contracted)
-        define_contract_take(m, sa, first, cols, contracted)
-        define_take_or_pay(m, sa, first, cols, z, contracted, tau_sources)
-        define_unpaid_cap(m, sa, first, z, contracted, tau_sources)
-        define_export_limit(m, sa, cols, reference)
-        for family in SCENARIO_FAMILIES:
-            family(m, sa.data, cols)
-        out.scenarios.append(ScenarioColumns(sa, p, first, cols, z, unit, (start, len(m.rows))))
-    if fixed is not None:  # define_storage bounds x by its rate: pin it again
-        for sc in out.scenarios:
-            m.col_upper[sc.first.x.ravel()] = m.col_lower[sc.first.x.ravel()]
-    if weight > 0:
-        define_cvar(m, out)
+        contract = np.full((S, T), np.nan)
+        contract[sm.contracted] = x[sc.first.c]
+        unpaid = np.zeros((S, T))
+        unpaid[sm.contracted[sm.tau_sources]] = x[sc.z]
+        flow = x[sc.cols.q]
+        frames.append(pd.DataFrame({
+            "scenario": sc.arrays.scenario.id,
+            "period": np.repeat(np.array(d.period_ids, dtype=object), S),
+            "source": np.tile(np.array(d.source_ids, dtype=object), T),
+            "supplier": np.tile(np.array(d.supplier_ids, dtype=object)[d.source_supplier], T),
+            "flow_mmcfd": flow.T.ravel(), "contract_mmcfd": contract.T.ravel(),
+            "unused_paid_mmcfd": unpaid.T.ravel(),
+            "price_usd_mmbtu": sc.arrays.data.price.T.ravel()}))
+    out = pd.concat(frames, ignore_index=True)
+    for col in ("flow_mmcfd", "contract_mmcfd", "unused_paid_mmcfd"):
+        out[col] = out[col].mask(out[col].abs() < 1e-9, 0.0)
     return out
 
 
-def scenario_costs(sm: StochasticModel, x: np.ndarray) -> np.ndarray:
-    """cost_ω of each scenario (million USD) from a solution."""
-    return np.array([sum(float((k * x[c]).sum()) for c, k in sc.unit_cost.values())
-                     for sc in sm.scenarios])
+def _prepare(case: Case, policy: Policy | None, scenarios, solver: str, choices: dict):
+    if solver not in SOLVERS:
+        raise ValueError(f"unknown solver {solver!r} (choose from {', '.join(SOLVERS)})")
+    chosen = scenarios_of(case, scenarios)
+    policy = make_policy(case, policy, **choices)
+    data = prepare(case, policy)
+    shortfalls = n1_shortfalls(data)
+    if shortfalls:
+        raise InfeasiblePolicy(shortfalls)
+    arrays = [(apply_scenario(data, s), s.probability) for s in chosen]
+    return policy, data, chosen, arrays
 
 
-def cvar(costs: np.ndarray, probabilities: np.ndarray, alpha: float) -> tuple[float, float]:
-    """(VaR_α, CVaR_α) of a discrete cost distribution: CVaR = min_θ θ + E[(cost − θ)+]/(1 − α),
-    whose minimum is reached at one of the costs (the VaR)."""
-    best = None
-    for theta in costs:
-        value = theta + float((probabilities * np.maximum(costs - theta, 0.0)).sum()) / (1.0 - alpha)
-        if best is None or value < best[1] - 1e-12:
-            best = (float(theta), float(value))
-    return best
+def _fixed_runs(data: ModelData, arrays, fixed: dict, solver: str, time_limit: float | None,
+                seconds: dict | None = None, label: str = "fixed",
+                reference: np.ndarray | None = None) -> list:
+    """Each scenario's second stage re-solved on its own with the first stage `fixed`
+    (contracted volumes and injections): [(model, result, check)] in scenario order.
+    With the first stage fixed the scenarios do not interact, so each one's own optimum is
+    its cost under any mean-risk weighting — the stress test and the stochastic plan's
+    report both read their scenarios from here."""
+    t0 = time.perf_counter()
+    runs = []
+    for sa, _ in arrays:
+        sm = build_stochastic(data, [(sa, 1.0)], fixed=fixed, reference=reference)
+        result, check = _solve(sm, solver, time_limit)
+        runs.append((sm, result, check))
+    if seconds is not None:
+        seconds[label] = time.perf_counter() - t0
+    return runs
+
+
+def _runs_table(runs, arrays) -> pd.DataFrame:
+    """scenario_table of every re-solve, with the scenarios' own probabilities."""
+    tables = []
+    for (sm, result, _), (_, p) in zip(runs, arrays):
+        row = scenario_table(sm, result)
+        row["probability"] = p
+        tables.append(row)
+    return pd.concat(tables, ignore_index=True)
+
+
+def stress_test(case: Case, policy: Policy | None = None, *, scenarios=None, solver: str = "highs",
+                time_limit: float | None = None, **choices) -> tuple[pd.DataFrame, Plan]:
+    """The deterministic plan's commitments (contracted volumes, storage injections) fixed;
+    each scenario's operations re-solved on its own. Returns the per-scenario table (cost,
+    its change from base, unserved gas, marginal costs) and the deterministic plan."""
+    policy, data, chosen, arrays = _prepare(case, policy, scenarios, solver, choices)
+    plan = solve(case, policy, solver=solver, time_limit=time_limit)
+    table = _runs_table(_fixed_runs(data, arrays, commitments_of(plan, data), solver, time_limit,
+                                    reference=flows_of(plan, data)), arrays)
+    base = table.loc[table["scenario"] == BASE, "cost_musd"]
+    table.insert(3, "change_from_base_musd", table["cost_musd"] - (float(base.iloc[0]) if len(base) else np.nan))
+    return table, plan
+
+
+def mean_risk(costs: np.ndarray, probabilities: np.ndarray, alpha: float, weight: float) -> dict:
+    """(1 − W)·E[cost] + W·CVaR_α(cost) of a discrete cost distribution, with its parts."""
+    expected = float(probabilities @ costs)
+    var, value = cvar(costs, probabilities, alpha)
+    return {"objective": (1.0 - weight) * expected + weight * value, "expected": expected,
+            "var": var, "cvar": value}
+
+
+def solve_stochastic(case: Case, policy: Policy | None = None, *, scenarios=None,
+                     cvar_alpha: float = 0.95, cvar_weight: float = 0.0, solver: str = "highs",
+                     time_limit: float | None = None, **choices) -> Plan:
+    """The risk-averse two-stage plan over the disruption scenarios.
+
+    The two-stage model decides the first stage (contracts, injections). That first stage is
+    then fixed and every scenario's second stage re-solved on its own (as the stress test
+    does for the deterministic plan's commitments): with W = 1 the joint optimum leaves the
+    operation of scenarios outside the CVaR tail arbitrary (they weigh nothing), the
+    re-solves give each scenario its own best operation. Every reported figure — scenario
+    costs, E[cost], CVaR, the scenario tables and the plan's own tables (its operation in
+    the undisturbed `base` scenario) — comes from these re-solves, and the mean-risk
+    objective is recomputed from them (it equals the two-stage optimum, which the summary
+    also gives, up to solver tolerance).
+
+    `extra` tables: scenarios (probability, cost, unserved gas, marginal costs, in the CVaR
+    tail, the deterministic plan's cost), scenario_flows and commitments (the stochastic
+    against the deterministic plan's contracts and injections). The summary adds
+    expected_cost_musd, cvar_musd, vss_musd, vss_expected_cost_musd, evpi_musd and a
+    `stochastic` block.
+    """
+    if not 0.0 <= cvar_weight <= 1.0:
+        raise CaseError([Problem("policy", "must be between 0 and 1", column="cvar_weight",
+                                 value=cvar_weight)], case=case.name)
+    if not 0.0 <= cvar_alpha < 1.0:
+        raise CaseError([Problem("policy", "must be at least 0 and below 1", column="cvar_alpha",
+                                 value=cvar_alpha)], case=case.name)
+    started = time.perf_counter()
+    policy, data, chosen, arrays = _prepare(case, policy, scenarios, solver, choices)
+    if BASE not in [s.id for s in chosen]:
+        raise CaseError([Problem("disruptions.csv", "declare the undisturbed scenario 'base'",
+                                 column="scenario")], case=case.name)
+    probabilities = np.array([p for _, p in arrays])
+    seconds = {}
+
+    def run(label, **options):
+        t0 = time.perf_counter()
+        sm = build_stochastic(data, arrays, alpha=cvar_alpha, weight=cvar_weight,
+                              reference=reference, **options)
+        result, check = _solve(sm, solver, time_limit)
+        seconds[label] = time.perf_counter() - t0
+        return sm, result, check
+
+    deterministic = solve(case, policy, solver=solver, time_limit=time_limit)
+    fixed_det = commitments_of(deterministic, data)
+    reference = flows_of(deterministic, data)  # the base of supplier/source capacity factors
+    rp, rp_result, _ = run("stochastic")
+    ws, ws_result, _ = run("wait_and_see", anticipative=True)
+    commitments = {"c": rp_result.x[rp.scenarios[0].first.c], "x": rp_result.x[rp.scenarios[0].first.x]}
+
+    # Both first stages fixed, each scenario re-solved on its own.
+    own = _fixed_runs(data, arrays, commitments, solver, time_limit, seconds, "scenario_resolves",
+                      reference)
+    det = _fixed_runs(data, arrays, fixed_det, solver, time_limit, seconds,
+                      "deterministic_commitments", reference)
+    table = _runs_table(own, arrays)
+    det_table = _runs_table(det, arrays)
+    costs = table["cost_musd"].to_numpy()
+    det_costs = det_table["cost_musd"].to_numpy()
+    mine = mean_risk(costs, probabilities, cvar_alpha, cvar_weight)
+    theirs = mean_risk(det_costs, probabilities, cvar_alpha, cvar_weight)
+    table["in_cvar_tail"] = costs >= mine["var"] - 1e-9 * max(1.0, abs(mine["var"]))
+    table["deterministic_plan_cost_musd"] = det_costs
+    vss = theirs["objective"] - mine["objective"]
+    evpi = mine["objective"] - ws_result.objective
+
+    at = [sa.scenario.id for sa, _ in arrays].index(BASE)
+    base, base_result, base_check = own[at]
+    sc = base.scenarios[0]
+    plan = make_plan(sc.arrays.data, sc.cols, base.model, base_result, base_check,
+                     {"build": 0.0})
+    unused = float(sum((k * base_result.x[c]).sum() for name, (c, k) in sc.unit_cost.items()
+                       if name == "z"))
+    reserved = _reserved_unused(base, base_result.x)
+    s = plan.summary
+    s["objective_musd"] = float(base_result.objective)
+    s["solve_seconds"] = float(sum(seconds.values()))  # all the solves, not only the base's
+    # Cash the flows do not show: contracted gas paid for untaken (take-or-pay) and firm
+    # capacity booked above the take (its reservation r·(c − q)).
+    s["cost_breakdown_musd"]["take_or_pay_unused"] = unused
+    s["cost_breakdown_musd"]["capacity_reserved_unused"] = reserved
+    s["cash_cost_musd"] += unused + reserved
+    s.update({
+        "plan": "stochastic (tables: the undisturbed base scenario)",
+        "mean_risk_objective_musd": mine["objective"],
+        "expected_cost_musd": mine["expected"],
+        "cvar_musd": mine["cvar"],
+        "vss_musd": float(vss),
+        "vss_expected_cost_musd": theirs["expected"] - mine["expected"],
+        "evpi_musd": float(evpi),
+        "stochastic": {
+            "cvar_alpha": cvar_alpha, "cvar_weight": cvar_weight, "var_musd": mine["var"],
+            "two_stage_optimum_musd": float(rp_result.objective),
+            "scenarios": {r.scenario: r.probability for r in table.itertuples()},
+            "deterministic_plan": {"mean_risk_objective_musd": theirs["objective"],
+                                   "expected_cost_musd": theirs["expected"],
+                                   "cvar_musd": theirs["cvar"],
+                                   "objective_musd": float(deterministic.summary["objective_musd"])},
+            "wait_and_see_musd": float(ws_result.objective),
+            "model": {"rows": rp.model.n_rows, "columns": rp.model.n_cols,
+                      "nonzeros": int(len(rp.model.csr()[1]))},
+            "seconds": seconds, "total_seconds": time.perf_counter() - started,
+        },
+    })
+    gap = abs(mine["objective"] - float(rp_result.objective))
+    if gap > 1e-6 * max(1.0, abs(float(rp_result.objective))):
+        s["warnings"].append(
+            f"the mean-risk objective recomputed from the scenario re-solves "
+            f"({mine['objective']:,.6f} MUSD) differs from the two-stage optimum "
+            f"({float(rp_result.objective):,.6f} MUSD) by {gap:.3g} MUSD: solver tolerance "
+            "or a scenario whose re-solve found a cheaper operation")
+    plan.extra["scenarios"] = table
+    plan.extra["scenario_flows"] = pd.concat([scenario_flows(sm, result.x) for sm, result, _ in own],
+                                             ignore_index=True)
+    plan.extra["commitments"] = _commitments_table(data, rp, commitments, fixed_det)
+    return plan
+
+
+def _reserved_unused(sm: StochasticModel, x: np.ndarray) -> float:
+    """Σ_t w_t·r_s·(c[s,t] − q[s,t]) of a one-scenario model: firm capacity paid for and not
+    used (million USD)."""
+    from .formulation.two_stage import reservation
+
+    sc = sm.scenarios[0]
+    d = sc.arrays.data
+    r = reservation(d, sm.contracted)
+    idle = x[sc.first.c] - x[sc.cols.q[sm.contracted]]
+    return float((d.weight[None, :] * r[:, None] * np.maximum(idle, 0.0)).sum())
+
+
+def _commitments_table(d: ModelData, sm: StochasticModel, stochastic: dict, deterministic: dict) -> pd.DataFrame:
+    """period × (contract or storage site): the stochastic and the deterministic plan's
+    first-stage decisions, MMcf/d."""
+    items = [("contract", d.source_ids[s]) for s in sm.contracted] + \
+        [("injection", k) for k in d.storage_ids]
+    stoch = np.vstack([stochastic["c"], stochastic["x"]])
+    det = np.vstack([deterministic["c"], deterministic["x"]])
+    T = len(d.period_ids)
+    out = pd.DataFrame({
+        "period": np.repeat(np.array(d.period_ids, dtype=object), len(items)),
+        "kind": np.tile(np.array([k for k, _ in items], dtype=object), T),
+        "item": np.tile(np.array([i for _, i in items], dtype=object), T),
+        "stochastic_mmcfd": stoch.T.ravel(), "deterministic_mmcfd": det.T.ravel()})
+    out["difference_mmcfd"] = out["stochastic_mmcfd"] - out["deterministic_mmcfd"]
+    for col in ("stochastic_mmcfd", "deterministic_mmcfd", "difference_mmcfd"):
+        out[col] = out[col].mask(out[col].abs() < 1e-9, 0.0)
+    return out

@@ -39,18 +39,18 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from models import Case, CaseError, Policy
+from ..models import Case, CaseError, Policy
 
-from .api import make_policy, solve
-from .constraints import supply_bounds, supply_cost, unserved_cost
-from .data import ModelData, hub_price_part, prepare, share_rules
-from .diagnose import diagnose
-from .metrics import base_shares, headline
-from .security import n1_shortfalls
-from .storage_policy import storage_days_floor
-from .model import build
-from .solvers import HighsSession, SolverResult, SolveStatus
-from .verify import VerificationError, check_solution
+from .deterministic import make_policy, solve
+from .formulation.constraints import supply_bounds, supply_cost, unserved_cost
+from .formulation.arrays import ModelData, hub_price_part, prepare, share_rules
+from .formulation.diagnose import diagnose
+from .results.metrics import base_shares, headline
+from .results.security import n1_shortfalls
+from .formulation.storage_policy import storage_days_floor
+from .formulation.build import build
+from .lp.solvers import HighsSession, SolverResult, SolveStatus
+from .lp.verify import VerificationError, check_solution
 
 # Parameter kinds: name → what the part after the dot names (None: no dot).
 KINDS = {"cap": "supplier", "max_share": None, "risk_weight": None, "voll": None,

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from models import Arc, Case, Entry, Node, Period, Settings, Source, Storage, Supplier
+from gasmix.models import Arc, Case, Entry, Node, Period, Settings, Source, Storage, Supplier
 
 E = 1.037 * 1000 / 1e6  # million USD per (MMcf/d · day · USD/MMBtu) = 0.001037
 BIG = 1e6  # "unlimited" entry capacity, MMcf/d

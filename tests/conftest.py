@@ -1,4 +1,7 @@
-"""Shared test fixtures: the repository on sys.path and a way to run the real `gasmix`."""
+"""Shared test fixtures: a way to run the real `gasmix`, and a writable copy of the case.
+
+The tests import the installed package (`pip install -e ".[test]"` or `pip install
+".[test]"`); nothing here edits sys.path."""
 
 from __future__ import annotations
 
@@ -11,17 +14,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 def gasmix_command() -> list[str]:
-    """The installed console script next to this interpreter, else `python -m cli` from the
-    source tree (a developer running pytest without installing)."""
+    """The installed console script next to this interpreter, else `python -m gasmix`."""
     script = Path(sys.executable).parent / "gasmix"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-m", "cli"]
+    return [sys.executable, "-m", "gasmix"]
 
 
 @pytest.fixture
@@ -31,11 +31,7 @@ def run_gasmix(tmp_path):
     work.mkdir()
 
     def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-        env = dict(os.environ)
-        command = gasmix_command()
-        if command[0] == sys.executable:
-            env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-        return subprocess.run([*command, *args], cwd=cwd or work, env=env, capture_output=True,
+        return subprocess.run([*gasmix_command(), *args], cwd=cwd or work, capture_output=True,
                               text=True, timeout=300)
 
     run.cwd = work
@@ -45,7 +41,7 @@ def run_gasmix(tmp_path):
 @pytest.fixture
 def case_copy(tmp_path) -> Path:
     """A writable copy of the embedded Mexico case."""
-    from models import default_case_path
+    from gasmix.models import default_case_path
 
     target = tmp_path / "case"
     shutil.copytree(default_case_path(), target, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))

@@ -53,8 +53,9 @@ def browser(tmp_path):
 
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory):
-    from models import default_case
-    from optimizer import report, solve
+    from gasmix.models import default_case
+    from gasmix.optimizer import solve
+    from gasmix.optimizer.output import report
 
     folder = tmp_path_factory.mktemp("browser")
     plan = solve(default_case(), caps={"US": 0.6})

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import cli
-from models import default_case
-from optimizer import SolveStatus
-from optimizer import api as api_module
-from optimizer.plan import Plan
-from optimizer.solvers import SolverResult
+from gasmix import cli
+from gasmix.models import default_case
+from gasmix.optimizer import SolveStatus
+from gasmix.optimizer import deterministic as api_module
+from gasmix.optimizer.results.plan import Plan
+from gasmix.optimizer.lp.solvers import SolverResult
 
 
 def read_plan(folder):

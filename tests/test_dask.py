@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, gasmix_command
-from models import default_case
-from optimizer import sweep
-from optimizer.frontier import frontier
-from optimizer.scaleout import ScaleOutError, executor_for
+from gasmix.models import default_case
+from gasmix.optimizer import sweep
+from gasmix.optimizer.frontier import frontier
+from gasmix.optimizer.executors import ScaleOutError, executor_for
 
 distributed = pytest.importorskip("distributed")
 

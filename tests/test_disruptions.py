@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from models import CaseError, default_case, load_case, load_scenarios
+from gasmix.models import CaseError, default_case, load_case, load_scenarios
 
 MEXICO = Path(__file__).resolve().parent.parent / "inputs" / "mexico"
 HEADER = ("scenario,probability,target_type,target,first_period,last_period,capacity_factor,"
@@ -195,7 +195,7 @@ def test_cli_min_n1_beyond_the_infrastructure_exits_3(run_gasmix):
 def test_stress_help_has_an_example():
     from click.testing import CliRunner
 
-    import cli
+    from gasmix import cli
 
     result = CliRunner().invoke(cli.main, ["stress", "--help"])
     assert result.exit_code == 0 and "Example" in result.output

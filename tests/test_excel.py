@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 
 from conftest import ROOT
-from models import CaseError, default_case_path, load_case
-from models.workbook import case_sheet_rows, write_case_workbook
-from optimizer import solve
+from gasmix.models import CaseError, default_case_path, load_case
+from gasmix.models.workbook import case_sheet_rows, write_case_workbook
+from gasmix.optimizer import solve
 
 
 @pytest.fixture
@@ -261,7 +261,7 @@ def test_sheet_name_in_another_case(workbook):
 
 
 def test_disruptions_file_of_a_workbook_case_names_the_periods_sheet(workbook, tmp_path):
-    from models import load_scenarios
+    from gasmix.models import load_scenarios
     case = load_case(workbook)
     path = tmp_path / "d.csv"
     path.write_text((default_case_path() / "disruptions.csv").read_text().replace("2027-02", "2031-02", 1))
@@ -297,7 +297,7 @@ def test_without_openpyxl_the_error_names_the_extra(run_gasmix, workbook):
     for args in (["validate", str(workbook)], ["solve", "--format", "xlsx"],
                  ["init", "--xlsx", "x.xlsx"]):
         code = ("import sys; sys.modules['openpyxl'] = None; sys.argv = ['gasmix', *sys.argv[1:]];"
-                "import cli; cli.main()")
+                "from gasmix import cli; cli.main()")
         done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                               cwd=run_gasmix.cwd,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})

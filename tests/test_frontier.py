@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models import default_case
-from optimizer import SweepError, solve
-from optimizer.frontier import COST_TOLERANCE, frontier, pareto_mask
+from gasmix.models import default_case
+from gasmix.optimizer import SweepError, solve
+from gasmix.optimizer.frontier import COST_TOLERANCE, frontier, pareto_mask
 
 X_TOL = 1e-9  # pareto_mask's tolerance on the measure (absolute)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optimizer.linear import LinearModel
-from optimizer.solvers import HighsSession
+from gasmix.optimizer.lp.linear_model import LinearModel
+from gasmix.optimizer.lp.solvers import HighsSession
 
 
 def two_rows() -> tuple[LinearModel, object, object]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models import default_case
-from optimizer import solve
+from gasmix.models import default_case
+from gasmix.optimizer import solve
 
 CAP = 0.6
 TOL = 1e-7

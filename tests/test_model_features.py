@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 
 from cases import E, constraint, flow, price, share, source, storage, tiny_case
-from models import ShareLimit
-from optimizer import solve
+from gasmix.models import ShareLimit
+from gasmix.optimizer import solve
 
 REL = 1e-9
 

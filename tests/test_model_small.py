@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases import E, arc, constraint, flow, price, share, source, storage, tiny_case
-from optimizer import InfeasiblePolicy, solve
+from gasmix.optimizer import InfeasiblePolicy, solve
 
 REL = 1e-9
 
@@ -446,7 +446,7 @@ def test_share_of_imports_leaves_domestic_out_of_the_base():
 
 def test_minimum_share_of_a_kind():
     # As above, with LNG ≥ 10% of supply: L = 10, U = 40; cost 30·E·(100 + 120 + 60) = 280
-    from models import ShareLimit
+    from gasmix.models import ShareLimit
     case = tiny_case(sources=[source("D", 2.0, max=50, kind="domestic"), source("U", 3.0),
                               source("L", 6.0, kind="lng")], demand=100)
     plan = solve(case, limits=[ShareLimit("kind", "lng", min_share=0.1)])
@@ -611,7 +611,7 @@ def test_period_cap_shadow_price_uses_each_periods_own_supply():
 
 def test_time_limit_reaches_the_solver(monkeypatch):
     # The time limit: HiGHS gets it as its own option, CBC through PuLP.
-    from optimizer import solvers
+    from gasmix.optimizer.lp import solvers
 
     made = []
     real_new = solvers.new_highs

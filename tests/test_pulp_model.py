@@ -5,8 +5,8 @@ from __future__ import annotations
 import pulp
 import pytest
 
-from models import default_case
-from optimizer import pulp_problem, solve
+from gasmix.models import default_case
+from gasmix.optimizer import pulp_problem, solve
 
 
 def test_pulp_problem_names_constraints_after_their_families(tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-from models.schema import reference_markdown
+from gasmix.models.schema import reference_markdown
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -30,8 +30,8 @@ def test_input_reference_matches_the_schemas():
 
 def test_worked_example_figures_are_the_models():
     """The README's 60% table is what the embedded case gives today."""
-    from models import default_case
-    from optimizer import solve
+    from gasmix.models import default_case
+    from gasmix.optimizer import solve
 
     case = default_case()
     runs = [solve(case), solve(case, caps={"US": 0.6}),

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from optimizer import report
+from gasmix.optimizer.output import report
 
 PLAN_CHARTS = 5  # supply mix, shares, storage, prices, costs
 
@@ -46,8 +46,8 @@ def assert_self_contained(html: str, page: Page) -> None:
 
 @pytest.fixture(scope="module")
 def plan_dir(tmp_path_factory):
-    from models import default_case
-    from optimizer import solve
+    from gasmix.models import default_case
+    from gasmix.optimizer import solve
 
     folder = tmp_path_factory.mktemp("report") / "us60"
     solve(default_case(), caps={"US": 0.6}).write(folder)
@@ -88,8 +88,8 @@ def test_plan_report_figures_match_summary(plan_dir):
 
 
 def test_report_from_a_json_plan(tmp_path):
-    from models import default_case
-    from optimizer import solve
+    from gasmix.models import default_case
+    from gasmix.optimizer import solve
 
     plan = solve(default_case())
     plan.write(tmp_path / "plan.json", format="json")
@@ -237,7 +237,7 @@ def test_without_matplotlib_the_error_names_the_extra(run_gasmix, plan_dir):
     from conftest import ROOT
 
     code = ("import sys; sys.modules['matplotlib'] = None; sys.argv = ['gasmix', *sys.argv[1:]];"
-            "import cli; cli.main()")
+            "from gasmix import cli; cli.main()")
     for args in (["report", str(plan_dir)], ["solve", "--report", "r.html"]):
         done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                               cwd=run_gasmix.cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -250,8 +250,8 @@ def test_without_matplotlib_the_error_names_the_extra(run_gasmix, plan_dir):
 
 @pytest.fixture(scope="module")
 def plan_json(tmp_path_factory):
-    from models import default_case
-    from optimizer import solve
+    from gasmix.models import default_case
+    from gasmix.optimizer import solve
 
     path = tmp_path_factory.mktemp("json") / "plan.json"
     solve(default_case()).write(path, format="json")
@@ -355,8 +355,8 @@ def test_frontier_charts_plot_what_the_planner_pays(tmp_path):
 def test_supplier_colours_are_fixed_by_case_position():
     from matplotlib.colors import to_rgb
 
-    from models import default_case
-    from optimizer import charts
+    from gasmix.models import default_case
+    from gasmix.optimizer.output import charts
 
     suppliers = [s.id for s in default_case().suppliers]
     colors = charts.supplier_colors(suppliers)
@@ -444,7 +444,7 @@ def test_sweep_over_three_parameters_draws_small_multiples(tmp_path):
 def test_sweep_png_without_matplotlib_is_a_note(tmp_path, monkeypatch):
     import sys
 
-    from optimizer.studies import write_sweep as write
+    from gasmix.optimizer.output.studies import write_sweep as write
     frame = _study({"cap.US": [0.5, 1.0]})
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
     notes = write(frame, tmp_path / "s", ["cap.US"], {"case": "x"})
@@ -453,8 +453,9 @@ def test_sweep_png_without_matplotlib_is_a_note(tmp_path, monkeypatch):
 
 
 def test_storage_chart_starts_each_site_when_it_enters_service():
-    from models import default_case
-    from optimizer import charts, solve
+    from gasmix.models import default_case
+    from gasmix.optimizer import solve
+    from gasmix.optimizer.output import charts
 
     plan = solve(default_case())
     periods = list(dict.fromkeys(plan.prices["period"]))

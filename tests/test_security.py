@@ -13,10 +13,10 @@ import math
 import pytest
 
 from cases import E, arc, constraint, source, storage, tiny_case
-from models import CaseError
-from optimizer import InfeasiblePolicy, solve
-from optimizer.data import prepare
-from optimizer.security import n1_areas, n1_table
+from gasmix.models import CaseError
+from gasmix.optimizer import InfeasiblePolicy, solve
+from gasmix.optimizer.formulation.arrays import prepare
+from gasmix.optimizer.results.security import n1_areas, n1_table
 
 
 def site(injection=1000.0):

@@ -18,12 +18,12 @@ import numpy as np
 import pytest
 
 from cases import E, source, tiny_case
-from models import Disruption, Scenario, default_case
-from optimizer import solve, solve_stochastic, stress_test
-from optimizer.data import prepare
-from optimizer.scenarios import apply_scenario
-from optimizer.stochastic import build_stochastic, cvar
-from optimizer.stochastic_api import _solve
+from gasmix.models import Disruption, Scenario, default_case
+from gasmix.optimizer import solve, solve_stochastic, stress_test
+from gasmix.optimizer.formulation.arrays import prepare
+from gasmix.optimizer.formulation.scenarios import apply_scenario
+from gasmix.optimizer.formulation.two_stage import build_stochastic, cvar
+from gasmix.optimizer.stochastic import _solve
 
 CUT = Disruption("entry", "E_A", capacity_factor=0.5, description="A's entry carries half")
 
@@ -265,7 +265,7 @@ def test_mexico_at_cvar_weight_one_serves_the_base():
 def test_average_marginal_cost_is_nan_when_no_marginal_cost_is_defined():
     """In the two-stage model at W = 1, α = 0.99 the base (cost 350 < θ = 2600) has weight
     ρ = (1 − W)·p + μ = 0: its marginal costs are undefined, so is their average (not 0)."""
-    from optimizer.stochastic_api import scenario_table
+    from gasmix.optimizer.stochastic import scenario_table
 
     case = shock_case()
     data = prepare(case, case.policy)
@@ -335,9 +335,9 @@ def test_negative_commodity_price_cannot_make_the_untaken_gas_unbounded():
 
 
 def test_an_unbounded_model_is_a_solver_failure_not_an_infeasible_policy():
-    from optimizer.api import SolverFailure, solve_verified
-    from optimizer.linear import INF, LinearModel
-    from optimizer.solvers import SolveStatus
+    from gasmix.optimizer.deterministic import SolverFailure, solve_verified
+    from gasmix.optimizer.lp.linear_model import INF, LinearModel
+    from gasmix.optimizer.lp.solvers import SolveStatus
 
     m = LinearModel()
     x = m.add_variables("x", ["a", "b"], lower=-INF, upper=INF, cost=np.array([-1.0, 0.0]))
@@ -373,7 +373,7 @@ def test_a_supplier_cut_caps_deliveries_at_the_reference_flow_whatever_is_contra
 def test_a_gap_between_the_recomputed_objective_and_the_two_stage_optimum_is_warned(monkeypatch):
     """The summary warns when (1 − W)·E + W·CVaR from the re-solves differs from the
     two-stage optimum by more than 1e-6 relative; forced here by shifting the recomputed one."""
-    import optimizer.stochastic_api as api
+    import gasmix.optimizer.stochastic as api
 
     case = two_scenario_case(tau=0.5, p_cut=0.5)
     assert not [w for w in solve_stochastic(case).summary["warnings"] if "two-stage" in w]

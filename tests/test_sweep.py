@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 from cases import E, source, tiny_case
-from models import CaseError, ShareLimit, default_case
-from optimizer import InfeasiblePolicy, SweepError, make_grid, solve, solve_point, sweep
-from optimizer.sweep import (INVALID, OPTIMAL_STATUS, Grid, parse_parameter, parse_values,
+from gasmix.models import CaseError, ShareLimit, default_case
+from gasmix.optimizer import InfeasiblePolicy, SweepError, make_grid, solve, solve_point, sweep
+from gasmix.optimizer.sweep import (INVALID, OPTIMAL_STATUS, Grid, parse_parameter, parse_values,
                              point_case, point_choices)
 
 REL = 1e-6  # the acceptance criterion: warm equals cold to 1e-6 relative
@@ -232,7 +232,7 @@ def test_points_that_only_loosen_slack_caps_skip_the_solve_and_still_equal_cold(
     # Without caps the US has at most 77.3% in any month: caps of 0.8 … 1 are slack, so a
     # point that only loosens a slack cap may reuse the last optimum (no HiGHS run). Going
     # back to a binding cap (0.6, 0.7) must solve again. Every point equals a cold solve.
-    from optimizer.solvers import HighsSession
+    from gasmix.optimizer.lp.solvers import HighsSession
     runs = []
     original = HighsSession.run
 
@@ -602,7 +602,7 @@ def test_a_chunk_that_starts_with_a_failed_point_does_not_depend_on_what_ran_bef
     import threading
     import uuid
 
-    from optimizer.sweep import _run_chunk, make_policy
+    from gasmix.optimizer.sweep import _run_chunk, make_policy
 
     grid = make_grid(mexico, {"max_share": "0.45,1,0.05,0.5"})
     serial = sweep(mexico, grid, chunk_size=2)

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import cli
+from gasmix import cli
 from conftest import ROOT, gasmix_command
-from models import default_case
-from optimizer import sweep
+from gasmix.models import default_case
+from gasmix.optimizer import sweep
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 FIGURES = ["objective_musd", "cash_cost_musd", "risk_penalty_musd", "unserved_cost_musd",

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from cli import main
+from gasmix.cli import main
 from conftest import ROOT, gasmix_command
 
 COMMANDS = sorted(main.commands)
@@ -102,7 +102,7 @@ def test_ctrl_c_exits_130_and_writes_nothing(tmp_path):
     import time
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "sweep", "--param", "cap.US=0.01:1:0.0001",
+    proc = subprocess.Popen([sys.executable, "-m", "gasmix", "sweep", "--param", "cap.US=0.01:1:0.0001",
                              "-o", "big", "-q"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
     time.sleep(3)
     proc.send_signal(signal.SIGINT)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from models import CaseError, Problem, load_case
+from gasmix.models import CaseError, Problem, load_case
 
 MEXICO = Path(__file__).resolve().parent.parent / "inputs" / "mexico"
 

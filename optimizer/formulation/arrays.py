@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models import Case, CaseError, Policy, Problem, check_setting
-from models.schema import KINDS
+from ...models import Case, CaseError, Policy, Problem, check_setting
+from ...models.schema import KINDS
 
 INF = float("inf")
 

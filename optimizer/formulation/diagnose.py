@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .data import ModelData
-from .model import build
-from .solvers import SolveStatus, solve_highs
+from .arrays import ModelData
+from .build import build
+from ..lp.solvers import SolveStatus, solve_highs
 
 # family → what it is called
 NAMES = {

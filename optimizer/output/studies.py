@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.extras import MissingExtra
+from ...models.extras import MissingExtra
 
 from . import charts
 from .files import replace_folder

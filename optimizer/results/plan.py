@@ -20,14 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .constraints import Columns
-from .data import ModelData
-from .files import GENERATOR, PLAN_MARKER, replace_file, replace_folder
+from ..formulation.constraints import Columns
+from ..formulation.arrays import ModelData
+from ..output.files import GENERATOR, PLAN_MARKER, replace_file, replace_folder
 from .metrics import Headline, base_shares, headline
 from .security import n1_areas, security_summary, security_table
-from .solvers import SolverResult
-from .storage_policy import storage_active
-from .verify import Check
+from ..lp.solvers import SolverResult
+from ..formulation.storage_policy import storage_active
+from ..lp.verify import Check
 
 TABLE_NAMES = ("flows", "storage", "transport", "prices", "shares", "constraints")
 # Rows whose slack is within this (in their own units) count as binding.
@@ -73,7 +73,7 @@ class Plan:
         if format == "json":
             return replace_file(path, json.dumps(self.to_dict(), indent=1, allow_nan=False))
         if format == "xlsx":
-            from .excel import write_plan_workbook  # openpyxl only when asked for
+            from ..output.excel import write_plan_workbook  # openpyxl only when asked for
             return write_plan_workbook(self, path, progress=progress)
         if format != "csv":
             raise ValueError(f"unknown format {format!r} (csv, json or xlsx)")

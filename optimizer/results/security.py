@@ -23,9 +23,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import ModelData
-from .diagnose import Violation
-from .storage_policy import storage_active
+from ..formulation.arrays import ModelData
+from ..formulation.diagnose import Violation
+from ..formulation.storage_policy import storage_active
 
 
 def calculated_areas(d: ModelData) -> list[np.ndarray]:

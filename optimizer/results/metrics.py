@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data import ModelData
+from ..formulation.arrays import ModelData
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from models import CaseError, Problem
+from ...models import CaseError, Problem
 
 from .constraints import Columns
-from .data import ModelData, _window
-from .linear import LinearModel
+from .arrays import ModelData, _window
+from ..lp.linear_model import LinearModel
 
 
 def storage_active(d: ModelData) -> np.ndarray:

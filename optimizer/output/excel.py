@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models.extras import require
+from ...models.extras import require
 
 from .files import write_file
 from .labels import (EXCEL_FORMATS, column_label, headline_values, number_format, part_label,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .linear import LinearModel
+from .linear_model import LinearModel
 
 # Absolute tolerance in the model's units (MMcf/d, Bcf), scaled by the size of the bound:
 # solvers work to about 1e-7 relative after scaling.

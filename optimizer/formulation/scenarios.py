@@ -31,9 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models import Scenario
+from ...models import Scenario
 
-from .data import ModelData, _window, hub_price_part
+from .arrays import ModelData, _window, hub_price_part
 
 INF = float("inf")
 

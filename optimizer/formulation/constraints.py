@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data import ModelData
-from .linear import LinearModel
+from .arrays import ModelData
+from ..lp.linear_model import LinearModel
 
 
 @dataclass

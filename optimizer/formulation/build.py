@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .constraints import FAMILIES, Columns, define_variables
-from .data import ModelData
-from .linear import LinearModel
+from .arrays import ModelData
+from ..lp.linear_model import LinearModel
 from .storage_policy import POLICY_FAMILIES
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 from . import charts
 from .files import write_file
 from .labels import column_label, headline_values, show, stochastic_values
-from .plan import TABLE_NAMES
+from ..results.plan import TABLE_NAMES
 
 GENERATOR = "gasmix report"
 # What a plan folder must hold, and the columns the report reads from each table.

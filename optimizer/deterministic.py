@@ -8,16 +8,16 @@ from pathlib import Path
 
 import highspy
 
-from models import Case, Policy
+from ..models import Case, Policy
 
-from .data import prepare
-from .diagnose import Violation, diagnose
-from .model import build
-from .plan import Plan, make_plan
-from .linear import quiet_stdout
-from .security import n1_shortfalls
-from .solvers import SOLVERS, HighsSession, SolveStatus, run_solver
-from .verify import VerificationError, check_solution
+from .formulation.arrays import prepare
+from .formulation.diagnose import Violation, diagnose
+from .formulation.build import build
+from .results.plan import Plan, make_plan
+from .lp.linear_model import quiet_stdout
+from .results.security import n1_shortfalls
+from .lp.solvers import SOLVERS, HighsSession, SolveStatus, run_solver
+from .lp.verify import VerificationError, check_solution
 
 
 class InfeasiblePolicy(Exception):

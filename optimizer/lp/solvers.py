@@ -18,7 +18,7 @@ import highspy
 import numpy as np
 import pulp
 
-from .linear import LinearModel, quiet_stdout
+from .linear_model import LinearModel, quiet_stdout
 
 SOLVERS = ("highs", "cbc")
 

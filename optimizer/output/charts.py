@@ -25,7 +25,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from models.extras import require
+from ...models.extras import require
 
 FIGSIZE = (8.0, 3.6)
 FAILED_COLOR = "#c0392b"
