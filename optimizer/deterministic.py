@@ -10,6 +10,7 @@ import highspy
 
 from ..models import Case, Policy
 
+from .errors import InfeasiblePolicy, SolverFailure, VerificationError
 from .formulation.arrays import prepare
 from .formulation.diagnose import Violation, diagnose
 from .formulation.build import build
@@ -17,30 +18,7 @@ from .results.plan import Plan, make_plan
 from .lp.linear_model import quiet_stdout
 from .results.security import n1_shortfalls
 from .lp.solvers import SOLVERS, HighsSession, SolveStatus, run_solver
-from .lp.verify import VerificationError, check_solution
-
-
-class InfeasiblePolicy(Exception):
-    """The policy cannot be met; `violations` says which rows must give way and by how much."""
-
-    SHOWN = 12
-
-    def __init__(self, violations: list[Violation]):
-        self.violations = violations
-        lines = [str(v) for v in violations[:self.SHOWN]] or ["(no relaxation found)"]
-        if len(violations) > self.SHOWN:
-            lines.append(f"… and {len(violations) - self.SHOWN} more")
-        super().__init__("the policy is infeasible; the least policy that must give way:\n"
-                         + "\n".join(f"  - {v}" for v in lines))
-
-
-class SolverFailure(Exception):
-    """The solver stopped without an optimal plan (time limit, numerical trouble), or its
-    answer failed the post-solve check."""
-
-    def __init__(self, status: SolveStatus, message: str):
-        self.status = status
-        super().__init__(f"{status}: {message}")
+from .lp.verify import check_solution
 
 
 def make_policy(case: Case, policy: Policy | None = None, *, caps: Mapping[str, float] | None = None,

@@ -9,11 +9,9 @@ from __future__ import annotations
 import contextlib
 from concurrent.futures import ProcessPoolExecutor
 
+from .errors import ScaleOutError
+
 DASK_HINT = 'a Dask scheduler needs dask.distributed: pip install "gasmix[dask]"'
-
-
-class ScaleOutError(RuntimeError):
-    """The requested executor cannot be had (Dask missing, scheduler unreachable)."""
 
 
 @contextlib.contextmanager

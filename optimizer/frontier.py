@@ -22,7 +22,8 @@ import pandas as pd
 from ..models import Case, Policy
 
 from .deterministic import make_policy
-from .sweep import OPTIMAL_STATUS, SweepError, sweep
+from .errors import SweepError
+from .sweep import OPTIMAL_STATUS, sweep
 
 TRADE_OFFS = ("diversification", "risk")
 DEFAULT_SHARES = "0.30:1.00:0.05"

@@ -28,7 +28,8 @@ import pandas as pd
 
 from ..models import Case, CaseError, Policy, Problem, Scenario, load_scenarios
 
-from .deterministic import InfeasiblePolicy, make_policy, solve, solve_verified
+from .deterministic import make_policy, solve, solve_verified
+from .errors import InfeasiblePolicy
 from .formulation.arrays import ModelData, prepare
 from .results.plan import Plan, make_plan
 from .formulation.scenarios import apply_scenario

@@ -42,6 +42,7 @@ import pandas as pd
 from ..models import Case, CaseError, Policy
 
 from .deterministic import make_policy, solve
+from .errors import SweepError
 from .formulation.constraints import supply_bounds, supply_cost, unserved_cost
 from .formulation.arrays import ModelData, hub_price_part, prepare, share_rules
 from .formulation.diagnose import diagnose
@@ -50,7 +51,8 @@ from .results.security import n1_shortfalls
 from .formulation.storage_policy import storage_days_floor
 from .formulation.build import build
 from .lp.solvers import HighsSession, SolverResult, SolveStatus
-from .lp.verify import VerificationError, check_solution
+from .errors import VerificationError
+from .lp.verify import check_solution
 
 # Parameter kinds: name → what the part after the dot names (None: no dot).
 KINDS = {"cap": "supplier", "max_share": None, "risk_weight": None, "voll": None,
@@ -64,10 +66,6 @@ OPTIMAL_STATUS = str(SolveStatus.OPTIMAL)
 # A placeholder share bound for building the sweep's rows: below 1 (so the row exists),
 # never a contradiction, and never zero (so σ's coefficient is in the matrix).
 _PLACEHOLDER_SHARE = 1.0 - 1e-6
-
-
-class SweepError(ValueError):
-    """A sweep parameter or value that cannot be used (the message says which and why)."""
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import VerificationError
 from .linear_model import LinearModel
 
 # Absolute tolerance in the model's units (MMcf/d, Bcf), scaled by the size of the bound:
 # solvers work to about 1e-7 relative after scaling.
 TOLERANCE = 1e-6
-
-
-class VerificationError(RuntimeError):
-    """The solver's solution breaks the model it was given."""
 
 
 @dataclass(frozen=True)

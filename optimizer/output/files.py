@@ -12,16 +12,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..errors import PlanWriteError
+
 PLAN_MARKER = "summary.json"
 GENERATOR = "gasmix"
 # Every output folder gets this manifest: what kind of output it is and the files gasmix
 # wrote into it. A folder is replaced only if the manifest says it is the same kind and it
 # holds nothing else — so `-o` never deletes a file gasmix did not write.
 MANIFEST = ".gasmix.json"
-
-
-class PlanWriteError(OSError):
-    """The output could not be written where asked (nothing there was changed)."""
 
 
 def _umask() -> int:

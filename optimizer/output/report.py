@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import charts
+from ..errors import ReportError
 from .files import write_file
 from .labels import column_label, headline_values, show, stochastic_values
 from ..results.plan import TABLE_NAMES
@@ -63,10 +64,6 @@ SUMMARY_OPTIONAL = {"shares": dict, "warnings": list, "cost_breakdown_musd": dic
                     "hhi": float, "risk_penalty_musd": float, "stochastic": dict}
 CASE_KEYS = {"name": str, "first_period": str, "last_period": str, "periods": int}
 MAX_TABLE_ROWS = 400  # sweep/frontier point tables: a page, not a data dump
-
-
-class ReportError(ValueError):
-    """The input is not something a report can be made from (the message says why)."""
 
 
 # --- reading ----------------------------------------------------------------------------
