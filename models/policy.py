@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .case import Case, Policy
-from .errors import Problem
+from .errors import CaseError, Problem
 from .schema import GROUP_TYPES, KINDS, SETTINGS
 
 # Shares are compared with this slack: 0.1 + 0.2 + 0.7 caps "add up to 1".
@@ -135,11 +135,11 @@ def _base_groups(case: Case, share_of: str) -> dict[str, set[str]]:
     return out
 
 
-def share_rules(case: Case, policy: Policy) -> list[ShareRule]:
+def share_rules(case: Case, policy: Policy, base: dict[str, set[str]] | None = None) -> list[ShareRule]:
     """Every share limit of the policy: supplier caps (`caps`, else `max_share` for every
     supplier with gas in the share base; a cap of 1 is no cap), then the share-limit rows
-    (a maximum below 1, a minimum above 0)."""
-    base = _base_groups(case, policy.share_of)
+    (a maximum below 1, a minimum above 0). `base`: _base_groups(case, share_of), if at hand."""
+    base = _base_groups(case, policy.share_of) if base is None else base
     capped = {k: float(v) for k, v in policy.caps.items()}
     if policy.max_share is not None:
         for s in case.suppliers:
@@ -166,14 +166,28 @@ def policy_problems(case: Case, policy: Policy, where: str = "policy",
     policy came from in messages ("policy" for code and options, a file for a case's own).
     Without `check_contradictions` the bounds are not checked against each other (a sweep's
     shape of placeholder caps: each point's own bounds are checked when it is solved)."""
+    return _checked(case, policy, where, check_contradictions)[1]
+
+
+def checked_share_rules(case: Case, policy: Policy, where: str = "policy") -> list[ShareRule]:
+    """The policy's share rules, after every check of policy_problems; raise CaseError
+    naming every problem."""
+    rules, problems = _checked(case, policy, where, True)
+    if problems:
+        raise CaseError(problems, case=case.name)
+    return rules
+
+
+def _checked(case: Case, policy: Policy, where: str, check_contradictions: bool):
     problems = _value_problems(case, policy, where)
     if problems:  # the share rules below need sound values
-        return problems
-    rules = share_rules(case, policy)
-    problems += _empty_groups(case, policy, rules, where)
+        return [], problems
+    base = _base_groups(case, policy.share_of)
+    rules = share_rules(case, policy, base)
+    problems += _empty_groups(policy, rules, base, where)
     if not problems and check_contradictions:
-        problems += contradictions(case, policy, rules, where)
-    return problems
+        problems += contradictions(case, policy, rules, where, base)
+    return rules, problems
 
 
 def _value_problems(case: Case, policy: Policy, where: str) -> list[Problem]:
@@ -229,25 +243,25 @@ def _value_problems(case: Case, policy: Policy, where: str) -> list[Problem]:
     return problems
 
 
-def _empty_groups(case: Case, policy: Policy, rules: list[ShareRule], where: str) -> list[Problem]:
+def _empty_groups(policy: Policy, rules: list[ShareRule], base: dict[str, set[str]],
+                  where: str) -> list[Problem]:
     """A share limit on a group with no gas in the share base means nothing (a share of
     imports of domestic gas): it is a mistake in the policy."""
-    base = _base_groups(case, policy.share_of)
     return [Problem(where, f"{r.group_type} {r.group} has no source in the share base "
                            f"({policy.share_of}), so a share limit on it means nothing",
                     column=r.name, value=r.bound)
             for r in rules if r.group not in base[r.group_type]]
 
 
-def contradictions(case: Case, policy: Policy, rules: list[ShareRule],
-                   where: str = "policy") -> list[Problem]:
+def contradictions(case: Case, policy: Policy, rules: list[ShareRule], where: str = "policy",
+                   base: dict[str, set[str]] | None = None) -> list[Problem]:
     """Share limits no supply can meet: a group's minimum above its maximum, a minimum for
     an excluded supplier, caps of the base's suppliers adding up to less than 100%, or
     minimums by supplier or by kind adding up to more. Because shares are of supply, such a
     policy would not be infeasible — it would be met by buying no gas at all — so it is
     reported as the mistake it is. Reported for the first period that shows one."""
     excluded = set(policy.exclude)
-    base_suppliers = _base_groups(case, policy.share_of)["supplier"]
+    base_suppliers = (_base_groups(case, policy.share_of) if base is None else base)["supplier"]
     # Periods covered by the same rules behave alike: check the first of each such set.
     if all(r.period is None for r in rules):
         periods = case.period_ids[:1]

@@ -404,7 +404,7 @@ class SweepModel:
             elif p.kind == "voll":
                 changes["voll"] = v
         changes.update(price=price, demand=demand, entry_capacity=capacity)
-        d = dataclasses.replace(b.with_policy(policy, self.case), **changes)
+        d = b.with_policy(policy, self.case, **changes)
         if demand is not b.demand:  # days of average demand: the floor moves with demand
             d.storage_days_floor = storage_days_floor(d, self.case.name)
         return d

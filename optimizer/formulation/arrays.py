@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...models import Case, CaseError, Policy, Problem, case_problems, policy_problems
-from ...models.policy import in_share_base
-from ...models.policy import share_rules as policy_share_rules
+from ...models import Case, CaseError, Policy, Problem, case_problems
+from ...models.policy import checked_share_rules, in_share_base
 from ..lp.linear_model import INF
 
 
@@ -114,19 +113,19 @@ class ModelData:
         """w_t = d_t·E: million USD per (MMcf/d × USD/MMBtu) in period t."""
         return self.days * self.energy
 
-    def with_policy(self, policy: Policy, case: Case) -> "ModelData":
-        """The same arrays under another policy of the same case (a sweep point): the
-        policy's own arrays recomputed and checked, the rest shared."""
-        problems = policy_problems(case, policy)
-        if problems:
-            raise CaseError(problems, case=case.name)
-        d = dataclasses.replace(self, policy=policy, risk_weight=float(policy.risk_weight_usd_mmbtu))
+    def with_policy(self, policy: Policy, case: Case, **changes) -> "ModelData":
+        """The same arrays under another policy of the same case (a sweep point), with
+        `changes` to other fields: the policy's own arrays recomputed and checked, the
+        rest shared."""
+        rules = checked_share_rules(case, policy)
+        d = dataclasses.replace(self, policy=policy, risk_weight=float(policy.risk_weight_usd_mmbtu),
+                                **changes)
         if policy.exclude != self.policy.exclude:
             d.excluded = _excluded(self, policy)
         if policy.share_of != self.policy.share_of:
             d.in_share_base = np.array([in_share_base(k, policy.share_of) for k in self.source_kind],
                                        dtype=bool)
-        d.share_rules = index_share_rules(d, policy_share_rules(case, policy))
+        d.share_rules = index_share_rules(d, rules)
         if policy.cover_days != self.policy.cover_days:
             d.cover_days = cover_days(d)
         return d
@@ -157,9 +156,10 @@ def prepare(case: Case, policy: Policy) -> ModelData:
     """Index the case and resolve the policy into arrays; raise CaseError on a case or a
     policy that breaks the rules of models (unknown ids, values out of range, share limits
     that contradict each other, a storage-days floor above the strategic working gas)."""
-    problems = case_problems(case) + policy_problems(case, policy)
+    problems = case_problems(case)
     if problems:
         raise CaseError(problems, case=case.name)
+    rules = checked_share_rules(case, policy)
     periods = list(case.period_ids)
     T = len(periods)
     days = np.array([p.days for p in case.periods], dtype=float)
@@ -252,7 +252,7 @@ def prepare(case: Case, policy: Policy) -> ModelData:
         share_rules=[], storage_days_floor=np.zeros(T), cover_days=np.zeros(T),
     )
     data.excluded = _excluded(data, policy)
-    data.share_rules = index_share_rules(data, policy_share_rules(case, policy))
+    data.share_rules = index_share_rules(data, rules)
     data.storage_days_floor = storage_days_floor(data, case.name)
     data.cover_days = cover_days(data)
     return data

@@ -15,11 +15,10 @@ after the source bounds, so they override a contract minimum.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import names
+from . import names, scenarios
 from .constraints import (define_arc_capacity, define_balance, define_entry_capacity,
                           define_exclusions, define_share_limits, define_source_bounds,
                           define_storage, define_variables)
@@ -44,7 +43,7 @@ class Family:
 
     @property
     def equation(self) -> str:
-        return inspect.getdoc(self.define) or ""
+        return _doc(self.define)
 
 
 REGISTRY: tuple[Family, ...] = (
@@ -124,7 +123,7 @@ def model_markdown() -> str:
     the functions' docstrings: the part of docs/model.md that cannot drift from the code."""
     out = ["### Variables and objective", ""]
     for function in VARIABLES:
-        out += [f"`{function.__name__}`", "", _block(inspect.getdoc(function)), ""]
+        out += [f"`{function.__name__}`", "", _block(_doc(function)), ""]
     out += ["### Constraint families", "",
             "| family | deterministic | each scenario | row blocks | dual |", "|---|:-:|:-:|---|---|"]
     for f in REGISTRY:
@@ -136,6 +135,18 @@ def model_markdown() -> str:
     for f in REGISTRY:
         out += [f"#### `{f.name}`", "", _block(f.equation), ""]
     return "\n".join(out)
+
+
+def scenarios_markdown() -> str:
+    """How a disruption scenario changes the model's data, from formulation/scenarios.py."""
+    return (scenarios.__doc__ or "").strip()  # prose and nested lists: Markdown as it is
+
+
+def _doc(function) -> str:
+    """A module-level function's docstring with the body's indentation (4) removed, so the
+    equations keep their own 4-space indent whatever the prose around them."""
+    lines = (function.__doc__ or "").splitlines()
+    return "\n".join([lines[0].strip()] + [line[4:] for line in lines[1:]]).strip() if lines else ""
 
 
 def _block(text: str) -> str:
