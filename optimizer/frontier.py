@@ -56,16 +56,19 @@ def frontier(case: Case, policy: Policy | None = None, *, trade_offs=TRADE_OFFS,
     `shares` are the caps tried (on every supplier, or on `supplier` alone); `risk_weights`
     the λ values. Columns: trade_off, parameter, value, status, x (the measure), x_label,
     cost_musd, objective_musd, cash_cost_musd, unserved_bcf, largest_share, risk_exposure,
-    pareto, share_<SUPPLIER>.
+    pareto, share_<SUPPLIER>. `progress(done)` is told the points done over all the
+    trade-offs traced.
     """
     unknown = set(trade_offs) - set(TRADE_OFFS)
     if unknown or not trade_offs:
         raise SweepError(f"trade-offs are {', '.join(TRADE_OFFS)} (got {', '.join(map(str, trade_offs))})")
     parts = []
+    done = 0  # points of the trade-offs traced so far: `progress` counts all of them
     if "diversification" in trade_offs:
         key = f"cap.{supplier}" if supplier else "max_share"
         table = sweep(case, {key: shares}, executor, policy, time_limit=time_limit,
-                      progress=progress, **choices)
+                      progress=_after(progress, done), **choices)
+        done += len(table)
         # Measured on the base the caps limit: supply, or imports.
         of = make_policy(case, policy, **choices).share_of
         base = "imports" if of == "imports" else "supply"
@@ -77,10 +80,15 @@ def frontier(case: Case, policy: Policy | None = None, *, trade_offs=TRADE_OFFS,
         parts.append(_frame(table, "diversification", key, measure, label))
     if "risk" in trade_offs:
         table = sweep(case, {"risk_weight": risk_weights}, executor, policy, time_limit=time_limit,
-                      progress=progress, **choices)
+                      progress=_after(progress, done), **choices)
         parts.append(_frame(table, "risk", "risk_weight", table["risk_exposure"],
                             "risk exposure (supply-weighted risk score, 0–1)"))
     return pd.concat(parts, ignore_index=True)
+
+
+def _after(progress, done: int):
+    """`progress` for a sweep that starts after `done` points of the frontier."""
+    return None if progress is None else (lambda points: progress(done + points))
 
 
 def _frame(table: pd.DataFrame, trade_off: str, key: str, measure: pd.Series, label: str) -> pd.DataFrame:

@@ -274,3 +274,12 @@ def test_with_caps_on_imports_the_frontier_measures_shares_of_imports(mexico):
     assert table["x"].to_numpy() == pytest.approx(table["value"].to_numpy(), abs=1e-6)
     assert table["pareto"].all()
     assert table["cost_musd"].is_monotonic_decreasing
+
+
+def test_progress_counts_the_points_of_every_trade_off(mexico):
+    # One bar for the whole frontier (the CLI's): the risk sweep's count follows on from
+    # the diversification sweep's instead of starting again at zero.
+    seen = []
+    table = frontier(mexico, shares="0.6,0.8,1", risk_weights="0,1", progress=seen.append)
+    assert len(table) == 5
+    assert 3 in seen and seen == sorted(seen) and seen[-1] == 5

@@ -286,7 +286,7 @@ def test_cli_base_policy_options_apply_to_every_point(tmp_path):
 def test_sweep_summary_of_points_that_serve_no_gas(case_copy, tmp_path):
     # Regression (fixed): with no contract minimums, demand=0 is an optimal plan that buys nothing; its
     # average cost per MMBtu served is undefined (None). When every optimal row has None the
-    # column stays `object`, the NaN check in cli.print_sweep (`x == x`) passes for None, and
+    # column stays `object`, the NaN check in terminal.print_sweep (`x == x`) passes for None, and
     # f"{None:.2f}" raises "TypeError: unsupported format string passed to NoneType.__format__"
     # — exit 1 with a traceback, after sweep.csv was written.
     sources = pd.read_csv(case_copy / "sources.csv")

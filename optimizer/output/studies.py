@@ -1,8 +1,11 @@
-"""Writing sweep and frontier results: a folder with the table (CSV), a JSON description
-(`sweep.json` / `frontier.json`, which also marks the folder as gasmix output) and a PNG
-chart — the same drawings as the HTML report's (optimizer/charts.py). Written like plans:
-finished aside, then swapped in, never over foreign files. Without matplotlib (the `charts`
-extra) the folder has no PNG and the notes say how to get one."""
+"""Writing study results: sweeps, frontiers and stress tests, each a folder.
+
+A sweep or frontier folder holds the table (CSV), a JSON description (`sweep.json` /
+`frontier.json`, which also marks the folder as gasmix output) and a PNG chart — the same
+drawings as the HTML report's (optimizer/charts.py). A stress folder holds stress.csv and
+summary.json (the deterministic plan's summary and every scenario's row). All are written
+like plans: finished aside, then swapped in, never over foreign files. Without matplotlib
+(the `charts` extra) a folder has no PNG and the notes say how to get one."""
 
 from __future__ import annotations
 
@@ -56,6 +59,17 @@ def write_frontier(table: pd.DataFrame, path, about: dict, chart: bool = True) -
 
     replace_folder(Path(path), fill, kind="frontier")
     return notes
+
+
+def write_stress(table: pd.DataFrame, plan_summary: dict, path) -> Path:
+    """stress.csv and summary.json in folder `path`; returns the folder written."""
+    def fill(folder: Path) -> None:
+        table.to_csv(folder / "stress.csv", index=False, float_format="%.6f")
+        summary = {"deterministic_plan": plan_summary,
+                   "scenarios": json.loads(table.to_json(orient="records", double_precision=10))}
+        (folder / "summary.json").write_text(json.dumps(summary, indent=1, allow_nan=False) + "\n")
+
+    return replace_folder(Path(path), fill, kind="stress")
 
 
 def _supplier_colors(table: pd.DataFrame) -> dict:

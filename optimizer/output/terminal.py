@@ -1,0 +1,309 @@
+"""What gasmix shows in a terminal: plan summaries, study tables, progress and errors.
+
+Everything the command line prints goes through here (rich markup, tables, spinners), so
+`cli.py` only decides *what* to print. Results go to standard output; errors, spinners and
+progress bars to standard error, drawn only when it is a terminal (rich draws nothing live
+into a file or a pipe) and never with `quiet`. Text that came from the user or a case file
+(names, paths, messages) is escaped: it is never read as markup.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.table import Table
+
+# highlight=False: rich would otherwise colour numbers and paths on its own guesses.
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+# --- messages ----------------------------------------------------------------------------
+
+def print_error(message: str) -> None:
+    # Messages quote user input ("[settings]", cell values): never read them as markup.
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+
+
+def print_interrupted() -> None:
+    err.print("interrupted: nothing was written")
+
+
+def print_validated(console: Console, case) -> None:
+    console.print(
+        f"[green]ok[/]: case {case.name} — {len(case.periods)} periods, {len(case.nodes)} nodes, "
+        f"{len(case.sources)} sources from {len(case.suppliers)} suppliers, "
+        f"{len(case.entries)} entries, {len(case.arcs)} arcs, {len(case.storage)} storage sites")
+
+
+def print_case_written(console: Console, target: Path, workbook: bool) -> None:
+    if workbook:
+        console.print(f"wrote the Mexico case to {escape(str(target))} — edit the sheets, then "
+                      f"`gasmix validate {escape(str(target))}`")
+    else:
+        console.print(f"wrote the Mexico case to {escape(str(target))}/ — edit the "
+                      f"tables, then `gasmix validate {escape(str(target))}`")
+
+
+def print_report_written(console: Console, target: str, kind: str = "") -> None:
+    """"report written to FILE", or "<kind> report written to FILE"."""
+    console.print(f"{kind + ' ' if kind else ''}report written to {escape(target)}")
+
+
+# --- progress ----------------------------------------------------------------------------
+
+@contextmanager
+def busy(quiet: bool, what: str):
+    """A spinner on standard error while something slow runs."""
+    if quiet or not err.is_terminal:
+        yield
+        return
+    with err.status(what + " …"):
+        yield
+
+
+@contextmanager
+def steps(quiet: bool, what: str, total: int):
+    """A progress bar on standard error for work in named steps; yields `step(name)`, to
+    call as each step starts."""
+    if quiet or not err.is_terminal:
+        yield lambda name: None
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        started = []
+
+        def step(name: str) -> None:
+            if started:
+                bar.advance(task)
+            started.append(name)
+            bar.update(task, description=f"{what}: {name}")
+        yield step
+
+
+@contextmanager
+def study_progress(label: str, total: int, quiet: bool):
+    """A progress bar with elapsed and remaining time for `total` points; yields
+    `progress(done)`, to call with the number of points done so far."""
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True,
+                   disable=quiet)
+    with bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+# --- small words -------------------------------------------------------------------------
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _span(periods: list[str]) -> str:
+    return periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+
+
+def _money(value: float) -> str:
+    """Enough digits to tell small values from zero, thousands separators for large ones."""
+    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.3g}"
+
+
+def _limit_text(limits: list[dict]) -> str:
+    """A supplier's share limits as a planner reads them: ≤60%, ≥10%, over the horizon."""
+    per_period = [lim for lim in limits if lim["periods"]]
+    if len(per_period) > 2:  # a glide path: its range, not every step
+        bounds = [lim["share"] for lim in per_period]
+        limits = [lim for lim in limits if not lim["periods"]]
+        glide = f"{min(bounds):.0%}–{max(bounds):.0%} by period"
+    else:
+        glide = ""
+    parts = []
+    for lim in limits:
+        text = ("≤" if lim["sense"] == "<=" else "≥") + f"{lim['share']:.0%}"
+        if lim["basis"] == "horizon":
+            text += " over horizon"
+        elif lim["periods"]:
+            text += f" in {_plural(len(lim['periods']), 'period')}"
+        parts.append(text)
+    return ", ".join(parts + ([glide] if glide else []))
+
+
+# --- a plan ------------------------------------------------------------------------------
+
+def print_summary(console: Console, plan, written: Path) -> None:
+    """A short account of the plan: cost, mix against caps, what binds, any shortfall."""
+    s = plan.summary
+    case = s["case"]
+    costs = s["cost_breakdown_musd"]
+    console.print(f"[bold]{escape(case['title'] or case['name'])}[/]")
+    console.print(f"{_span(list(dict.fromkeys([case['first_period'], case['last_period']])))} "
+                  f"({_plural(case['periods'], 'period')}) · {s['solver']} "
+                  f"{s['solve_seconds']:.2f} s · [green]{s['status']}[/]")
+    console.print(f"cost [bold]{s['objective_musd']:,.1f} MUSD[/] = cash {s['cash_cost_musd']:,.1f}"
+                  f" + unserved at VOLL {costs['unserved_at_voll']:,.1f}"
+                  f" + risk penalty {s['risk_penalty_musd']:,.1f}")
+    average = s["avg_cost_usd_mmbtu"]
+    console.print(f"average cost of gas served "
+                  f"{'–' if average is None else f'{average:.2f} USD/MMBtu'} · "
+                  f"HHI {s['hhi']:,.0f} · import dependence {s['import_dependence']:.1%}")
+    if s.get("n1_min_pct") is not None:
+        console.print(f"N−1 lowest {s['n1_min_pct']:.1f}% ({s['n1_min_period']}, without "
+                      f"{escape(s['n1_largest_infrastructure'])}) · Shannon {s['shannon']:.3f}")
+    by_period = plan.prices.groupby("period", sort=False)["unserved_mmcfd"].sum()
+    short = by_period[by_period > 1e-6]
+    if len(short):
+        console.print(f"[bold red]unserved demand {s['unserved_bcf']:,.1f} Bcf[/] in "
+                      f"{_plural(len(short), 'period')} ({_span(list(short.index))}), worst "
+                      f"{short.idxmax()} at {short.max():,.0f} MMcf/d")
+    for warning in s["warnings"]:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+
+    limits: dict[str, list[dict]] = {}
+    for lim in s["policy"]["share_limits"]:
+        if lim["group_type"] == "supplier":
+            limits.setdefault(lim["group"], []).append(lim)
+    shares = Table(title=f"supplier shares of {s['share_of']}", title_justify="left")
+    for col in ("supplier", "horizon", "largest month", "limit"):
+        shares.add_column(col, justify="left" if col == "supplier" else "right")
+    for code, share in sorted(s["base_shares"].items(), key=lambda kv: -(kv[1] or 0.0)):
+        if share is None or (share < 5e-4 and code not in limits):
+            continue
+        shares.add_row(code, f"{share:.1%}", f"{s['max_period_shares'][code]:.1%}",
+                       _limit_text(limits.get(code, [])))
+    console.print(shares)
+
+    binding = plan.constraints[plan.constraints["binding"]]
+    if len(binding):
+        # Shadow prices are ∂cost/∂limit; shown as what loosening the limit would save
+        # (raising a cap or a capacity, lowering a minimum).
+        grouped = binding.groupby(["family", "name", "unit"], sort=False).agg(
+            periods=("period", "count"), total=("shadow_price", "sum"), mean=("shadow_price", "mean"),
+            peak=("shadow_price", "min"))
+        # Share limits first (by total), then capacities by their mean value: the two
+        # are in different units, so they are not ranked against each other.
+        is_share = grouped.index.get_level_values("unit") == "MUSD/pp"
+        grouped["order"] = np.where(is_share, 1e12 + grouped["total"].abs(), grouped["mean"].abs())
+        table = Table(title="binding constraints: what loosening each is worth", title_justify="left")
+        for col in ("constraint", "binding periods", "saving"):
+            table.add_column(col, justify="left" if col == "constraint" else "right")
+        for (family, name, unit), row in grouped.sort_values("order", ascending=False).head(10).iterrows():
+            # Caps and working gas: one unit more holds in every binding period, so the
+            # saving is the sum; a rate capacity is worth its own amount in each period.
+            if family == "share_min":
+                saving = f"{_money(row['total'])} MUSD per −1 pp"
+            elif unit == "MUSD/pp":
+                saving = f"{_money(-row['total'])} MUSD per +1 pp"
+            elif unit == "MUSD/Bcf":
+                saving = f"{_money(-row['total'])} MUSD per extra Bcf"
+            else:
+                saving = (f"up to {_money(-row['peak'])} USD/MMBtu of extra capacity "
+                          f"(mean {_money(-row['mean'])})")
+            table.add_row(escape(f"{family.replace('_', ' ')}: {name}"), str(int(row["periods"])), saving)
+        console.print(table)
+    console.print(f"plan written to {escape(str(written))}")
+
+
+# --- disruption scenarios ----------------------------------------------------------------
+
+def _scenario_table(table: pd.DataFrame, title: str, change: bool = False) -> Table:
+    view = Table(title=title, title_justify="left")
+    columns = ["scenario", "p", "cost MUSD"] + (["vs base"] if change else []) + \
+        ["unserved Bcf", "avg MC", "peak MC (where)"]
+    for col in columns:
+        view.add_column(col, justify="left" if col == "scenario" else "right")
+    for row in table.itertuples():
+        cells = [escape(row.scenario), f"{row.probability:.2f}", f"{row.cost_musd:,.1f}"]
+        if change:
+            cells.append(f"{row.change_from_base_musd:+,.1f}")
+        # x != x: NaN, a scenario with no marginal cost to show.
+        peak = "–" if row.peak_marginal_usd_mmbtu != row.peak_marginal_usd_mmbtu else \
+            f"{row.peak_marginal_usd_mmbtu:.2f} ({row.peak_at})"
+        average = "–" if row.avg_marginal_usd_mmbtu != row.avg_marginal_usd_mmbtu else \
+            f"{row.avg_marginal_usd_mmbtu:.2f}"
+        cells += [f"{row.unserved_bcf:,.1f}", average, peak]
+        view.add_row(*cells)
+    return view
+
+
+def print_stochastic(console: Console, plan) -> None:
+    """The stochastic plan's four figures and its scenarios."""
+    s = plan.summary
+    st = s["stochastic"]
+    console.print(f"stochastic plan (α {st['cvar_alpha']:g}, W {st['cvar_weight']:g}): mean-risk "
+                  f"objective [bold]{s['mean_risk_objective_musd']:,.1f} MUSD[/] · E[cost] "
+                  f"{s['expected_cost_musd']:,.1f} · CVaR {s['cvar_musd']:,.1f} · VSS "
+                  f"{s['vss_musd']:,.1f} (on E[cost] alone {s['vss_expected_cost_musd']:,.1f}) · "
+                  f"EVPI {s['evpi_musd']:,.1f}")
+    console.print(_scenario_table(plan.extra["scenarios"], "scenarios (stochastic plan)"))
+
+
+def print_stress(console: Console, table: pd.DataFrame, plan, written: Path) -> None:
+    """The deterministic plan's cost, then each scenario's under its commitments."""
+    console.print(f"deterministic plan: {plan.summary['objective_musd']:,.1f} MUSD; its "
+                  "commitments under each scenario:")
+    console.print(_scenario_table(table, "stress test", change=True))
+    console.print(f"written to {escape(str(written))}")
+
+
+# --- sweeps and frontiers ----------------------------------------------------------------
+
+def print_sweep(console: Console, table: pd.DataFrame, keys: list[str], written: Path,
+                notes: list[str]) -> None:
+    ok = table["status"] == "optimal"
+    statuses = ", ".join(f"{n} {s}" for s, n in table["status"].value_counts().items())
+    console.print(f"[bold]sweep[/] of {_plural(len(table), 'point')} over {', '.join(keys)}: {statuses}")
+    shown = table if len(table) <= 30 else table.iloc[np.linspace(0, len(table) - 1, 15).round().astype(int)]
+    view = Table(box=None, header_style="bold")
+    for key in keys:
+        view.add_column(key, justify="right")
+    for name in ("status", "cost MUSD", "unserved Bcf", "avg USD/MMBtu", "largest share"):
+        view.add_column(name, justify="right" if name != "status" else "left")
+    for _, row in shown.iterrows():
+        good = row["status"] == "optimal"
+        view.add_row(*[f"{row[k]:g}" if isinstance(row[k], float) else escape(str(row[k])) for k in keys],
+                    row["status"] if good else f"[red]{row['status']}[/]",
+                    _money(row["total_cost_musd"]) if good else "",
+                    f"{row['unserved_bcf']:,.1f}" if good else "",
+                    f"{row['avg_cost_usd_mmbtu']:.2f}" if good and pd.notna(row["avg_cost_usd_mmbtu"]) else "",
+                    f"{row['largest_supplier']} {row['largest_share']:.1%}" if good else "")
+    console.print(view)
+    if len(shown) < len(table):
+        console.print(f"({len(shown)} of {len(table)} rows shown; all are in sweep.csv)")
+    if ok.any():
+        best = table.loc[table.loc[ok, "total_cost_musd"].idxmin()]
+        where = ", ".join(f"{k}={best[k]}" for k in keys)
+        console.print(f"cheapest: {where} at {_money(best['total_cost_musd'])} MUSD (cash + unserved at VOLL)")
+    for note in notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")
+    console.print(f"wrote {escape(str(written))}/ (sweep.csv, sweep.json"
+                  f"{', sweep.png' if not notes else ''})")
+
+
+def print_frontier(console: Console, table: pd.DataFrame, written: Path, notes: list[str]) -> None:
+    for trade_off, part in table.groupby("trade_off", sort=False):
+        efficient = part[part["pareto"]].sort_values(["x", "value"])
+        distinct = efficient.drop_duplicates(["x", "cost_musd"])
+        console.print(f"[bold]{trade_off}[/]: {_plural(len(part), 'point')}, {len(efficient)} "
+                      f"Pareto-efficient, {_plural(len(distinct), 'distinct plan')} "
+                      f"({part['x_label'].iloc[0]})")
+        view = Table(box=None, header_style="bold")
+        for name in ("parameter", "measure", "cost MUSD", "unserved Bcf"):
+            view.add_column(name, justify="right")
+        percent = trade_off == "diversification"
+        for _, row in distinct.iterrows():
+            view.add_row(f"{row['parameter']}={row['value']:g}",
+                        f"{row['x']:.1%}" if percent else f"{row['x']:.3f}",
+                        _money(row["cost_musd"]), f"{row['unserved_bcf']:,.1f}")
+        console.print(view)
+    for note in notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")
+    console.print(f"wrote {escape(str(written))}/ (frontier.csv, frontier.json"
+                  f"{', frontier.png' if not notes else ''})")
