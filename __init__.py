@@ -12,26 +12,20 @@ Names are imported on first use, so `import gasmix` (and `gasmix --help`) stays 
 
 from __future__ import annotations
 
-import importlib
+from .models.extras import lazy_names
 
 # Public name → the module that defines it (imported on first access).
 _PUBLIC = {
-    "load_case": "gasmix.models", "default_case": "gasmix.models",
-    "default_case_path": "gasmix.models", "load_scenarios": "gasmix.models",
-    "Case": "gasmix.models", "Policy": "gasmix.models", "ShareLimit": "gasmix.models",
-    "Scenario": "gasmix.models", "Disruption": "gasmix.models",
-    "solve": "gasmix.optimizer", "solve_stochastic": "gasmix.optimizer",
-    "stress_test": "gasmix.optimizer", "sweep": "gasmix.optimizer",
-    "frontier": "gasmix.optimizer", "solve_point": "gasmix.optimizer",
-    "make_grid": "gasmix.optimizer", "pulp_problem": "gasmix.optimizer",
-    "write_mps": "gasmix.optimizer", "make_policy": "gasmix.optimizer",
-    "Plan": "gasmix.optimizer",
-    "CaseError": "gasmix.optimizer.errors", "InfeasiblePolicy": "gasmix.optimizer.errors",
-    "SolverFailure": "gasmix.optimizer.errors", "SweepError": "gasmix.optimizer.errors",
-    "PlanWriteError": "gasmix.optimizer.errors",
+    **dict.fromkeys(("load_case", "default_case", "default_case_path", "load_scenarios", "Case",
+                     "Policy", "ShareLimit", "Scenario", "Disruption"), "gasmix.models"),
+    **dict.fromkeys(("solve", "solve_stochastic", "stress_test", "sweep", "frontier",
+                     "solve_point", "make_grid", "pulp_problem", "write_mps", "make_policy",
+                     "Plan"), "gasmix.optimizer"),
+    **dict.fromkeys(("CaseError", "InfeasiblePolicy", "SolverFailure", "SweepError",
+                     "PlanWriteError"), "gasmix.optimizer.errors"),
 }
-
 __all__ = sorted(_PUBLIC) + ["__version__"]
+_public_attr, __dir__ = lazy_names(globals(), _PUBLIC)
 
 
 def __getattr__(name: str):
@@ -39,15 +33,6 @@ def __getattr__(name: str):
         from importlib.metadata import PackageNotFoundError, version
         try:
             return version("gasmix")
-        except PackageNotFoundError:  # running from a source tree that was never installed
+        except PackageNotFoundError:  # a source tree that was never installed
             return "0+unknown"
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module 'gasmix' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return _public_attr(name)

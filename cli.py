@@ -11,7 +11,6 @@ library, and the terminal output layer (optimizer/output/terminal.py), when it r
 
 from __future__ import annotations
 
-import ast
 import functools
 import math
 import sys
@@ -21,45 +20,12 @@ from typing import NoReturn
 
 import click
 
-
-def _constants(module: str, *names: str) -> tuple:
-    """Top-level constants of one of gasmix's modules, read from its source, not imported.
-
-    The option choices and defaults below and the exit codes are defined in modules that
-    import numpy, pandas or highspy (themselves or through their package's __init__);
-    importing them would make `--help` as slow as the start of a solve. Each name must be
-    bound once, at the top level, to a literal; tests/test_startup.py checks that the
-    values read here are the library's own."""
-    path = Path(__file__).parent.joinpath(*module.split(".")).with_suffix(".py")
-    lines = path.read_text(encoding="utf-8").splitlines()
-    values = []
-    for name in names:
-        starts = [i for i, line in enumerate(lines) if line.startswith(f"{name} = ")]
-        if len(starts) != 1:
-            raise ImportError(f"gasmix.{module}: expected one top-level `{name} = …`, "
-                              f"found {len(starts)}")
-        values.append(_literal(lines, starts[0]))
-    return tuple(values)
-
-
-def _literal(lines: list[str], start: int):
-    """The literal assigned by the statement that begins on line `start`."""
-    for end in range(start + 1, len(lines) + 1):
-        try:  # the statement may span lines: grow it until it parses
-            statement = ast.parse("\n".join(lines[start:end])).body[0]
-        except SyntaxError:
-            continue
-        return ast.literal_eval(statement.value)
-    raise ImportError(f"cannot read {lines[start]!r}")
-
-
-SOLVERS, = _constants("optimizer.lp.solvers", "SOLVERS")
-SHARE_BASES, SHARE_OF = _constants("models.schema", "SHARE_BASES", "SHARE_OF")
-TRADE_OFFS, DEFAULT_SHARES, DEFAULT_RISK_WEIGHTS = _constants(
-    "optimizer.frontier", "TRADE_OFFS", "DEFAULT_SHARES", "DEFAULT_RISK_WEIGHTS")
-DEFAULT_CHUNK_SIZE, = _constants("optimizer.sweep", "DEFAULT_CHUNK_SIZE")
-EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_INTERRUPTED = _constants(
-    "optimizer.errors", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER", "EXIT_INTERRUPTED")
+# The option choices, defaults and exit codes come from modules that load no numpy, pandas
+# or solver (tests/test_startup.py holds them to that).
+from .models.schema import SHARE_BASES, SHARE_OF
+from .optimizer.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_SOLVER
+from .optimizer.grid import DEFAULT_CHUNK_SIZE, DEFAULT_RISK_WEIGHTS, DEFAULT_SHARES, TRADE_OFFS
+from .optimizer.lp import SOLVERS
 
 # `--scenarios` with no FILE: the case's own disruptions.csv.
 CASE_SCENARIOS = "<case>"

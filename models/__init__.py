@@ -6,20 +6,20 @@
 Floors, from the bottom: `schema` (every column and setting), `errors`, `case` (the
 records), `tables` (one table read and checked on its own, CSV or sheet), `workbook` (a
 case as one .xlsx), `disruptions` (scenario rules), `policy` (the planner's policy and its
-rules), `loader` (a folder or workbook → a validated Case). No solver here.
+rules), `loader` (a folder or workbook → a validated Case). No solver here. The names
+below load on first use, so reading `gasmix.models.schema` loads no pandas.
 """
 
-from .case import (Arc, Case, Disruption, Entry, Node, Period, Policy, Scenario, Settings,
-                   ShareLimit, Source, Storage, Supplier)
-from .disruptions import load_scenarios
-from .errors import CaseError, Problem
-from .loader import case_problems, default_case, default_case_path, load_case
-from .policy import check_setting, make_policy, policy_problems
-from .schema import SCALAR_SETTINGS, SETTINGS, TABLES
+from .extras import lazy_names
 
-__all__ = [
-    "Arc", "Case", "Entry", "Node", "Period", "Policy", "Settings", "ShareLimit", "Source",
-    "Storage", "Supplier", "Disruption", "Scenario", "CaseError", "Problem", "load_case",
-    "default_case", "default_case_path", "load_scenarios", "case_problems", "check_setting",
-    "make_policy", "policy_problems", "TABLES", "SETTINGS", "SCALAR_SETTINGS",
-]
+_NAMES = {
+    **dict.fromkeys(("Arc", "Case", "Disruption", "Entry", "Node", "Period", "Policy", "Scenario",
+                     "Settings", "ShareLimit", "Source", "Storage", "Supplier"), ".case"),
+    "load_scenarios": ".disruptions",
+    "CaseError": ".errors", "Problem": ".errors",
+    **dict.fromkeys(("case_problems", "default_case", "default_case_path", "load_case"), ".loader"),
+    **dict.fromkeys(("check_setting", "make_policy", "policy_problems"), ".policy"),
+    **dict.fromkeys(("SCALAR_SETTINGS", "SETTINGS", "TABLES"), ".schema"),
+}
+__all__ = sorted(_NAMES)
+__getattr__, __dir__ = lazy_names(globals(), _NAMES)

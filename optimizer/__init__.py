@@ -9,18 +9,24 @@ The rooms follow the data: `formulation/` (the case and policy as arrays, the re
 constraint families, the deterministic and two-stage models), `lp/` (the LP as arrays,
 HiGHS and CBC, verification; nothing about gas), `results/` (the Plan, headline figures,
 security indicators), `output/` (folders, workbooks, the report, charts, the terminal).
+The verbs on top: deterministic.py, stochastic.py, sweep.py (with grid.py), frontier.py,
+executors.py, errors.py. The names below load on first use (PEP 562).
 """
 
-from .deterministic import make_policy, pulp_problem, solve, write_mps
-from .errors import (CaseError, InfeasiblePolicy, PlanWriteError, SolverFailure, SweepError,
-                     VerificationError, Violation)
-from .frontier import frontier
-from .lp.solvers import SOLVERS, SolveStatus
-from .results.plan import Plan
-from .stochastic import solve_stochastic, stress_test
-from .sweep import Grid, make_grid, solve_point, sweep
+from ..models.extras import lazy_names
 
-__all__ = ["solve", "solve_stochastic", "stress_test", "sweep", "frontier", "make_grid",
-           "solve_point", "Grid", "write_mps", "make_policy", "pulp_problem", "Plan",
-           "SolveStatus", "SOLVERS", "Violation", "CaseError", "InfeasiblePolicy",
-           "SolverFailure", "SweepError", "PlanWriteError", "VerificationError"]
+_NAMES = {
+    **dict.fromkeys(("pulp_problem", "solve", "write_mps"), ".deterministic"),
+    "make_policy": "..models.policy",
+    **dict.fromkeys(("CaseError", "InfeasiblePolicy", "PlanWriteError", "SolverFailure",
+                     "SweepError", "VerificationError", "Violation"), ".errors"),
+    "frontier": ".frontier",
+    **dict.fromkeys(("Grid", "make_grid"), ".grid"),
+    "SOLVERS": ".lp",
+    "SolveStatus": ".lp.solvers",
+    "Plan": ".results.plan",
+    **dict.fromkeys(("solve_stochastic", "stress_test"), ".stochastic"),
+    **dict.fromkeys(("solve_point", "sweep"), ".sweep"),
+}
+__all__ = sorted(_NAMES)
+__getattr__, __dir__ = lazy_names(globals(), _NAMES)

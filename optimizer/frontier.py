@@ -19,15 +19,11 @@ from concurrent.futures import Executor
 import numpy as np
 import pandas as pd
 
-from ..models import Case, Policy
-
-from .deterministic import make_policy
+from ..models import Case, Policy, make_policy
 from .errors import SweepError
+from .grid import DEFAULT_RISK_WEIGHTS, DEFAULT_SHARES, TRADE_OFFS
 from .sweep import OPTIMAL_STATUS, sweep
 
-TRADE_OFFS = ("diversification", "risk")
-DEFAULT_SHARES = "0.30:1.00:0.05"
-DEFAULT_RISK_WEIGHTS = "0:10:0.5"
 # Costs within this relative distance count as equal when comparing points.
 COST_TOLERANCE = 1e-9
 

@@ -19,8 +19,8 @@ import pytest
 from cases import E, source, tiny_case
 from gasmix.models import CaseError, ShareLimit, default_case
 from gasmix.optimizer import InfeasiblePolicy, SweepError, make_grid, solve, solve_point, sweep
-from gasmix.optimizer.sweep import (INVALID, OPTIMAL_STATUS, Grid, parse_parameter, parse_values,
-                             point_case, point_choices)
+from gasmix.optimizer.grid import Grid, parse_parameter, parse_values
+from gasmix.optimizer.sweep import INVALID, OPTIMAL_STATUS, point_case, point_choices
 
 REL = 1e-6  # the acceptance criterion: warm equals cold to 1e-6 relative
 

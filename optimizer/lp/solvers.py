@@ -18,9 +18,8 @@ import highspy
 import numpy as np
 import pulp
 
+from . import SOLVERS
 from .linear_model import LinearModel, quiet_stdout
-
-SOLVERS = ("highs", "cbc")
 
 
 class SolveStatus(str, enum.Enum):
