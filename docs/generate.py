@@ -215,7 +215,8 @@ def span(periods, case, short: bool = False) -> str:
     """Periods as runs a reader takes in: 'April–October 2027', 'July 2026 – December 2027',
     'June and August 2026'."""
     order = [p.id for p in case.periods]
-    index = sorted({order.index(p) for p in periods})
+    others = list(dict.fromkeys(p for p in periods if p not in order))  # e.g. "horizon"
+    index = sorted({order.index(p) for p in periods if p in order})
     runs: list[list[int]] = []
     for i in index:
         if runs and i == runs[-1][-1] + 1:
@@ -233,6 +234,7 @@ def span(periods, case, short: bool = False) -> str:
             parts.append(f"{a[0]}–{b[0]} {a[1]}")
         else:
             parts.append(f"{month(first, short)} – {month(last, short)}")
+    parts += [("over the horizon" if p == "horizon" else p) for p in others]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -405,14 +407,14 @@ def worked_example_reading(r: Runs) -> str:
     case = r.case
     base, monthly, overall = r.base, r.capped, r.capped_horizon
     kinds = _kind_shares(base)
-    mix = []
-    for kind, words in (("pipeline", "arrives by pipeline"), ("lng", "arrives as LNG"),
-                        ("domestic", "is domestic production")):
+    mix, none = [], []
+    for kind, words in (("pipeline", "by pipeline"), ("lng", "as LNG"),
+                        ("domestic", "from domestic production")):
         share = float(kinds.get(kind, 0.0))
-        mix.append(f"{pct(share)} {words}" if share > 5e-4 else
-                   ("no LNG is bought" if kind == "lng" else f"none {words}"))
+        (mix.append(f"{pct(share)} {words}") if share > 5e-4 else none.append(words))
     largest = max(base.summary["shares"], key=base.summary["shares"].get)
-    bullets = [f"**Uncapped**, {listing(mix)}; the largest supplier, "
+    bullets = [f"**Uncapped**, the plan takes its gas {listing(mix)}"
+               + (f" (none {' or '.join(none)})" if none else "") + "; the largest supplier, "
                f"{supplier_name(case, largest, article=True)}, holds "
                f"{pct(base.summary['shares'][largest])}. Compare it with the observed mix in "
                "[`inputs/mexico/SOURCES.md`](inputs/mexico/SOURCES.md)."]
@@ -421,12 +423,13 @@ def worked_example_reading(r: Runs) -> str:
     up, _ = changes(case, base, overall)
     served = "and serves all demand" if overall.summary["unserved_bcf"] < 0.05 else \
         f"and leaves {num(overall.summary['unserved_bcf'], 1)} Bcf unserved"
+    who = supplier_name(case, CAPPED, article=True)
     bullets.append(
-        f"**Held to {pct(CAP, 0)} over the horizon**, gas from {supplier_name(case, CAPPED, article=True)} costs "
-        f"{num(extra)} million USD more cash over {horizon(case)} "
-        f"({signed(100 * extra / base.summary['cash_cost_musd'], 1)}%) {served}. The gas that "
-        f"replaces it: {listing(up)}. With no risk weight the plan buys the cheapest gas that "
-        "fits; [docs/studies.md](docs/studies.md) adds a risk weight and an exclusion.")
+        f"**Holding {who} to {pct(CAP, 0)} over the horizon** costs {num(extra)} million USD "
+        f"more cash over {horizon(case)} ({signed(100 * extra / base.summary['cash_cost_musd'], 1)}%) "
+        f"{served}. The replacement gas: {listing(up)}. With no risk weight the plan "
+        "buys the cheapest gas that fits; [docs/studies.md](docs/studies.md) adds a risk weight "
+        "and an exclusion.")
 
     short = monthly.summary["unserved_bcf"]
     if short >= 0.05:
@@ -619,10 +622,16 @@ def contracts(r: Runs) -> str:
         firm = sorted({tariff[s.entry] for s in sources})
         r_text = "–" if contract != "contract" else (
             f"{firm[0]:g}" if len(firm) == 1 else f"{firm[0]:g}–{firm[-1]:g}")
-        rows.append([f"{supplier_name(case, supplier)} ({supplier})", kind, str(len(sources)),
+        rows.append([f"`{supplier}`", supplier_name(case, supplier), kind, str(len(sources)),
                      contract, f"{tau:g}" if contract == "contract" else "–", r_text])
-    return table(["supplier", "kind", "sources", "contract", "take-or-pay τ",
-                  "firm part r (USD/MMBtu)"], rows, "llrlrr")
+    return table(["supplier", "name", "kind", "sources", "contract", "take-or-pay τ",
+                  "firm part r (USD/MMBtu)"], rows, "lllrlrr")
+
+
+def _at(peak_at: str) -> str:
+    """'BC 2027-12' (node, period) → 'BC, Dec 2027'."""
+    node, _, period = peak_at.partition(" ")
+    return f"{node}, {month(period, short=True)}" if period else peak_at
 
 
 @block("stress")
@@ -631,7 +640,7 @@ def stress(r: Runs) -> str:
     rows = []
     for row in t.itertuples():
         peak = "–" if not np.isfinite(row.peak_marginal_usd_mmbtu) else \
-            f"{num(row.peak_marginal_usd_mmbtu, 2)} ({row.peak_at})"
+            f"{num(row.peak_marginal_usd_mmbtu, 2)} ({_at(row.peak_at)})"
         rows.append([f"`{row.scenario}`", num(row.cost_musd), signed(row.change_from_base_musd),
                      num(row.unserved_bcf, 1), num(row.avg_marginal_usd_mmbtu, 2), peak])
     return table(["scenario", "cost (million USD)", "vs base", "unserved (Bcf)",
@@ -665,7 +674,7 @@ def stress_reading(r: Runs) -> str:
                "node once the commitments are fixed, the average prices the gas actually bought.")
     voll = case.settings.voll_usd_mmbtu
     if abs(base["peak_marginal_usd_mmbtu"] - voll) < 1e-6:
-        node, period = base["peak_at"].split(" ")
+        node, _, period = base["peak_at"].partition(" ")
         out.append(f"Even in the base the peak marginal cost is VOLL ({voll:g}), at {node} in "
                    f"{month(period)}: no gas is left to meet one more MMcf/d there.")
     return " ".join(out)
@@ -1089,9 +1098,26 @@ def input_reference(r: Runs) -> str:
     return re.sub(r"^#### ", "## ", reference_markdown().strip(), flags=re.M)
 
 
+class _Written:
+    """An annotation as its source writes it (no quotes around postponed annotations)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def _signature(function, name: str) -> str:
-    text = f"{name}{inspect.signature(function)}"
-    return text.replace("'", '"')
+    signature = inspect.signature(function)
+
+    def plain(annotation):
+        return _Written(annotation) if isinstance(annotation, str) else annotation
+
+    signature = signature.replace(
+        parameters=[p.replace(annotation=plain(p.annotation)) for p in signature.parameters.values()],
+        return_annotation=plain(signature.return_annotation))
+    return f"{name}{signature}".replace("'", '"')
 
 
 @block("library-signatures")
