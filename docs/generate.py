@@ -980,7 +980,7 @@ def set_keys(r: Runs) -> str:
             values = f"{low} … {high} {unit}".strip()
         rows.append([f"`{key}`", f"`[{s.section}]`", values, "" if s.default is None else f"{s.default}",
                      s.description])
-    return table(["KEY", "case.toml section", "values", "default", "meaning"], rows, "llrrl")
+    return table(["KEY", "case.toml section", "values", "default", "meaning"], rows, "lllrl")
 
 
 TABLE_ROWS = {
