@@ -193,6 +193,11 @@ def signed(x: float, digits: int = 0) -> str:
     return ("+" if x > 0 else "−") + text
 
 
+def price(x: float) -> str:
+    """A price or shadow price with the digits its size needs: '233', '4.26', '0.67'."""
+    return num(x, 0 if abs(x) >= 100 else 2)
+
+
 def pct(x: float, digits: int = 1) -> str:
     return num(100 * float(x), digits) + "%"
 
@@ -385,8 +390,9 @@ def bottleneck(plan, case) -> dict | None:
         return None
     worth = capacity.assign(worth=capacity["shadow_price"].abs())
     peak = worth.loc[worth["worth"].idxmax()]
-    by_name = worth.groupby(["family", "name"], sort=False)["worth"].max()
-    names = [n for (f, n), v in by_name.sort_values(ascending=False).items() if v >= 0.5 * peak["worth"]]
+    same = worth[worth["family"] == peak["family"]]
+    by_name = same.groupby("name", sort=False)["worth"].max()
+    names = [n for n, v in by_name.sort_values(ascending=False).items() if v >= 0.5 * peak["worth"]]
     return {"names": names, "family": peak["family"], "peak": float(peak["worth"]),
             "period": str(peak["period"]), "at": str(peak["name"])}
 
@@ -455,7 +461,7 @@ def worked_example_reading(r: Runs) -> str:
         closed = (at.last_period and neck["period"] > at.last_period) or \
             (at.first_period and neck["period"] < at.first_period)
         text += (f" The capacity worth most is {what} {where}: one more MMcf/d is worth "
-                 f"up to {num(neck['peak'])} USD/MMBtu ({names[neck['at']]} in "
+                 f"up to {price(neck['peak'])} USD/MMBtu ({names[neck['at']]} in "
                  f"{month(neck['period'])}{', when it is out of service' if closed else ''})")
         voll = case.settings.voll_usd_mmbtu
         c = monthly.constraints
