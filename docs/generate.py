@@ -1095,13 +1095,41 @@ def shadow_prices(r: Runs) -> str:
 
 # --- docs/inputs.md and docs/library.md -------------------------------------------------------
 
+def escape_choice_pipes(markdown: str) -> str:
+    """Escape the `|` between a choice column's values ("pipeline | lng | domestic" in the
+    range column), which would otherwise split the table row into too many cells. Rows of
+    the right width are left as they are, so this does nothing once the schema escapes
+    them itself."""
+    out, width, at = [], None, None
+    for line in markdown.split("\n"):
+        if not line.startswith("|"):
+            width = None
+            out.append(line)
+            continue
+        cells = line.strip().strip("|").split("|")
+        if width is None:  # the header row
+            width = len(cells)
+            names = [c.strip() for c in cells]
+            at = names.index("range") if "range" in names else None
+        elif len(cells) > width and not set(line) <= set("|-: "):
+            if at is None:
+                raise RuntimeError(f"a row wider than its table: {line}")
+            extra = len(cells) - width
+            merged = " \\| ".join(c.strip() for c in cells[at:at + extra + 1])
+            cells = cells[:at] + [f" {merged} "] + cells[at + extra + 1:]
+            line = "|" + "|".join(cells) + "|"
+        out.append(line)
+    return "\n".join(out)
+
+
 @block("input-reference")
 def input_reference(r: Runs) -> str:
     from gasmix.models.schema import reference_markdown
 
     # The schema writes level-4 headings (to sit inside a longer page); here they are the
     # page's sections.
-    return re.sub(r"^#### ", "## ", reference_markdown().strip(), flags=re.M)
+    text = re.sub(r"^#### ", "## ", reference_markdown().strip(), flags=re.M)
+    return escape_choice_pipes(text)
 
 
 class _Written:

@@ -82,11 +82,21 @@ def test_render_replaces_blocks_and_keeps_the_rest():
 
 def test_input_reference_is_the_schemas(written):
     """docs/inputs.md holds models.schema.reference_markdown(), its headings made the page's
-    sections."""
+    sections and the `|` between a column's choices escaped; every table row is as wide as
+    its header."""
     from gasmix.models.schema import reference_markdown
 
     body = written["input-reference"]
-    assert re.sub(r"^## ", "#### ", body, flags=re.M) == reference_markdown().strip()
+    plain = re.sub(r"^## ", "#### ", body, flags=re.M).replace(" \\| ", " | ")
+    assert plain == reference_markdown().strip()
+    width = None
+    for line in body.splitlines():
+        if not line.startswith("|"):
+            width = None
+            continue
+        cells = len(re.split(r"(?<!\\)\|", line.strip())) - 2
+        width = width or cells
+        assert cells == width, line
 
 
 def _examples(path: Path) -> list[str]:
