@@ -18,24 +18,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hashlib
+
 from .case import Case, Disruption, Scenario
 from .errors import CaseError, Problem
+from .schema import TABLES
+from .tables import Origin, is_workbook, read_table_file
 
 BASE = "base"
 TOLERANCE = 1e-6
 
 
-def _problem(where, rule: str, **place) -> Problem:
-    """A problem at `where`: a file name, or a loader Origin (which knows a workbook's sheet)."""
-    if hasattr(where, "problem"):
-        return where.problem(rule, **place)
-    return Problem(where, rule, **place)
-
-
-def check_disruptions(rows: list[dict], numbers: list[int], file, keys: dict[str, set],
+def check_disruptions(rows: list[dict], numbers: list[int], file: Origin, keys: dict[str, set],
                       period_order: dict[str, int], problems: list[Problem]) -> None:
-    """The rules that span cells and rows. `keys` maps a target type (entry, supplier,
-    source, hub) to its known ids; `period_order` a period id to its position."""
+    """The rules that span cells and rows. `file` is where the table came from (a file, or
+    a workbook's sheet); `keys` maps a target type (entry, supplier, source, hub) to its
+    known ids; `period_order` a period id to its position."""
     declared: dict[str, int] = {}
     total = 0.0
     events_of: dict[str, list[int]] = {}
@@ -47,66 +45,66 @@ def check_disruptions(rows: list[dict], numbers: list[int], file, keys: dict[str
         is_event = target_type is not None or target is not None
         if not is_event:
             if scenario in declared:
-                problems.append(_problem(file, f"scenario declared twice: first in row "
+                problems.append(file.problem(f"scenario declared twice: first in row "
                                         f"{declared[scenario]} (state its probability once)",
                                         row=n, column="scenario", value=scenario))
                 continue
             declared[scenario] = n
             p = row["probability"]
             if p is None:
-                problems.append(_problem(file, "a scenario's declaration row (no target) needs its "
+                problems.append(file.problem("a scenario's declaration row (no target) needs its "
                                         "probability", row=n, column="probability"))
             elif isinstance(p, float):
                 total += p
             for col in ("first_period", "last_period", "capacity_factor", "price_multiplier"):
                 if row[col] is not None:
-                    problems.append(_problem(file, "a declaration row (no target) takes no "
+                    problems.append(file.problem("a declaration row (no target) takes no "
                                             f"{col}: give the event its own row with a target",
                                             row=n, column=col, value=row[col]))
             continue
         events_of.setdefault(scenario, []).append(n)
         if row["probability"] is not None:
-            problems.append(_problem(file, "probability is stated once, on the scenario's "
+            problems.append(file.problem("probability is stated once, on the scenario's "
                                     "declaration row (no target); leave it empty on event rows",
                                     row=n, column="probability", value=row["probability"]))
         if target_type is None:
-            problems.append(_problem(file, "an event needs a target_type (entry, supplier, source "
+            problems.append(file.problem("an event needs a target_type (entry, supplier, source "
                                     "or hub)", row=n, column="target_type"))
         elif target is None:
-            problems.append(_problem(file, f"an event needs a target ({target_type} id)", row=n,
+            problems.append(file.problem(f"an event needs a target ({target_type} id)", row=n,
                                     column="target"))
         elif isinstance(target_type, str) and isinstance(target, str) and target_type in keys \
                 and target not in keys[target_type]:  # (a table that failed is not a target)
-            problems.append(_problem(file, f"unknown {target_type}", row=n, column="target",
+            problems.append(file.problem(f"unknown {target_type}", row=n, column="target",
                                     value=target))
         if target_type == "hub" and row["capacity_factor"] is not None:
-            problems.append(_problem(file, "a hub is a price, not a capacity: it takes a "
+            problems.append(file.problem("a hub is a price, not a capacity: it takes a "
                                     "price_multiplier only (put the capacity_factor on the "
                                     "entries, suppliers or sources it should hit)", row=n,
                                     column="capacity_factor", value=row["capacity_factor"]))
         if row["capacity_factor"] is None and row["price_multiplier"] is None:
-            problems.append(_problem(file, "an event needs a capacity_factor, a price_multiplier "
+            problems.append(file.problem("an event needs a capacity_factor, a price_multiplier "
                                     "or both", row=n, column="capacity_factor"))
         a, b = row["first_period"], row["last_period"]
         if isinstance(a, str) and isinstance(b, str) and a in period_order and b in period_order \
                 and period_order[a] > period_order[b]:
-            problems.append(_problem(file, f"first_period {a} is after last_period {b}", row=n,
+            problems.append(file.problem(f"first_period {a} is after last_period {b}", row=n,
                                     column="first_period", value=a))
     for scenario, rows_ in events_of.items():
         if scenario not in declared:
-            problems.append(_problem(file, "scenario has no declaration row (a row with its "
+            problems.append(file.problem("scenario has no declaration row (a row with its "
                                     "probability and no target)", row=rows_[0], column="scenario",
                                     value=scenario))
         elif scenario == BASE:
-            problems.append(_problem(file, "the base scenario is the undisturbed case: it takes "
+            problems.append(file.problem("the base scenario is the undisturbed case: it takes "
                                     "no events", row=rows_[0], column="scenario", value=scenario))
     if not rows:
         return
     if BASE not in declared:
-        problems.append(_problem(file, "declare the undisturbed scenario 'base' (a row with its "
+        problems.append(file.problem("declare the undisturbed scenario 'base' (a row with its "
                                 "probability and no target)", column="scenario"))
     if declared and abs(total - 1.0) > TOLERANCE:
-        problems.append(_problem(file, f"probabilities add up to {total:.6g}, not 1 (base "
+        problems.append(file.problem(f"probabilities add up to {total:.6g}, not 1 (base "
                                 "included)", column="probability", value=f"{total:.6g}"))
 
 
@@ -138,11 +136,6 @@ def target_keys(case: Case) -> dict[str, set]:
 def load_scenarios(path: str | Path, case: Case) -> tuple[Scenario, ...]:
     """Read a disruptions file (same columns as a case's disruptions.csv) for `case`;
     raise CaseError naming file, row, column, value and rule for every problem."""
-    import hashlib
-
-    from .loader import read_table_file
-    from .schema import TABLES
-
     path = Path(path)
     if not path.is_file():
         raise CaseError([Problem(str(path), "file not found" if not path.exists()
@@ -152,14 +145,15 @@ def load_scenarios(path: str | Path, case: Case) -> tuple[Scenario, ...]:
     name = path.name
     periods = {p: i for i, p in enumerate(case.period_ids)}
     # Where the case's periods are: a workbook's sheet or a folder's file.
-    where = "sheet periods" if str(case.path).lower().endswith(".xlsx") else "periods.csv"
+    where = "sheet periods" if is_workbook(case.path) else "periods.csv"
     if table.present:
         for row, n in zip(table.rows, table.row_numbers):
             for col in ("first_period", "last_period"):
                 if isinstance(row[col], str) and row[col] not in periods:
                     problems.append(Problem(name, f"unknown period (not in {where})", row=n,
                                             column=col, value=row[col]))
-        check_disruptions(table.rows, table.row_numbers, name, target_keys(case), periods, problems)
+        check_disruptions(table.rows, table.row_numbers, table.origin, target_keys(case), periods,
+                          problems)
     elif not problems:
         problems.append(Problem(name, "no scenarios in the file"))
     if problems:

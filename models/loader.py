@@ -12,24 +12,27 @@ completeness of the node × period and hub × period tables).
 
 from __future__ import annotations
 
-import csv
+import dataclasses
 import hashlib
-import io
 import math
 import re
 import tomllib
-from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from dataclasses import fields
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .case import (Arc, Case, Entry, Node, Period, Policy, Settings, ShareLimit, Source,
                    Storage, Supplier)
 from .disruptions import build_scenarios, check_disruptions
 from .errors import CaseError, Problem
-from .schema import KINDS, SETTINGS, TABLES, Column, TableSchema
+from .policy import check_setting, policy_problems
+from .schema import KINDS, SETTINGS, TABLES, TableSchema
+from .tables import MISSING, ParsedTable, is_workbook, read_table_file, read_text
+from .workbook import read_workbook
 
 RECORD_TYPES = {
     "periods": Period, "nodes": Node, "suppliers": Supplier, "entries": Entry,
@@ -39,47 +42,6 @@ SERIES_VALUE = {
     "demand": "demand_mmcfd", "hub_prices": "price_usd_mmbtu",
     "entry_capacity": "capacity_mmcfd", "storage_floors": "floor_bcf",
 }
-MISSING = object()
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a table came from: a CSV file of a folder, or a sheet of a workbook. Problems
-    are made here so that each names its place the same way."""
-
-    file: str
-    sheet: str | None = None
-
-    @property
-    def label(self) -> str:
-        """How other messages refer to the table: 'suppliers.csv' or 'sheet suppliers'."""
-        return f"sheet {self.sheet}" if self.sheet else self.file
-
-    def problem(self, rule: str, row: int | None = None, column: str | None = None,
-                value=None) -> Problem:
-        return Problem(self.file, rule, row=row, column=column, value=value, sheet=self.sheet)
-
-
-@dataclass
-class ParsedTable:
-    """A table after its own checks: one dict per row, with the row's spreadsheet number."""
-
-    schema: TableSchema
-    rows: list[dict]
-    row_numbers: list[int]
-    origin: Origin
-    present: bool = True
-
-
-class CellRule(ValueError):
-    """A cell that cannot be read as text for its column (a workbook's date in an id
-    column, a number stored as text): `rule` is what is wrong, `shown` the value."""
-
-    def __init__(self, rule: str, shown: object):
-        super().__init__(rule)
-        self.rule, self.shown = rule, shown
-
-
 def default_case_path() -> Path:
     """The embedded Mexico case shipped inside the package."""
     return Path(str(resources.files("gasmix.inputs") / "mexico"))
@@ -90,11 +52,6 @@ def default_case() -> Case:
     return load_case(default_case_path())
 
 
-def is_workbook(path: str | Path) -> bool:
-    """A case given as one Excel workbook rather than a folder."""
-    return Path(path).suffix.lower() == ".xlsx"
-
-
 def load_case(path: str | Path) -> Case:
     """Read and validate the case in folder `path` (case.toml + CSV tables), or in the
     Excel workbook `path` (*.xlsx, one sheet per table and a `case` sheet); raise CaseError
@@ -102,7 +59,6 @@ def load_case(path: str | Path) -> Case:
     path = Path(path)
     problems: list[Problem] = []
     if is_workbook(path):
-        from .workbook import read_workbook  # openpyxl only when a workbook is read
         config, tables, digest, places = read_workbook(path, problems)
     else:
         if not path.is_dir():
@@ -142,7 +98,41 @@ def validate_case(path: Path, config: dict, tables: dict[str, "ParsedTable"], di
     name = str(head.get("name", path.stem if is_workbook(path) else path.name))
     if problems:
         raise CaseError(problems, case=name)
-    return _build_case(path, config, tables, settings, policy, digest)
+    case = _build_case(path, config, tables, settings, policy, digest)
+    # The case's own policy obeys the rules a policy given in code obeys (models/policy.py),
+    # so `validate` rejects what `solve` would.
+    where = ("policy (sheets case, share_limits)" if is_workbook(path)
+             else "policy (case.toml [policy], share_limits.csv)")
+    problems = policy_problems(case, case.policy, where)
+    if problems:
+        raise CaseError(problems, case=name)
+    return case
+
+
+def case_problems(case: Case) -> list[Problem]:
+    """The number and setting rules the loader applies to files, for a Case built or edited
+    in code (which no file check has seen): every number finite, every setting in range."""
+    problems = []
+    for name, series in (("demand", case.demand), ("hub_prices", case.hub_prices),
+                         ("entry_capacity", case.entry_capacity),
+                         ("storage_floors", case.storage_floors)):
+        bad = series[~np.isfinite(series.to_numpy(dtype=float))]
+        for key, value in bad.items():
+            problems.append(Problem(name, "must be a finite number",
+                                    column=" × ".join(map(str, key)), value=value))
+    for table in ("suppliers", "entries", "sources", "arcs", "storage"):
+        for record in getattr(case, table):
+            for f in dataclasses.fields(record):
+                value = getattr(record, f.name)
+                if isinstance(value, float) and not math.isfinite(value):
+                    problems.append(Problem(table, "must be a finite number",
+                                            column=f"{record.id}.{f.name}", value=value))
+    for f in dataclasses.fields(case.settings):
+        rule = check_setting(f.name, getattr(case.settings, f.name))
+        if isinstance(rule, str):
+            problems.append(Problem("settings", rule, column=f.name,
+                                    value=getattr(case.settings, f.name)))
+    return problems
 
 
 def _toml_place(section: str, key: str, what: str) -> dict:
@@ -154,27 +144,11 @@ def _toml_place(section: str, key: str, what: str) -> dict:
 
 # --- step 1: each file on its own -------------------------------------------------------
 
-def _read_text(path: Path, problems: list[Problem], digest) -> str | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(path.name, f"cannot read the file ({exc.strerror or exc})"))
-        return None
-    digest.update(path.name.encode() + b"\0" + raw + b"\0")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(path.name, f"not UTF-8 text (byte {exc.start}, line {line}): "
-                                           "save the file as UTF-8", row=line))
-        return None
-
-
 def _read_config(path: Path, problems: list[Problem], digest) -> dict:
     if not path.exists():
         problems.append(Problem("case.toml", "missing: every case folder needs case.toml"))
         return {}
-    text = _read_text(path, problems, digest)
+    text = read_text(path, problems, digest)
     if text is None:
         return {}
     try:
@@ -191,182 +165,6 @@ def _read_config(path: Path, problems: list[Problem], digest) -> dict:
 
 def _read_table(folder: Path, schema: TableSchema, problems: list[Problem], digest) -> ParsedTable:
     return read_table_file(folder / schema.file, schema, problems, digest)
-
-
-def read_table_file(path: Path, schema: TableSchema, problems: list[Problem], digest) -> ParsedTable:
-    """One CSV table from `path` (a case's own file or one given apart, e.g. --scenarios
-    FILE), checked on its own; problems name the file as it is called on disk."""
-    origin = Origin(path.name)
-    empty = ParsedTable(schema, [], [], origin, present=False)
-    if not path.exists():
-        if schema.required:
-            problems.append(origin.problem("missing table: this case needs it"))
-        return empty
-    text = _read_text(path, problems, digest)
-    if text is None:
-        return empty
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    if ";" in first_line and "," not in first_line:
-        problems.append(origin.problem("the header looks separated by ';': gasmix reads "
-                                       "comma-separated CSV", row=1, value=first_line))
-        return empty
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records = []
-    started = 1  # the line the record being read starts on
-    try:
-        for record in reader:
-            records.append(record)
-            started = reader.line_num + 1
-    except csv.Error as exc:  # e.g. a quote left open: it would swallow the rest of the file
-        problems.append(origin.problem(f"CSV syntax error in the row starting here: {exc}",
-                                       row=started))
-        return empty
-    # Row numbers as a spreadsheet shows them; blank lines are skipped but still counted.
-    numbered = [(i + 1, r) for i, r in enumerate(records) if not _blank_row(r)]
-    if not numbered:
-        problems.append(origin.problem("the file is empty: it needs a header row and "
-                                       "at least one data row"))
-        return empty
-    return parse_table(schema, origin, numbered, problems, lambda column, cell: cell.strip())
-
-
-def parse_table(schema: TableSchema, origin: Origin, numbered: list[tuple[int, list]],
-                problems: list[Problem], cell_text) -> ParsedTable:
-    """The checks of one table, whatever it was read from: header, cell types and ranges,
-    duplicate ids. `numbered` holds the non-blank rows with their spreadsheet numbers, the
-    header first (its cells as text); `cell_text(column, cell)` turns a body cell into the
-    text the CSV rules read, or raises CellRule (a workbook's cells are typed)."""
-    empty = ParsedTable(schema, [], [], origin, present=False)
-    header_row, header = numbered[0]
-    header = _trim_empty_tail([h.strip() for h in header])
-    ok = _check_header(schema, origin, header, header_row, problems)
-    body = numbered[1:]
-    if not body:
-        problems.append(origin.problem("the table is empty: it has a header but no rows"))
-    if not ok or not body:
-        # Unusable: reported once here, and not a reference target (one bad header
-        # must not turn into a "not found" for every row that names its ids).
-        return empty
-
-    rows, numbers = [], []
-    for number, cells in body:
-        if len(cells) > len(header):  # trailing empty cells (a spreadsheet's extra commas)
-            cells = list(cells[:len(header)]) + _trim_empty_tail(list(cells[len(header):]))
-        if len(cells) != len(header):
-            problems.append(origin.problem(f"has {len(cells)} cells, the header has "
-                                           f"{len(header)}", row=number))
-            continue
-        raw = dict(zip(header, cells))
-        row = {}
-        for column in schema.columns:
-            try:
-                text = cell_text(column, raw.get(column.name, ""))
-            except CellRule as exc:
-                problems.append(origin.problem(exc.rule, row=number, column=column.name,
-                                               value=exc.shown))
-                row[column.name] = MISSING
-                continue
-            row[column.name] = _convert(column, text, origin, number, problems)
-        rows.append(row)
-        numbers.append(number)
-    _check_unique(schema, origin, rows, numbers, problems)
-    return ParsedTable(schema, rows, numbers, origin)
-
-
-def _blank(cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _blank_row(cells) -> bool:
-    return all(_blank(c) for c in cells)
-
-
-def _trim_empty_tail(cells: list) -> list:
-    while cells and _blank(cells[-1]):
-        cells = cells[:-1]
-    return cells
-
-
-def _check_header(schema: TableSchema, origin: Origin, header: list[str], row: int,
-                  problems: list[Problem]) -> bool:
-    ok = True
-    known = set(schema.column_names)
-    seen = set()
-    for name in header:
-        if name in seen:
-            problems.append(origin.problem("column appears twice in the header",
-                                    row=row, column=name))
-            ok = False
-        seen.add(name)
-        if name not in known:
-            problems.append(origin.problem("unknown column (known: "
-                                    + ", ".join(schema.column_names) + ")", row=row, column=name))
-            ok = False
-    for column in schema.columns:
-        if column.required and column.name not in seen:
-            problems.append(origin.problem("required column is missing from the header",
-                                    row=row, column=column.name))
-            ok = False
-    return ok
-
-
-def _convert(column: Column, text: str, origin: Origin, row: int, problems: list[Problem]):
-    """One cell: empty → default (or a problem if required), else typed and range-checked."""
-    def bad(rule: str):
-        problems.append(origin.problem(rule, row=row, column=column.name, value=text))
-        return MISSING
-
-    if text == "":
-        if column.required:
-            return bad("required value is empty")
-        return column.default
-    if column.dtype in ("id", "str"):
-        if column.dtype == "id" and any(ch.isspace() for ch in text):
-            return bad("an id may not contain spaces")
-        return text
-    if column.dtype == "choice":
-        return text if text in column.choices else bad("must be one of " + ", ".join(column.choices))
-    if column.dtype == "date":
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                raise ValueError(text)
-            return date.fromisoformat(text)
-        except ValueError:
-            return bad("not a date (expected YYYY-MM-DD)")
-    try:
-        number = float(text)
-    except ValueError:
-        return bad("not a number")
-    if not math.isfinite(number):
-        return bad("must be a finite number")
-    if column.dtype == "int":
-        if not number.is_integer():
-            return bad("must be a whole number")
-        number = int(number)
-    if column.minimum is not None and number < column.minimum:
-        return bad(f"must be ≥ {column.minimum:g}" + (" (negative not allowed)" if column.minimum == 0 else ""))
-    if column.maximum is not None and number > column.maximum:
-        return bad(f"must be ≤ {column.maximum:g}")
-    return number
-
-
-def _check_unique(schema: TableSchema, origin: Origin, rows: list[dict], numbers: list[int],
-                  problems: list[Problem]) -> None:
-    cols = (schema.key,) if schema.key else schema.unique
-    if not cols:
-        return
-    first: dict[tuple, int] = {}
-    for row, number in zip(rows, numbers):
-        key = tuple(row[c] for c in cols)
-        if any(k is MISSING for k in key):
-            continue
-        if key in first:
-            what = "duplicate id" if schema.key else "duplicate " + " × ".join(cols)
-            problems.append(origin.problem(f"{what}: first given in row {first[key]}",
-                                    row=number, column=cols[-1] if len(cols) == 1 else ", ".join(cols),
-                                    value=" × ".join(str(k) for k in key)))
-        else:
-            first[key] = number
 
 
 # --- step 2: references between tables --------------------------------------------------
@@ -579,46 +377,6 @@ def _build_settings(config: dict, tables, keys, problems: list[Problem],
         storage_days=values.get("storage_days", 0.0), cover_days=values.get("cover_days", 0.0),
         min_n1=values.get("min_n1"))
     return settings, policy
-
-
-def check_setting(name: str, value) -> tuple | str:
-    """Check one setting; return (converted value,) or the rule it breaks."""
-    s = SETTINGS[name]
-    if s.dtype == "str":
-        return (str(value),)
-    if s.dtype == "choice":
-        return (value,) if value in s.choices else "must be one of " + ", ".join(s.choices)
-    if s.dtype == "list":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return "must be a list of supplier codes"
-        return (tuple(value),)
-    if s.dtype == "table":
-        if not isinstance(value, dict):
-            return "must be a table of supplier = share"
-        for k, v in value.items():
-            rule = _number_rule(v, 0, 1)
-            if rule:
-                return f"cap for {k}: {rule}"
-        return ({k: float(v) for k, v in value.items()},)
-    if isinstance(value, str):
-        try:
-            value = float(value)
-        except ValueError:
-            return "not a number"
-    rule = _number_rule(value, s.minimum, s.maximum)
-    return rule if rule else (float(value),)
-
-
-def _number_rule(value, low, high) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "not a number"
-    if not math.isfinite(value):
-        return "must be a finite number"
-    if low is not None and value < low:
-        return f"must be ≥ {low:g}"
-    if high is not None and value > high:
-        return f"must be ≤ {high:g}"
-    return None
 
 
 # --- building the Case ------------------------------------------------------------------

@@ -6,7 +6,7 @@ columns as its CSV file, header in row 1. The `case` sheet has the columns `sect
 dotted TOML key), and `exclude` as a comma-separated list (empty: nobody excluded).
 
 Reading only turns cells into the text and the settings dict the CSV reader produces; every
-rule is then checked by models/loader.py, the same code that checks a case folder. What is
+rule is then checked by models/tables.py and models/loader.py, the same code that checks a case folder. What is
 checked here is what only a workbook can get wrong: typed cells (a number stored as text, a
 date in an id column), and its sheets (missing, unknown).
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import CaseError, Problem
 from .extras import require
-from .loader import CellRule, Origin, ParsedTable, _blank, _blank_row, parse_table
+from .tables import CellRule, Origin, ParsedTable, blank, blank_row, parse_table
 from .schema import SETTINGS, TABLES, Column, TableSchema
 
 CASE_SHEET = "case"
@@ -139,7 +139,7 @@ def _sheet_rows(ws, formulas=None) -> list[tuple[int, list]]:
                 values[i] = tuple(Formula(str(getattr(t, "text", t))) if v is None and _is_formula(t)
                                   else v for v, t in zip(row, text))
     return [(number, list(cells)) for number, cells in enumerate(values, 1)
-            if not _blank_row(cells)]
+            if not blank_row(cells)]
 
 
 def _read_sheet(ws, schema: TableSchema, origin: Origin, problems: list[Problem],
@@ -210,7 +210,7 @@ def _read_case_sheet(ws, origin: Origin, problems: list[Problem], formulas=None)
         return config, rows
     for number, cells in numbered[1:]:
         cells = list(cells) + [None] * 3
-        if any(not _blank(c) for c in cells[3:]):
+        if any(not blank(c) for c in cells[3:]):
             problems.append(origin.problem("a cell right of the value column", row=number))
             continue
         section, key, value = cells[:3]
@@ -219,7 +219,7 @@ def _read_case_sheet(ws, origin: Origin, problems: list[Problem], formulas=None)
             problems.append(origin.problem(Formula.FORMULA_RULE, row=number, column=formula[0],
                                            value=str(cells[CASE_COLUMNS.index(formula[0])])))
             continue
-        missing = [c for c, v in zip(CASE_COLUMNS[:2], (section, key)) if _blank(v)]
+        missing = [c for c, v in zip(CASE_COLUMNS[:2], (section, key)) if blank(v)]
         if missing:
             problems.append(origin.problem("required value is empty", row=number, column=missing[0]))
             continue
@@ -263,8 +263,8 @@ def _setting_value(setting, is_item: bool, cell, origin: Origin, number: int,
         return bad("a date, not a setting value", cell.isoformat())
     if setting.dtype == "list" and not is_item:
         # exclude: a comma-separated list; empty means nobody.
-        return [] if _blank(cell) else [v.strip() for v in str(cell).split(",") if v.strip()]
-    if _blank(cell):
+        return [] if blank(cell) else [v.strip() for v in str(cell).split(",") if v.strip()]
+    if blank(cell):
         return bad("required value is empty (delete the row to use the default)", None)
     if setting.dtype == "float" or (setting.dtype == "table" and is_item):
         if isinstance(cell, float) and not math.isfinite(cell):

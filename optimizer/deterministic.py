@@ -1,58 +1,40 @@
-"""`solve(case, **policy)`: case → formulation → solver → verified `Plan`."""
+"""`solve(case, **policy)`: case → arrays → families → LP → solver → verified `Plan`."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from pathlib import Path
 
 import highspy
 
-from ..models import Case, Policy
-
+from ..models import Case, Policy, make_policy
 from .errors import InfeasiblePolicy, SolverFailure, VerificationError
-from .formulation.arrays import prepare
-from .formulation.diagnose import Violation, diagnose
+from .formulation.arrays import ModelData, prepare
 from .formulation.build import build
-from .results.plan import Plan, make_plan
+from .formulation.diagnose import diagnose
+from .formulation.names import BALANCE
 from .lp.linear_model import quiet_stdout
-from .results.security import n1_shortfalls
-from .lp.solvers import SOLVERS, HighsSession, SolveStatus, run_solver
+from .lp.solvers import HighsSession, SolveStatus, check_solver, run_solver
 from .lp.verify import check_solution
+from .results.plan import Plan, make_plan
+from .results.security import n1_shortfalls
 
 
-def make_policy(case: Case, policy: Policy | None = None, *, caps: Mapping[str, float] | None = None,
-                max_share: float | None = None, risk_weight: float | None = None,
-                exclude=None, share_basis: str | None = None, share_of: str | None = None,
-                limits=None, storage_days: float | None = None, cover_days: float | None = None,
-                min_n1: float | None = None) -> Policy:
-    """The case's default policy with the given choices laid over it.
+def checked_data(case: Case, policy: Policy | None = None, **choices) -> ModelData:
+    """The case and the policy (the case's own with `choices` laid over it) as arrays,
+    every rule checked: CaseError for bad input, InfeasiblePolicy for an N−1 standard the
+    infrastructure cannot meet (it does not depend on the plan, so it is found before any
+    solve)."""
+    data = prepare(case, make_policy(case, policy, **choices))
+    require_n1(data)
+    return data
 
-    `caps` are added to (and override) the case's caps; `exclude` (a code or a list) and
-    `limits` are added to the case's own.
-    """
-    base = policy or case.policy
-    changes = {}
-    if caps:
-        changes["caps"] = {**base.caps, **{k: float(v) for k, v in caps.items()}}
-    if max_share is not None:
-        changes["max_share"] = float(max_share)
-    if risk_weight is not None:
-        changes["risk_weight_usd_mmbtu"] = float(risk_weight)
-    if exclude:
-        codes = [exclude] if isinstance(exclude, str) else list(exclude)
-        changes["exclude"] = tuple(dict.fromkeys([*base.exclude, *codes]))
-    if share_basis is not None:
-        changes["share_basis"] = share_basis
-    if share_of is not None:
-        changes["share_of"] = share_of
-    if limits:
-        changes["limits"] = (*base.limits, *limits)
-    for name, value in (("storage_days", storage_days), ("cover_days", cover_days),
-                        ("min_n1", min_n1)):
-        if value is not None:
-            changes[name] = value
-    return base.replace(**changes) if changes else base
+
+def require_n1(data: ModelData) -> None:
+    """Raise InfeasiblePolicy if the policy's min_n1 is above some area's N−1."""
+    shortfalls = n1_shortfalls(data)
+    if shortfalls:
+        raise InfeasiblePolicy(shortfalls)
 
 
 def pulp_problem(case: Case, policy: Policy | None = None, **choices):
@@ -63,7 +45,7 @@ def pulp_problem(case: Case, policy: Policy | None = None, **choices):
     return problem
 
 
-def solve_verified(model, data, solver: str = "highs", time_limit: float | None = None):
+def solve_verified(model, data: ModelData, solver: str = "highs", time_limit: float | None = None):
     """Solve `model` and check the answer: every row and bound recomputed from the primal
     values. Returns (result, check); raises InfeasiblePolicy (with the diagnosis of `data`'s
     policy) or SolverFailure."""
@@ -80,7 +62,7 @@ def solve_verified(model, data, solver: str = "highs", time_limit: float | None 
     if result.status is not SolveStatus.OPTIMAL:
         raise SolverFailure(result.status, result.message or "no plan")
     try:
-        check = check_solution(model, result.x)
+        check = check_solution(model, result.x, residual_of=BALANCE)
     except VerificationError as exc:
         raise SolverFailure(SolveStatus.ERROR, str(exc)) from exc
     return result, check
@@ -112,16 +94,18 @@ def solve(case: Case, policy: Policy | None = None, *, solver: str = "highs",
     diagnosis) when the policy cannot be met, SolverFailure when no verified optimal plan
     came back.
     """
-    if solver not in SOLVERS:
-        raise ValueError(f"unknown solver {solver!r} (choose from {', '.join(SOLVERS)})")
+    check_solver(solver)
     started = time.perf_counter()
-    policy = make_policy(case, policy, **choices)
-    data = prepare(case, policy)
-    shortfalls = n1_shortfalls(data)  # N−1 is fixed by the infrastructure: check before solving
-    if shortfalls:
-        raise InfeasiblePolicy(shortfalls)
+    return solve_data(checked_data(case, policy, **choices), solver, time_limit, started)
+
+
+def solve_data(data: ModelData, solver: str = "highs", time_limit: float | None = None,
+               started: float | None = None) -> Plan:
+    """`solve` for data already prepared and checked (checked_data): build, solve, verify,
+    make the Plan. `started` is when the solve began (for the plan's build time)."""
+    started = time.perf_counter() if started is None else started
     formulation = build(data)
     built = time.perf_counter()
     result, check = solve_verified(formulation.model, data, solver, time_limit)
-    timings = {"build": built - started}
-    return make_plan(data, formulation.columns, formulation.model, result, check, timings)
+    return make_plan(data, formulation.columns, formulation.model, result, check,
+                     {"build": built - started})

@@ -27,15 +27,14 @@ import numpy as np
 import pandas as pd
 
 from ..models import Case, CaseError, Policy, Problem, Scenario, load_scenarios
-
-from .deterministic import make_policy, solve, solve_verified
-from .errors import InfeasiblePolicy
-from .formulation.arrays import ModelData, prepare
-from .results.plan import Plan, make_plan
+from .deterministic import checked_data, solve_data, solve_verified
+from .formulation.arrays import ModelData
+from .formulation.build import build_stochastic
+from .formulation.names import BALANCE
 from .formulation.scenarios import apply_scenario
-from .results.security import n1_shortfalls
-from .lp.solvers import SOLVERS
-from .formulation.two_stage import StochasticModel, build_stochastic, cvar, scenario_costs
+from .formulation.two_stage import StochasticModel, contracted_sources, cvar, scenario_costs
+from .lp.solvers import check_solver
+from .results.plan import Plan, denoise, make_plan
 
 BASE = "base"
 
@@ -57,24 +56,18 @@ def _solve(sm: StochasticModel, solver: str, time_limit: float | None):
     return solve_verified(sm.model, sm.data, solver, time_limit)
 
 
-def flows_of(plan: Plan, d: ModelData) -> np.ndarray:
-    """S × T: a deterministic plan's source flows (MMcf/d) in model order — the reference
-    ("the flow the plan would have had") of the capacity factors on suppliers and sources."""
-    flows = plan.flows.pivot(index="source", columns="period", values="flow_mmcfd")
-    return flows.reindex(index=d.source_ids, columns=d.period_ids).fillna(0.0).to_numpy(float)
+def commitments_of(plan: Plan) -> dict:
+    """A deterministic plan's first-stage decisions, as arrays in model order: the
+    contracted sources' flows (as their contracts) and the storage injections."""
+    return {"contract": plan.solution.supply[contracted_sources(plan.data)],
+            "inject": plan.solution.inject}
 
 
-def commitments_of(plan: Plan, d: ModelData) -> dict:
-    """A deterministic plan's first-stage decisions: the contracted sources' flows (as their
-    contracts) and the storage injections, as arrays in model order."""
-    from .formulation.two_stage import contracted_sources
-
-    flows = plan.flows.pivot(index="source", columns="period", values="flow_mmcfd")
-    flows = flows.reindex(index=d.source_ids, columns=d.period_ids).to_numpy(float)
-    injection = plan.storage.pivot(index="storage", columns="period", values="injection_mmcfd")
-    injection = injection.reindex(index=d.storage_ids, columns=d.period_ids).to_numpy(float) \
-        if len(d.storage_ids) else np.zeros((0, len(d.period_ids)))
-    return {"c": flows[contracted_sources(d)], "x": injection}
+def scenario_data(data: ModelData, chosen, reference: np.ndarray) -> list:
+    """((scenario, its data), probability) for each scenario: the arrays as it sees them,
+    its capacity factors on suppliers and sources scaling `reference` (S × T, the
+    deterministic plan's flows: "the flow the plan would have had")."""
+    return [(apply_scenario(data, s, reference), s.probability) for s in chosen]
 
 
 def _weights(sm: StochasticModel, result) -> np.ndarray:
@@ -94,13 +87,13 @@ def scenario_table(sm: StochasticModel, result) -> pd.DataFrame:
     rho = _weights(sm, result)
     rows = []
     for sc, cost, weight in zip(sm.scenarios, costs, rho):
-        d = sc.arrays.data
+        d = sc.data
         cols = sc.cols
         wt = d.weight
-        u = x[cols.u]
-        penalty = float((wt * d.risk_weight * d.risk[:, None] * x[cols.q]).sum())
+        u = x[cols.unserved]
+        penalty = float((wt * d.risk_weight * d.risk[:, None] * x[cols.supply]).sum())
         unserved_cost = float((wt * d.voll * u).sum())
-        balance = [b for b in sm.model.rows[sc.rows[0]:sc.rows[1]] if b.family == "balance"][0]
+        balance = [b for b in sm.model.rows[sc.rows[0]:sc.rows[1]] if b.family == BALANCE][0]
         dual = result.row_dual[balance.start:balance.stop].reshape(len(d.node_ids), -1)
         with np.errstate(invalid="ignore", divide="ignore"):
             marginal = dual / (wt[None, :] * weight) if weight > 1e-12 else np.full(dual.shape, np.nan)
@@ -114,13 +107,13 @@ def scenario_table(sm: StochasticModel, result) -> pd.DataFrame:
             order = np.lexsort((u.ravel(), np.round(np.nan_to_num(marginal, nan=-np.inf), 6).ravel()))
             peak = np.unravel_index(int(order[-1]), marginal.shape)
         rows.append({
-            "scenario": sc.arrays.scenario.id, "probability": sc.probability,
+            "scenario": sc.scenario.id, "probability": sc.probability,
             "cost_musd": float(cost), "cash_cost_musd": float(cost) - penalty - unserved_cost,
             "unserved_bcf": float((u * d.days / 1000).sum()),
             "avg_marginal_usd_mmbtu": average,
             "peak_marginal_usd_mmbtu": float(marginal[peak]) if peak else np.nan,
             "peak_at": f"{d.node_ids[peak[0]]} {d.period_ids[peak[1]]}" if peak else "",
-            "description": sc.arrays.scenario.description,
+            "description": sc.scenario.description,
         })
     return pd.DataFrame(rows)
 
@@ -133,40 +126,34 @@ def scenario_flows(sm: StochasticModel, x: np.ndarray) -> pd.DataFrame:
     frames = []
     for sc in sm.scenarios:
         contract = np.full((S, T), np.nan)
-        contract[sm.contracted] = x[sc.first.c]
+        contract[sm.contracted] = x[sc.first.contract]
         unpaid = np.zeros((S, T))
-        unpaid[sm.contracted[sm.tau_sources]] = x[sc.z]
-        flow = x[sc.cols.q]
+        unpaid[sm.contracted[sm.tau_sources]] = x[sc.cols.unpaid]
+        flow = x[sc.cols.supply]
         frames.append(pd.DataFrame({
-            "scenario": sc.arrays.scenario.id,
+            "scenario": sc.scenario.id,
             "period": np.repeat(np.array(d.period_ids, dtype=object), S),
             "source": np.tile(np.array(d.source_ids, dtype=object), T),
             "supplier": np.tile(np.array(d.supplier_ids, dtype=object)[d.source_supplier], T),
             "flow_mmcfd": flow.T.ravel(), "contract_mmcfd": contract.T.ravel(),
             "unused_paid_mmcfd": unpaid.T.ravel(),
-            "price_usd_mmbtu": sc.arrays.data.price.T.ravel()}))
+            "price_usd_mmbtu": sc.data.price.T.ravel()}))
     out = pd.concat(frames, ignore_index=True)
     for col in ("flow_mmcfd", "contract_mmcfd", "unused_paid_mmcfd"):
-        out[col] = out[col].mask(out[col].abs() < 1e-9, 0.0)
+        out[col] = denoise(out[col].to_numpy())
     return out
 
 
 def _prepare(case: Case, policy: Policy | None, scenarios, solver: str, choices: dict):
-    if solver not in SOLVERS:
-        raise ValueError(f"unknown solver {solver!r} (choose from {', '.join(SOLVERS)})")
+    """The checked data, the scenarios, and the deterministic plan (whose commitments and
+    flows every stochastic measure compares with or scales)."""
+    check_solver(solver)
     chosen = scenarios_of(case, scenarios)
-    policy = make_policy(case, policy, **choices)
-    data = prepare(case, policy)
-    shortfalls = n1_shortfalls(data)
-    if shortfalls:
-        raise InfeasiblePolicy(shortfalls)
-    arrays = [(apply_scenario(data, s), s.probability) for s in chosen]
-    return policy, data, chosen, arrays
+    return checked_data(case, policy, **choices), chosen
 
 
 def _fixed_runs(data: ModelData, arrays, fixed: dict, solver: str, time_limit: float | None,
-                seconds: dict | None = None, label: str = "fixed",
-                reference: np.ndarray | None = None) -> list:
+                seconds: dict | None = None, label: str = "fixed") -> list:
     """Each scenario's second stage re-solved on its own with the first stage `fixed`
     (contracted volumes and injections): [(model, result, check)] in scenario order.
     With the first stage fixed the scenarios do not interact, so each one's own optimum is
@@ -174,8 +161,8 @@ def _fixed_runs(data: ModelData, arrays, fixed: dict, solver: str, time_limit: f
     report both read their scenarios from here."""
     t0 = time.perf_counter()
     runs = []
-    for sa, _ in arrays:
-        sm = build_stochastic(data, [(sa, 1.0)], fixed=fixed, reference=reference)
+    for view, _ in arrays:
+        sm = build_stochastic(data, [(view, 1.0)], fixed=fixed)
         result, check = _solve(sm, solver, time_limit)
         runs.append((sm, result, check))
     if seconds is not None:
@@ -198,10 +185,10 @@ def stress_test(case: Case, policy: Policy | None = None, *, scenarios=None, sol
     """The deterministic plan's commitments (contracted volumes, storage injections) fixed;
     each scenario's operations re-solved on its own. Returns the per-scenario table (cost,
     its change from base, unserved gas, marginal costs) and the deterministic plan."""
-    policy, data, chosen, arrays = _prepare(case, policy, scenarios, solver, choices)
-    plan = solve(case, policy, solver=solver, time_limit=time_limit)
-    table = _runs_table(_fixed_runs(data, arrays, commitments_of(plan, data), solver, time_limit,
-                                    reference=flows_of(plan, data)), arrays)
+    data, chosen = _prepare(case, policy, scenarios, solver, choices)
+    plan = solve_data(data, solver, time_limit)
+    arrays = scenario_data(data, chosen, plan.solution.supply)
+    table = _runs_table(_fixed_runs(data, arrays, commitments_of(plan), solver, time_limit), arrays)
     base = table.loc[table["scenario"] == BASE, "cost_musd"]
     table.insert(3, "change_from_base_musd", table["cost_musd"] - (float(base.iloc[0]) if len(base) else np.nan))
     return table, plan
@@ -243,33 +230,33 @@ def solve_stochastic(case: Case, policy: Policy | None = None, *, scenarios=None
         raise CaseError([Problem("policy", "must be at least 0 and below 1", column="cvar_alpha",
                                  value=cvar_alpha)], case=case.name)
     started = time.perf_counter()
-    policy, data, chosen, arrays = _prepare(case, policy, scenarios, solver, choices)
+    data, chosen = _prepare(case, policy, scenarios, solver, choices)
     if BASE not in [s.id for s in chosen]:
         raise CaseError([Problem("disruptions.csv", "declare the undisturbed scenario 'base'",
                                  column="scenario")], case=case.name)
-    probabilities = np.array([p for _, p in arrays])
     seconds = {}
+    deterministic = solve_data(data, solver, time_limit)
+    fixed_det = commitments_of(deterministic)
+    # The base of the capacity factors on suppliers and sources: the deterministic flows.
+    arrays = scenario_data(data, chosen, deterministic.solution.supply)
+    probabilities = np.array([p for _, p in arrays])
 
     def run(label, **options):
         t0 = time.perf_counter()
-        sm = build_stochastic(data, arrays, alpha=cvar_alpha, weight=cvar_weight,
-                              reference=reference, **options)
+        sm = build_stochastic(data, arrays, alpha=cvar_alpha, weight=cvar_weight, **options)
         result, check = _solve(sm, solver, time_limit)
         seconds[label] = time.perf_counter() - t0
         return sm, result, check
 
-    deterministic = solve(case, policy, solver=solver, time_limit=time_limit)
-    fixed_det = commitments_of(deterministic, data)
-    reference = flows_of(deterministic, data)  # the base of supplier/source capacity factors
     rp, rp_result, _ = run("stochastic")
     ws, ws_result, _ = run("wait_and_see", anticipative=True)
-    commitments = {"c": rp_result.x[rp.scenarios[0].first.c], "x": rp_result.x[rp.scenarios[0].first.x]}
+    first = rp.scenarios[0].first
+    commitments = {"contract": rp_result.x[first.contract], "inject": rp_result.x[first.inject]}
 
     # Both first stages fixed, each scenario re-solved on its own.
-    own = _fixed_runs(data, arrays, commitments, solver, time_limit, seconds, "scenario_resolves",
-                      reference)
+    own = _fixed_runs(data, arrays, commitments, solver, time_limit, seconds, "scenario_resolves")
     det = _fixed_runs(data, arrays, fixed_det, solver, time_limit, seconds,
-                      "deterministic_commitments", reference)
+                      "deterministic_commitments")
     table = _runs_table(own, arrays)
     det_table = _runs_table(det, arrays)
     costs = table["cost_musd"].to_numpy()
@@ -281,23 +268,23 @@ def solve_stochastic(case: Case, policy: Policy | None = None, *, scenarios=None
     vss = theirs["objective"] - mine["objective"]
     evpi = mine["objective"] - ws_result.objective
 
-    at = [sa.scenario.id for sa, _ in arrays].index(BASE)
+    at = [view.scenario.id for view, _ in arrays].index(BASE)
     base, base_result, base_check = own[at]
     sc = base.scenarios[0]
-    plan = make_plan(sc.arrays.data, sc.cols, base.model, base_result, base_check,
-                     {"build": 0.0})
-    unused = float(sum((k * base_result.x[c]).sum() for name, (c, k) in sc.unit_cost.items()
-                       if name == "z"))
-    reserved = _reserved_unused(base, base_result.x)
-    s = plan.summary
-    s["objective_musd"] = float(base_result.objective)
-    s["solve_seconds"] = float(sum(seconds.values()))  # all the solves, not only the base's
+    unpaid_cols, unpaid_cost = sc.unit_cost["z"]
     # Cash the flows do not show: contracted gas paid for untaken (take-or-pay) and firm
     # capacity booked above the take (its reservation r·(c − q)).
-    s["cost_breakdown_musd"]["take_or_pay_unused"] = unused
-    s["cost_breakdown_musd"]["capacity_reserved_unused"] = reserved
-    s["cash_cost_musd"] += unused + reserved
-    s.update({
+    hidden_cash = {"take_or_pay_unused": float((unpaid_cost * base_result.x[unpaid_cols]).sum()),
+                   "capacity_reserved_unused": _reserved_unused(base, base_result.x)}
+    warnings = []
+    gap = abs(mine["objective"] - float(rp_result.objective))
+    if gap > 1e-6 * max(1.0, abs(float(rp_result.objective))):
+        warnings.append(
+            f"the mean-risk objective recomputed from the scenario re-solves "
+            f"({mine['objective']:,.6f} MUSD) differs from the two-stage optimum "
+            f"({float(rp_result.objective):,.6f} MUSD) by {gap:.3g} MUSD: solver tolerance "
+            "or a scenario whose re-solve found a cheaper operation")
+    over_scenarios = {
         "plan": "stochastic (tables: the undisturbed base scenario)",
         "mean_risk_objective_musd": mine["objective"],
         "expected_cost_musd": mine["expected"],
@@ -318,30 +305,25 @@ def solve_stochastic(case: Case, policy: Policy | None = None, *, scenarios=None
                       "nonzeros": int(len(rp.model.csr()[1]))},
             "seconds": seconds, "total_seconds": time.perf_counter() - started,
         },
-    })
-    gap = abs(mine["objective"] - float(rp_result.objective))
-    if gap > 1e-6 * max(1.0, abs(float(rp_result.objective))):
-        s["warnings"].append(
-            f"the mean-risk objective recomputed from the scenario re-solves "
-            f"({mine['objective']:,.6f} MUSD) differs from the two-stage optimum "
-            f"({float(rp_result.objective):,.6f} MUSD) by {gap:.3g} MUSD: solver tolerance "
-            "or a scenario whose re-solve found a cheaper operation")
-    plan.extra["scenarios"] = table
-    plan.extra["scenario_flows"] = pd.concat([scenario_flows(sm, result.x) for sm, result, _ in own],
-                                             ignore_index=True)
-    plan.extra["commitments"] = _commitments_table(data, rp, commitments, fixed_det)
-    return plan
+    }
+    tables = {"scenarios": table,
+              "scenario_flows": pd.concat([scenario_flows(sm, result.x) for sm, result, _ in own],
+                                          ignore_index=True),
+              "commitments": _commitments_table(data, rp, commitments, fixed_det)}
+    # All the solves' time, not only the base's.
+    return make_plan(sc.data, sc.cols, base.model, base_result, base_check,
+                     {"build": 0.0, "solve": float(sum(seconds.values()))},
+                     hidden_cash=hidden_cash, figures_over_scenarios=over_scenarios,
+                     warnings=warnings, tables=tables)
 
 
 def _reserved_unused(sm: StochasticModel, x: np.ndarray) -> float:
     """Σ_t w_t·r_s·(c[s,t] − q[s,t]) of a one-scenario model: firm capacity paid for and not
     used (million USD)."""
-    from .formulation.two_stage import reservation
-
     sc = sm.scenarios[0]
-    d = sc.arrays.data
-    r = reservation(d, sm.contracted)
-    idle = x[sc.first.c] - x[sc.cols.q[sm.contracted]]
+    d = sc.data
+    r = d.firm_part[sm.contracted]
+    idle = x[sc.first.contract] - x[sc.cols.supply[sm.contracted]]
     return float((d.weight[None, :] * r[:, None] * np.maximum(idle, 0.0)).sum())
 
 
@@ -350,8 +332,8 @@ def _commitments_table(d: ModelData, sm: StochasticModel, stochastic: dict, dete
     first-stage decisions, MMcf/d."""
     items = [("contract", d.source_ids[s]) for s in sm.contracted] + \
         [("injection", k) for k in d.storage_ids]
-    stoch = np.vstack([stochastic["c"], stochastic["x"]])
-    det = np.vstack([deterministic["c"], deterministic["x"]])
+    stoch = np.vstack([stochastic["contract"], stochastic["inject"]])
+    det = np.vstack([deterministic["contract"], deterministic["inject"]])
     T = len(d.period_ids)
     out = pd.DataFrame({
         "period": np.repeat(np.array(d.period_ids, dtype=object), len(items)),
@@ -360,5 +342,5 @@ def _commitments_table(d: ModelData, sm: StochasticModel, stochastic: dict, dete
         "stochastic_mmcfd": stoch.T.ravel(), "deterministic_mmcfd": det.T.ravel()})
     out["difference_mmcfd"] = out["stochastic_mmcfd"] - out["deterministic_mmcfd"]
     for col in ("stochastic_mmcfd", "deterministic_mmcfd", "difference_mmcfd"):
-        out[col] = out[col].mask(out[col].abs() < 1e-9, 0.0)
+        out[col] = denoise(out[col].to_numpy())
     return out

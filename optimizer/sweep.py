@@ -39,20 +39,18 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from ..models import Case, CaseError, Policy
-
-from .deterministic import make_policy, solve
-from .errors import SweepError
-from .formulation.constraints import supply_bounds, supply_cost, unserved_cost
-from .formulation.arrays import ModelData, hub_price_part, prepare, share_rules
-from .formulation.diagnose import diagnose
-from .results.metrics import base_shares, headline
-from .results.security import n1_shortfalls
-from .formulation.storage_policy import storage_days_floor
+from ..models import Case, CaseError, Policy, make_policy, policy_problems
+from ..models.policy import share_rules as policy_share_rules
+from .deterministic import require_n1, solve
+from .errors import InfeasiblePolicy, SweepError, VerificationError
+from .formulation.arrays import ModelData, hub_price_part, index_share_rules, prepare, storage_days_floor
 from .formulation.build import build
+from .formulation.constraints import supply_bounds, supply_cost, unserved_cost
+from .formulation.diagnose import diagnose
+from .formulation.names import BALANCE, ENTRY_CAPACITY, SHARE_LIMIT, STORAGE_DAYS
 from .lp.solvers import HighsSession, SolverResult, SolveStatus
-from .errors import VerificationError
 from .lp.verify import check_solution
+from .results.metrics import base_shares, headline
 
 # Parameter kinds: name → what the part after the dot names (None: no dot).
 KINDS = {"cap": "supplier", "max_share": None, "risk_weight": None, "voll": None,
@@ -323,16 +321,20 @@ class SweepModel:
                 placeholders.setdefault("caps", {})[p.target] = _PLACEHOLDER_SHARE
             elif p.kind == "max_share":
                 placeholders["max_share"] = _PLACEHOLDER_SHARE
-        structure = dataclasses.replace(self.base, policy=make_policy(case, policy, **placeholders))
+        shape = make_policy(case, policy, **placeholders)
+        problems = policy_problems(case, shape, check_contradictions=False)
+        if problems:
+            raise CaseError(problems, case=case.name)
+        structure = dataclasses.replace(self.base, policy=shape)
         # The placeholders are a shape to build, not a policy to solve: each point's own
         # rules are checked for contradictions when it is solved.
-        structure.share_rules = share_rules(structure, check=False)
+        structure.share_rules = index_share_rules(structure, policy_share_rules(case, shape))
         self.formulation = build(structure)
         self.rules = structure.share_rules
         self._index_share_rows()
         self._hub_parts = {p.target: hub_price_part(self.base, p.target)
                            for p in parameters if p.kind == "price"}
-        entry_block = self.formulation.model.block("entry_capacity")
+        entry_block = self.formulation.model.block(ENTRY_CAPACITY)
         T = len(self.base.period_ids)
         self._entry_block = entry_block[0] if entry_block else None
         entry_ix = {e: i for i, e in enumerate(self.base.entry_ids)}
@@ -348,13 +350,13 @@ class SweepModel:
             "entry_capacity": "capacity" in kinds,
             "share": bool(kinds & set(SHARE_KINDS)),
         }
-        days_blocks = self.formulation.model.block("storage_days")
+        days_blocks = self.formulation.model.block(STORAGE_DAYS)
         self._storage_days_block = days_blocks[0] if days_blocks else None
         self.session: HighsSession | None = None
         self.reference_basis = None
         # N−1 depends on demand and capacity alone: unless the grid moves them, once.
-        self._n1_fixed = None if (self._touches["demand"] or self._touches["entry_capacity"]) \
-            else n1_shortfalls(self.base)
+        self._n1_moves = self._touches["demand"] or self._touches["entry_capacity"]
+        self._n1_problem = None if self._n1_moves else _n1_problem(self.base)
         self._last: _Optimum | None = None
 
     def _index_share_rows(self) -> None:
@@ -364,7 +366,7 @@ class SweepModel:
         T = len(d.period_ids)
         rows, rule_of_row, senses = [], [], []
         entry_rows, entry_cols, entry_weight, entry_rule = [], [], [], []
-        for block in model.block("share_limit"):
+        for block in model.block(SHARE_LIMIT):
             for i, index in zip(range(block.start, block.stop), block.origin):
                 rule = self.rules[index]
                 rows.append(i)
@@ -374,7 +376,7 @@ class SweepModel:
                 for t in periods:
                     t = t if rule.periods is None else d.period_ids.index(t)
                     entry_rows.append(i)
-                    entry_cols.append(cols.b[t])
+                    entry_cols.append(cols.share_base[t])
                     entry_weight.append(d.days[t] if rule.periods is None else 1.0)
                     entry_rule.append(index)
         self._share_rows = np.array(rows, dtype=int)
@@ -389,7 +391,7 @@ class SweepModel:
         b = self.base
         choices = point_choices(self.parameters, values)
         policy = make_policy(self.case, self.policy, **choices)
-        changes = {"policy": policy, "risk_weight": policy.risk_weight_usd_mmbtu}
+        changes = {}
         price, demand, capacity = b.price, b.demand, b.entry_capacity
         for p, v in zip(self.parameters, values):
             if p.kind == "price":
@@ -402,11 +404,9 @@ class SweepModel:
             elif p.kind == "voll":
                 changes["voll"] = v
         changes.update(price=price, demand=demand, entry_capacity=capacity)
-        if policy.exclude != self.policy.exclude:
-            supplier_of_source = np.array(b.supplier_ids, dtype=object)[b.source_supplier]
-            changes["excluded"] = np.isin(supplier_of_source, list(policy.exclude))
-        d = dataclasses.replace(b, **changes)
-        d.share_rules = share_rules(d)
+        d = b.with_policy(policy, self.case, **changes)
+        if demand is not b.demand:  # days of average demand: the floor moves with demand
+            d.storage_days_floor = storage_days_floor(d, self.case.name)
         return d
 
     def apply(self, d: ModelData) -> None:
@@ -416,20 +416,19 @@ class SweepModel:
         m, c = self.formulation.model, self.formulation.columns
         touches = self._touches
         if touches["supply_cost"]:
-            m.set_cost(c.q.ravel(), supply_cost(d).ravel())
+            m.set_cost(c.supply.ravel(), supply_cost(d).ravel())
         if touches["unserved_cost"]:
-            m.set_cost(c.u.ravel(), unserved_cost(d).ravel())
+            m.set_cost(c.unserved.ravel(), unserved_cost(d).ravel())
         if touches["supply_bounds"]:
             lower, upper = supply_bounds(d)
-            m.set_bounds(c.q.ravel(), lower.ravel(), upper.ravel())
+            m.set_bounds(c.supply.ravel(), lower.ravel(), upper.ravel())
         if touches["demand"]:
-            m.set_rhs(m.block("balance")[0], d.demand.ravel())
+            m.set_rhs(m.block(BALANCE)[0], d.demand.ravel())
         if touches["entry_capacity"] and self._entry_block is not None:
             m.set_rhs(self._entry_block, d.entry_capacity[self._entry_rows].ravel())
         if touches["demand"] and self._storage_days_block is not None:
-            # The storage-days floor is days of average demand: it moves with demand (and
-            # raises CaseError when the storage cannot hold it).
-            floor = storage_days_floor(d)
+            # The storage-days floor is days of average demand: it moves with demand.
+            floor = d.storage_days_floor
             index = {p: t for t, p in enumerate(d.period_ids)}
             m.set_rhs(self._storage_days_block,
                       floor[[index[period] for _, period in self._storage_days_block.labels]])
@@ -468,10 +467,10 @@ class SweepModel:
             self.apply(d)
         except CaseError as exc:
             return {**row, "status": INVALID, "message": _one_line(exc.report())}
-        shortfalls = self._n1_shortfalls(d)  # fixed by infrastructure: checked before solving
-        if shortfalls:
-            return {**row, "status": str(SolveStatus.INFEASIBLE),
-                    "message": "; ".join(str(v) for v in shortfalls[:3])}
+        # N−1 is fixed by the infrastructure: checked before solving, as `solve` does.
+        n1 = _n1_problem(d) if self._n1_moves else self._n1_problem
+        if n1:
+            return {**row, "status": str(SolveStatus.INFEASIBLE), "message": n1}
         if self.session is None:
             self.session = HighsSession(self.formulation.model, self.time_limit, track_changes=True)
             if self.reference_basis is not None:
@@ -493,7 +492,7 @@ class SweepModel:
         if result.status is not SolveStatus.OPTIMAL:
             return {**row, "status": str(result.status), "message": result.message}
         try:
-            check = check_solution(self.formulation.model, result.x)
+            check = check_solution(self.formulation.model, result.x, residual_of=BALANCE)
         except VerificationError as exc:
             return {**row, "status": str(SolveStatus.ERROR), "message": str(exc)}
         if last is not None and last.x is result.x and _same_figures_data(last.data, d):
@@ -504,8 +503,14 @@ class SweepModel:
         return {**row, "status": str(result.status), **figures, "message": ""}
 
 
-    def _n1_shortfalls(self, d: ModelData):
-        return n1_shortfalls(d) if self._n1_fixed is None else self._n1_fixed
+
+def _n1_problem(d: ModelData) -> str:
+    """The first violations of the policy's N−1 standard, in one line ('' if it holds)."""
+    try:
+        require_n1(d)
+    except InfeasiblePolicy as exc:
+        return "; ".join(str(v) for v in exc.violations[:3])
+    return ""
 
 
 @dataclass(frozen=True)
@@ -522,12 +527,12 @@ def _same_figures_data(a: ModelData, b: ModelData) -> bool:
     """Whether two points' data give the same figures for the same solution: the arrays the
     figures read are the same objects (a point that changes none of them shares them)."""
     return (a.price is b.price and a.demand is b.demand and a.voll == b.voll
-            and a.risk_weight == b.risk_weight and a.in_denominator is b.in_denominator)
+            and a.risk_weight == b.risk_weight and a.in_share_base is b.in_share_base)
 
 
 def _figures(d: ModelData, c, result) -> dict:
     x = result.x
-    q, f, inj, wd, u = (x[k] for k in (c.q, c.f, c.x, c.w, c.u))
+    q, f, inj, wd, u = (x[k] for k in (c.supply, c.flow, c.inject, c.withdraw, c.unserved))
     h = headline(d, q, f, inj, wd, u)
     in_base_volume, period_share, in_base = base_shares(d, q)
     # Over the horizon, each supplier's share of the caps' base (all supply, or imports).

@@ -22,7 +22,8 @@ from gasmix.models import Disruption, Scenario, default_case
 from gasmix.optimizer import solve, solve_stochastic, stress_test
 from gasmix.optimizer.formulation.arrays import prepare
 from gasmix.optimizer.formulation.scenarios import apply_scenario
-from gasmix.optimizer.formulation.two_stage import build_stochastic, cvar
+from gasmix.optimizer.formulation.build import build_stochastic
+from gasmix.optimizer.formulation.two_stage import cvar
 from gasmix.optimizer.stochastic import _solve
 
 CUT = Disruption("entry", "E_A", capacity_factor=0.5, description="A's entry carries half")

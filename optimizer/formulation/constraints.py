@@ -1,37 +1,49 @@
-"""The gasmix formulation: its variables, objective and seven constraint families.
+"""The variables, the objective and the physical and policy constraint families of the
+deterministic model. Each family is one function whose docstring is its equation; the
+registry (families.py) lists them, and docs/model.md is generated from it.
 
-Notation (DESIGN.md): periods t with d_t days, nodes n, sources s (supplier g(s), entry
-e(s) at node n(s)), arcs a, storage sites k; E converts MMcf/d × days × USD/MMBtu into
-million USD, so w_t = d_t·E weighs a period's rates into its cost.
+Notation: periods t with d_t days; nodes n; sources s, with supplier g(s) and entry e(s) at
+node n(s); arcs a; storage sites k. E converts MMcf/d × days × USD/MMBtu into million USD
+and w_t = d_t·E weighs a period's rates into its cost. Variables: q supply, f arc flow,
+y_in injection, y_out withdrawal, v stock, u unserved gas, b the share base.
 
-Each family is one function; its docstring is its equation. Rows are built in bulk from
-index arrays (no Python loop over terms), and every row is labelled (item, period).
+Rows are built in bulk from index arrays (no Python loop over terms), and every row is
+labelled (item, period). Families read only the prepared arrays (arrays.ModelData).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arrays import ModelData
 from ..lp.linear_model import LinearModel
+from .arrays import ModelData
+from .names import BALANCE, ENTRY_CAPACITY, SHARE_BASE, SHARE_LIMIT, SOURCE_MINIMUM, \
+    STORAGE_BALANCE, STORAGE_END, STORAGE_FLOOR
+
+_NONE = np.zeros(0, dtype=int)
 
 
 @dataclass
 class Columns:
     """Column indices of each variable, shaped item × period."""
 
-    q: np.ndarray  # supply, S × T
-    f: np.ndarray  # arc flow, A × T
-    x: np.ndarray  # injection, K × T
-    w: np.ndarray  # withdrawal, K × T
-    v: np.ndarray  # end-of-period stock, K × T
-    u: np.ndarray  # unserved demand, N × T
-    b: np.ndarray  # share base (total supply counted by share limits), T; empty without limits
+    supply: np.ndarray     # q[s,t], S × T, MMcf/d
+    flow: np.ndarray       # f[a,t], A × T, MMcf/d
+    inject: np.ndarray     # y_in[k,t], K × T, MMcf/d
+    withdraw: np.ndarray   # y_out[k,t], K × T, MMcf/d
+    stock: np.ndarray      # v[k,t], K × T, Bcf at the end of t
+    unserved: np.ndarray   # u[n,t], N × T, MMcf/d
+    share_base: np.ndarray  # b[t], T (empty without share limits), MMcf/d
+    # Two-stage model only (two_stage.py): c[s,t] contracted volume of s ∈ C, shared by the
+    # scenarios, and z[s,t] contracted gas paid for but not taken (s ∈ C with τ_s > 0).
+    contract: np.ndarray = field(default_factory=lambda: _NONE)
+    unpaid: np.ndarray = field(default_factory=lambda: _NONE)
 
 
-def _labels(items: list[str], periods: list[str]) -> list[tuple[str, str]]:
+def labels(items: list[str], periods: list[str]) -> list[tuple[str, str]]:
+    """(item, period) for every item × period, item-major: the order of a block's rows."""
     return [(i, p) for i in items for p in periods]
 
 
@@ -39,27 +51,30 @@ def define_variables(m: LinearModel, d: ModelData) -> Columns:
     """Variables (all ≥ 0) and the objective, in million USD:
 
         min Σ_t w_t·( Σ_s (price[s,t] + λ·risk[g(s)])·q[s,t] + Σ_a tariff_a·f[a,t]
-                      + Σ_k (c_in_k·x[k,t] + c_out_k·w[k,t]) + VOLL·Σ_n u[n,t] )
+                      + Σ_k (cost_in_k·y_in[k,t] + cost_out_k·y_out[k,t])
+                      + VOLL·Σ_n u[n,t] )
 
-    with w_t = d_t·E. q is in MMcf/d, f, x, w, u in MMcf/d, v in Bcf (no cost).
-    The risk term λ·risk is a penalty, not cash: the plan reports the two apart.
+    w_t = d_t·E, E = heat content (MMBtu/Mcf) × 1000 / 10⁶. price[s,t] = multiplier_s ×
+    hub_price[hub(s),t] + adder_s + tariff_e(s) (without a hub: adder_s + tariff_e(s)).
+    q, f, y_in, y_out, u in MMcf/d; v in Bcf (no cost); b in MMcf/d (no cost). The risk
+    term λ·risk is a penalty, not cash: the plan reports the two apart.
     """
     T = len(d.period_ids)
     wt = d.weight[None, :]
 
     def block(name, items, cost):
-        cols = m.add_variables(name, _labels(items, d.period_ids), cost=cost.ravel())
+        cols = m.add_variables(name, labels(items, d.period_ids), cost=cost.ravel())
         return cols.reshape(len(items), T)
 
     K = len(d.storage_ids)
     return Columns(
-        q=block("q", d.source_ids, supply_cost(d)),
-        f=block("f", d.arc_ids, wt * np.broadcast_to(d.arc_tariff[:, None], (len(d.arc_ids), T))),
-        x=block("x", d.storage_ids, wt * np.broadcast_to(d.injection_cost[:, None], (K, T))),
-        w=block("w", d.storage_ids, wt * np.broadcast_to(d.withdrawal_cost[:, None], (K, T))),
-        v=block("v", d.storage_ids, np.zeros((K, T))),
-        u=block("u", d.node_ids, unserved_cost(d)),
-        b=m.add_variables("b", list(d.period_ids)) if d.share_rules else np.zeros(0, dtype=int),
+        supply=block("q", d.source_ids, supply_cost(d)),
+        flow=block("f", d.arc_ids, wt * np.broadcast_to(d.arc_tariff[:, None], (len(d.arc_ids), T))),
+        inject=block("y_in", d.storage_ids, wt * np.broadcast_to(d.injection_cost[:, None], (K, T))),
+        withdraw=block("y_out", d.storage_ids, wt * np.broadcast_to(d.withdrawal_cost[:, None], (K, T))),
+        stock=block("v", d.storage_ids, np.zeros((K, T))),
+        unserved=block("u", d.node_ids, unserved_cost(d)),
+        share_base=m.add_variables("b", list(d.period_ids)) if d.share_rules else _NONE,
     )
 
 
@@ -75,19 +90,17 @@ def unserved_cost(d: ModelData) -> np.ndarray:
 
 def supply_bounds(d: ModelData) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) of q[s,t] once exclusions apply: an excluded supplier's sources are
-    fixed at 0, contract minimums included (families 3 and 7 together)."""
+    fixed at 0, contract minimums included (the source-bound and exclusion families)."""
     lower = np.where(d.excluded[:, None], 0.0, d.source_min)
     upper = np.where(d.excluded[:, None], 0.0, d.source_max)
     return lower, upper
 
 
 def define_balance(m: LinearModel, d: ModelData, c: Columns) -> None:
-    """1. balance[n,t]:
+    """balance[n,t]:
 
         Σ_{s: n(s)=n} q[s,t] + Σ_{a: to(a)=n} f[a,t] − Σ_{a: from(a)=n} f[a,t]
-            + Σ_{k at n} (w[k,t] − x[k,t]) + u[n,t] = demand[n,t]
-
-    Its dual divided by w_t is the marginal cost of gas at n in t (USD/MMBtu).
+            + Σ_{k at n} (y_out[k,t] − y_in[k,t]) + u[n,t] = demand[n,t]
     """
     T = len(d.period_ids)
     t = np.arange(T)
@@ -98,103 +111,107 @@ def define_balance(m: LinearModel, d: ModelData, c: Columns) -> None:
     nodes = np.arange(len(d.node_ids))
     rows = [row(d.source_node), row(d.arc_to), row(d.arc_from), row(d.storage_node),
             row(d.storage_node), row(nodes)]
-    cols = [c.q, c.f, c.f, c.w, c.x, c.u]
+    cols = [c.supply, c.flow, c.flow, c.withdraw, c.inject, c.unserved]
     signs = [1.0, 1.0, -1.0, 1.0, -1.0, 1.0]
-    m.add_rows("balance", _labels(d.node_ids, d.period_ids), "==",
+    m.add_rows(BALANCE, labels(d.node_ids, d.period_ids), "==",
                np.concatenate(rows), np.concatenate([x.ravel() for x in cols]),
                np.concatenate([np.full(x.size, s) for x, s in zip(cols, signs)]),
                d.demand.ravel())
 
 
 def define_entry_capacity(m: LinearModel, d: ModelData, c: Columns) -> None:
-    """2. entry_capacity[e,t]:  Σ_{s: e(s)=e} q[s,t] ≤ capacity[e,t]
+    """entry_capacity[e,t]:  Σ_{s: e(s)=e} q[s,t] ≤ capacity[e,t]
 
-    (capacity is 0 outside the entry's service window, e.g. Costa Azul after conversion).
-    Only entries that some source uses get a row.
+    capacity[e,t] is the entry's capacity (entry_capacity.csv overrides capacity_mmcfd by
+    period), 0 outside its service window. Only entries that some source uses get a row.
     """
     T = len(d.period_ids)
     used = np.unique(d.source_entry)
     position = {e: i for i, e in enumerate(used)}
     entry_row = np.array([position[e] for e in d.source_entry], dtype=int)
     rows = (entry_row[:, None] * T + np.arange(T)[None, :]).ravel()
-    m.add_rows("entry_capacity", _labels([d.entry_ids[e] for e in used], d.period_ids), "<=",
-               rows, c.q.ravel(), np.ones(c.q.size), d.entry_capacity[used].ravel())
+    m.add_rows(ENTRY_CAPACITY, labels([d.entry_ids[e] for e in used], d.period_ids), "<=",
+               rows, c.supply.ravel(), np.ones(c.supply.size), d.entry_capacity[used].ravel())
 
 
 def define_source_bounds(m: LinearModel, d: ModelData, c: Columns) -> None:
-    """3. source bounds, as column bounds:  min[s,t] ≤ q[s,t] ≤ max[s,t]
+    """source bounds, as column bounds:  min[s,t] ≤ q[s,t] ≤ max[s,t]
 
-    min is the contract minimum (take-or-pay) and max the contract or field maximum, both 0
-    outside the source's window. The minimum is policy (elastic when diagnosing).
+    min is the contract minimum (min_mmcfd) and max the maximum (max_mmcfd; none: +∞),
+    both 0 outside the source's window. The minimum is policy: in the elastic model that
+    diagnoses an infeasible policy it is a row whose slack is priced by its volume (Bcf).
     """
-    m.set_upper(c.q.ravel(), d.source_max.ravel())
+    m.set_upper(c.supply.ravel(), d.source_max.ravel())
     minimum, _ = supply_bounds(d)  # an exclusion overrides a minimum: see define_exclusions
-    m.set_lower("source_minimum", c.q.ravel(), minimum.ravel(),
-                _labels(d.source_ids, d.period_ids), elastic=True,
-                slack_cost=np.broadcast_to(d.days / 1000.0, c.q.shape).ravel())  # Bcf
+    m.set_lower(SOURCE_MINIMUM, c.supply.ravel(), minimum.ravel(),
+                labels(d.source_ids, d.period_ids), elastic=True,
+                slack_cost=np.broadcast_to(d.days / 1000.0, c.supply.shape).ravel())  # Bcf
 
 
 def define_arc_capacity(m: LinearModel, d: ModelData, c: Columns) -> None:
-    """4. arc capacity, as column bounds:  0 ≤ f[a,t] ≤ capacity_a"""
+    """arc capacity, as column bounds:  0 ≤ f[a,t] ≤ capacity_a"""
     T = len(d.period_ids)
-    m.set_upper(c.f.ravel(), np.repeat(d.arc_capacity, T))
+    m.set_upper(c.flow.ravel(), np.repeat(d.arc_capacity, T))
 
 
 def define_storage(m: LinearModel, d: ModelData, c: Columns) -> None:
-    """5. storage[k,t]:
+    """storage[k,t]:
 
-        v[k,t] = v[k,t−1] + d_t·(x[k,t] − w[k,t]) / 1000        (v[k,0−1] = initial_k)
+        v[k,t] = v[k,t−1] + d_t·(y_in[k,t] − y_out[k,t]) / 1000      (v[k,0] = initial_k before t = 1)
         floor[k,t] ≤ v[k,t] ≤ working_gas_k
-        x[k,t] ≤ injection_k,  w[k,t] ≤ withdrawal_k          (both 0 before the site starts)
-        v[k,T] ≥ end_target_k                                 (default: initial_k)
+        y_in[k,t] ≤ injection_k,  y_out[k,t] ≤ withdrawal_k          (both 0 before the site starts)
+        v[k,T] ≥ end_target_k                                        (default: initial_k)
 
-    Stocks in Bcf, rates in MMcf/d, hence the 1/1000. Floors and the end target are policy
-    (elastic when diagnosing).
+    Stocks in Bcf, rates in MMcf/d, hence the 1/1000. floor[k,t] is floor_bcf
+    (storage_floors.csv overrides it by period), 0 before the site starts. Floors and the
+    end target are policy (elastic rows, slack in Bcf, when diagnosing).
     """
-    K, T = c.v.shape
+    K, T = c.stock.shape
     if K == 0:
         return
-    labels = _labels(d.storage_ids, d.period_ids)
+    rows_labels = labels(d.storage_ids, d.period_ids)
     rows = np.arange(K * T).reshape(K, T)
     scale = d.days[None, :] / 1000.0
-    previous_rows = rows[:, 1:]
-    m.add_rows("storage_balance", labels, "==",
-               np.concatenate([rows.ravel(), previous_rows.ravel(), rows.ravel(), rows.ravel()]),
-               np.concatenate([c.v.ravel(), c.v[:, :-1].ravel(), c.x.ravel(), c.w.ravel()]),
+    m.add_rows(STORAGE_BALANCE, rows_labels, "==",
+               np.concatenate([rows.ravel(), rows[:, 1:].ravel(), rows.ravel(), rows.ravel()]),
+               np.concatenate([c.stock.ravel(), c.stock[:, :-1].ravel(), c.inject.ravel(),
+                               c.withdraw.ravel()]),
                np.concatenate([np.ones(K * T), -np.ones(K * (T - 1)),
                                -np.broadcast_to(scale, (K, T)).ravel(),
                                np.broadcast_to(scale, (K, T)).ravel()]),
                np.column_stack([d.initial, np.zeros((K, T - 1))]).ravel())
-    m.set_upper(c.v.ravel(), np.repeat(d.working_gas, T))
-    m.set_upper(c.x.ravel(), d.injection_rate.ravel())
-    m.set_upper(c.w.ravel(), d.withdrawal_rate.ravel())
-    m.set_lower("storage_floor", c.v.ravel(), d.floor.ravel(), labels, elastic=True)
-    m.set_lower("storage_end", c.v[:, -1], d.end_target,
+    m.set_upper(c.stock.ravel(), np.repeat(d.working_gas, T))
+    m.set_upper(c.inject.ravel(), d.injection_rate.ravel())
+    m.set_upper(c.withdraw.ravel(), d.withdrawal_rate.ravel())
+    m.set_lower(STORAGE_FLOOR, c.stock.ravel(), d.floor.ravel(), rows_labels, elastic=True)
+    m.set_lower(STORAGE_END, c.stock[:, -1], d.end_target,
                 [(k, d.period_ids[-1]) for k in d.storage_ids], elastic=True)
 
 
 def define_share_limits(m: LinearModel, d: ModelData, c: Columns) -> None:
-    """6. supplier share cap (and general share limits) [g, t]:
+    """share limits (supplier caps, max_share, share_limits.csv) [rule, t]:
 
         b[t] = Σ_{s∈B} q[s,t]                                 (share_base[t])
-        Σ_{s∈g} q[s,t] − σ_g · b[t] ≤ 0                       (a minimum share: ≥ 0)
+        Σ_{s∈g} q[s,t] − σ·b[t] ≤ 0                           (a cap; a minimum: ≥ 0)
 
-    B is the share base: all sources (share of supply) or the non-domestic ones (share of
-    imports). Linear because σ is a constant. Basis "period": one row per period; basis
-    "horizon": one row, each period weighted by its days, Σ_t d_t·(…) ≤ 0. The base total
-    b is a column of its own so that σ sits in one coefficient per period: a sweep changes
-    a cap by changing that coefficient, not one per source.
+    B, the share base: every source (policy share_of = supply) or the non-domestic ones
+    (share_of = imports); g: the rule's group (a supplier, a kind or one source) within B;
+    σ its bound. A supplier's cap is caps[g], else max_share for every supplier with gas
+    in B; a cap of 1 (or a minimum of 0) makes no row. Basis "period": one row per period
+    (a share_limits row naming a period: that period only); basis "horizon": one row,
+    Σ_t d_t·(Σ_{s∈g} q[s,t] − σ·b[t]) ≤ 0. b is a column of its own so that σ sits in one
+    coefficient per period row (a sweep changes a cap by changing that coefficient).
     """
     if not d.share_rules:
         return
-    base = np.flatnonzero(d.in_denominator)
+    base = np.flatnonzero(d.in_share_base)
     T = len(d.period_ids)
-    m.add_rows("share_base", list(d.period_ids), "==",
+    m.add_rows(SHARE_BASE, list(d.period_ids), "==",
                np.concatenate([np.arange(T), np.repeat(np.arange(T), len(base))]),
-               np.concatenate([c.b, c.q[base].T.ravel()]),
+               np.concatenate([c.share_base, c.supply[base].T.ravel()]),
                np.concatenate([np.ones(T), -np.ones(T * len(base))]), 0.0)
     for sense in ("<=", ">="):
-        labels, origin, rows, cols, vals, volume = [], [], [], [], [], []
+        row_labels, origin, rows, cols, vals, volume = [], [], [], [], [], []
         for index, rule in enumerate(d.share_rules):
             if rule.sense != sense:
                 continue
@@ -204,33 +221,29 @@ def define_share_limits(m: LinearModel, d: ModelData, c: Columns) -> None:
             # short by s needs s MMcf/d swapped between the group and the rest. A period row
             # is in MMcf/d (× d_t days), a horizon row already in MMcf/d·days.
             if horizon:
-                labels.append((rule.name, "horizon"))
+                row_labels.append((rule.name, "horizon"))
                 origin.append(index)
                 volume.append(1 / 1000.0)
             for t in (range(T) if horizon else rule.periods):
                 if not horizon:
-                    labels.append((rule.name, d.period_ids[t]))
+                    row_labels.append((rule.name, d.period_ids[t]))
                     origin.append(index)
                     volume.append(d.days[t] / 1000.0)
-                cols += [c.q[rule.members, t], [c.b[t]]]
+                cols += [c.supply[rule.members, t], [c.share_base[t]]]
                 vals += [np.full(len(rule.members), weights[t]), [-rule.bound * weights[t]]]
-                rows.append(np.full(len(rule.members) + 1, len(labels) - 1))
-        if labels:
-            m.add_rows("share_limit", labels, sense, np.concatenate(rows), np.concatenate(cols),
+                rows.append(np.full(len(rule.members) + 1, len(row_labels) - 1))
+        if row_labels:
+            m.add_rows(SHARE_LIMIT, row_labels, sense, np.concatenate(rows), np.concatenate(cols),
                        np.concatenate(vals), 0.0, elastic=True, origin=origin,
                        slack_cost=np.array(volume))
 
 
 def define_exclusions(m: LinearModel, d: ModelData, c: Columns) -> None:
-    """7. exclusions:  q[s,t] = 0 for every source of an excluded supplier (e.g. sanctions).
+    """exclusions:  q[s,t] = 0 for every source of an excluded supplier (e.g. sanctions).
 
     An exclusion overrides a contract minimum: a sanctioned supplier's contract cannot be
-    honoured, so its take-or-pay is not enforced (applied after the source bounds).
+    honoured, so its take-or-pay is not enforced (built after the source bounds).
     """
-    cols = c.q[d.excluded].ravel()
+    cols = c.supply[d.excluded].ravel()
     m.set_upper(cols, 0.0)
     m.col_lower[cols] = 0.0
-
-
-FAMILIES = (define_balance, define_entry_capacity, define_source_bounds, define_arc_capacity,
-            define_storage, define_share_limits, define_exclusions)

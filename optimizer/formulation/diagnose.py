@@ -14,26 +14,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..lp.solvers import SolveStatus, solve_highs
 from .arrays import ModelData
 from .build import build
-from ..lp.solvers import SolveStatus, solve_highs
-
-# family → what it is called
-NAMES = {
-    "share_limit": "share limit",
-    "source_minimum": "contract minimum",
-    "storage_floor": "storage floor",
-    "storage_end": "storage end target",
-    "storage_days": "storage-days floor",
-    "storage_cover": "supply-loss cover",
-    "n1": "N−1 standard",
-}
+from .families import title
+from .names import SHARE_LIMIT, SOURCE_MINIMUM
 
 
 @dataclass(frozen=True)
 class Violation:
     """One policy row that must give way: by `amount` in `unit`, in `period`; `volume_bcf`
-    is the gas that stands for, which orders the list."""
+    is the gas that stands for, which orders the list. `family` is the row block's name
+    (names.py)."""
 
     family: str
     item: str
@@ -44,14 +36,14 @@ class Violation:
     volume_bcf: float
 
     def __str__(self) -> str:
-        what = NAMES.get(self.family, self.family)
+        what = title(self.family)
         amount = f"{self.amount:,.1f} {self.unit}"
-        if self.family == "share_limit":
+        if self.family == SHARE_LIMIT:
             direction = "above its maximum" if self.sense == "<=" else "short of its minimum"
             when = "over the horizon" if self.period == "horizon" else f"in {self.period}"
             return (f"{what} '{self.item}' {when}: {direction} by {amount} (gas to swap with "
                     "other supply)")
-        if self.family == "source_minimum":
+        if self.family == SOURCE_MINIMUM:
             return f"{what} of {self.item} in {self.period}: {amount} cannot be taken"
         return f"{what} of {self.item} in {self.period}: {amount} short"
 
@@ -71,7 +63,7 @@ def diagnose(data: ModelData) -> list[Violation]:
         for k, ((item, period), value) in enumerate(zip(block.labels, slack)):
             if value <= 1e-6:
                 continue
-            if block.family == "share_limit":
+            if block.family == SHARE_LIMIT:
                 rule = data.share_rules[block.origin[k]]
                 amount, unit = value, "MMcf/d"
                 if rule.periods is None:  # a horizon row is in MMcf/d·days: report Bcf

@@ -11,15 +11,15 @@ Events (models.Disruption) hit a target in a window of periods:
       capacity is scaled by φ;
     - on a supplier or a source, the sources hit together deliver at most φ × the flow the
       plan would have had: the deterministic (base) plan's flow of those sources in that
-      period, computed once before the stochastic solve (`limits`, stochastic.py family
-      export_limit). A US cap on exports limits the volume, whatever Mexico contracts, so
+      period, computed once before the stochastic solve (ModelData.export_limits, the
+      two-stage family export_limit). A US cap on exports limits the volume, whatever Mexico contracts, so
       contracting more cannot book the plan out of the cut;
     - a contracted source delivers at most φ[s,t]·(its contracted volume): pro-rata
       curtailment of contracts (force majeure excuses the rest).
 * price_multiplier m on a hub scales the hub price inside every source formula priced on it
   (price = multiplier·m·hub + adder + tariff); on an entry, supplier or source it scales the
   commodity part of the delivered price of the sources hit: price − r_s, with r_s the firm
-  (reservation) part of a contract source (firm_part(); 0 for a spot source, whose whole
+  (reservation) part of a contract source (ModelData.firm_part; 0 for a spot source, whose whole
   delivered price is scaled). The firm part is a booked capacity charge: a gas glut does
   not cut it.
 """
@@ -27,52 +27,39 @@ Events (models.Disruption) hit a target in a window of periods:
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from ...models import Scenario
-
-from .arrays import ModelData, _window, hub_price_part
-
-INF = float("inf")
+from .arrays import ModelData, hub_price_part, period_window
 
 
-@dataclass
-class ScenarioArrays:
-    """One scenario's view of the model data: `data` carries its prices, entry capacities
-    and source bounds; `availability` is φ[s,t]."""
+class ScenarioView(NamedTuple):
+    """A scenario and the model data as it sees it."""
 
     scenario: Scenario
     data: ModelData
-    availability: np.ndarray  # S × T
-    # Capacity factors on a supplier or source: (sources hit, periods, φ, label) each; their
-    # deliveries together are capped at φ × the reference (deterministic plan) flow.
-    limits: tuple = ()
 
 
-def _hit(d: ModelData, target_type: str, target: str) -> np.ndarray:
+def sources_hit(d: ModelData, target_type: str, target: str) -> np.ndarray:
     """Boolean S: the sources an event's target covers."""
-    sources = d.case.sources
     if target_type == "entry":
-        return np.array([s.entry == target for s in sources], dtype=bool)
+        return d.source_entry == d.entry_ids.index(target)
     if target_type == "supplier":
-        return np.array([s.supplier == target for s in sources], dtype=bool)
+        return d.source_supplier == d.supplier_ids.index(target)
     if target_type == "hub":
-        return np.array([s.hub == target for s in sources], dtype=bool)
-    return np.array([s.id == target for s in sources], dtype=bool)
+        return d.source_hub == d.hub_ids.index(target) if target in d.hub_ids else \
+            np.zeros(len(d.source_ids), dtype=bool)
+    return np.array(d.source_ids, dtype=object) == target
 
 
-def firm_part(d: ModelData) -> np.ndarray:
-    """r_s per source (USD/MMBtu): for a contract source (sources.csv `contract` = contract)
-    the tariff of its entry, the firm capacity it books; 0 for a spot source."""
-    tariff = np.array([e.tariff_usd_mmbtu for e in d.case.entries], dtype=float)
-    contract = np.array([s.contract == "contract" for s in d.case.sources], dtype=bool)
-    return np.where(contract, tariff[d.source_entry], 0.0) if len(contract) else np.zeros(0)
-
-
-def apply_scenario(d: ModelData, scenario: Scenario) -> ScenarioArrays:
-    """The model data as scenario `scenario` sees it (the base scenario: unchanged)."""
+def apply_scenario(d: ModelData, scenario: Scenario,
+                   reference_flow: np.ndarray | None = None) -> ScenarioView:
+    """The model data as scenario `scenario` sees it: its prices, entry capacities, source
+    bounds, availability φ[s,t] and export limits (the base scenario: the case's own, φ = 1).
+    `reference_flow` (S × T, the deterministic plan's flows) is what the capacity factors
+    on suppliers and sources scale."""
     S, T = d.price.shape
     price = d.price.copy()
     capacity = d.entry_capacity.copy()
@@ -81,10 +68,10 @@ def apply_scenario(d: ModelData, scenario: Scenario) -> ScenarioArrays:
     # Hub multipliers act inside the price formula, so they go first; multipliers on
     # entries, suppliers and sources then scale the delivered price.
     events = sorted(scenario.events, key=lambda e: e.target_type != "hub")
-    firm = firm_part(d)[:, None] * np.ones((1, T))
+    firm = d.firm_part[:, None] * np.ones((1, T))
     for event in events:
-        window = _window(d.period_ids, event.first_period, event.last_period)
-        hit = _hit(d, event.target_type, event.target)
+        window = period_window(d.period_ids, event.first_period, event.last_period)
+        hit = sources_hit(d, event.target_type, event.target)
         if event.capacity_factor is not None:
             availability[np.ix_(hit, window)] *= event.capacity_factor
             if event.target_type in ("supplier", "source"):
@@ -104,6 +91,6 @@ def apply_scenario(d: ModelData, scenario: Scenario) -> ScenarioArrays:
     deliverable = np.minimum(d.source_max, d.entry_capacity[d.source_entry])
     source_max = np.where(reduced, deliverable * availability, d.source_max)
     source_min = np.minimum(d.source_min * availability, source_max)
-    data = dataclasses.replace(d, price=price, entry_capacity=capacity, source_max=source_max,
-                               source_min=source_min)
-    return ScenarioArrays(scenario, data, availability, tuple(limits))
+    return ScenarioView(scenario, dataclasses.replace(
+        d, price=price, entry_capacity=capacity, source_max=source_max, source_min=source_min,
+        availability=availability, export_limits=tuple(limits), reference_flow=reference_flow))

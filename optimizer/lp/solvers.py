@@ -59,12 +59,18 @@ class SolverResult:
     message: str = ""
 
 
+def check_solver(solver: str) -> None:
+    """Raise ValueError unless `solver` is one of SOLVERS."""
+    if solver not in SOLVERS:
+        raise ValueError(f"unknown solver {solver!r} (choose from {', '.join(SOLVERS)})")
+
+
 def run_solver(model: LinearModel, solver: str = "highs", time_limit: float | None = None) -> SolverResult:
+    """Solve `model` with `solver` ("highs" or "cbc")."""
+    check_solver(solver)
     if solver == "highs":
         return solve_highs(model, time_limit)
-    if solver == "cbc":
-        return solve_cbc(model, time_limit)
-    raise ValueError(f"unknown solver {solver!r} (choose from {', '.join(SOLVERS)})")
+    return solve_cbc(model, time_limit)
 
 
 def highs_lp(model: LinearModel) -> highspy.HighsLp:

@@ -1,8 +1,9 @@
 """After-the-fact checks of a solver's answer, recomputed from the primal values.
 
 A solver's "optimal" is not taken on trust (PuLP has reported infeasible CBC runs as
-optimal): every row and bound is re-evaluated with the returned values, and the node
-balances are recomputed on their own so the plan can state its largest residual.
+optimal): every row and bound is re-evaluated with the returned values, and the equality
+rows the caller names (gasmix: the node balances) are recomputed on their own so the plan
+can state its largest residual.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ TOLERANCE = 1e-6
 
 @dataclass(frozen=True)
 class Check:
-    max_balance_residual: float   # MMcf/d, over all balance rows
+    max_balance_residual: float   # over the rows of the blocks named by `residual_of`
     max_row_violation: float      # relative to 1 + the size of the row
     max_bound_violation: float
     activity: np.ndarray          # A·x per row, for the plan's tables
 
 
-def check_solution(model: LinearModel, x: np.ndarray) -> Check:
-    """Recompute every row and bound from `x`; raise VerificationError if any is broken."""
+def check_solution(model: LinearModel, x: np.ndarray, residual_of: str | None = None) -> Check:
+    """Recompute every row and bound from `x`; raise VerificationError if any is broken.
+    `residual_of` names the row blocks (one family name) whose largest |A·x − b| the check
+    reports as `max_balance_residual`."""
     if x is None or not np.all(np.isfinite(x)):
         raise VerificationError("the solver returned no finite values for some variables")
     activity, size = model.row_activity(x, with_size=True)
@@ -44,7 +47,8 @@ def check_solution(model: LinearModel, x: np.ndarray) -> Check:
     col_scale = 1.0 + np.abs(np.where(np.isfinite(model.col_upper), model.col_upper, 0))
     col_violation = np.maximum(np.maximum(model.col_lower - x, x - model.col_upper), 0.0) / col_scale
 
-    balance = np.concatenate([np.arange(b.start, b.stop) for b in model.block("balance")] or [np.zeros(0, int)])
+    blocks = model.block(residual_of) if residual_of else []
+    balance = np.concatenate([np.arange(b.start, b.stop) for b in blocks] or [np.zeros(0, int)])
     residual = np.abs(activity[balance] - lower[balance])
     check = Check(
         max_balance_residual=float(residual.max()) if residual.size else 0.0,

@@ -61,7 +61,7 @@ def headline(d: ModelData, q: np.ndarray, f: np.ndarray, inj: np.ndarray, wd: np
         supply_bcf=total,
         avg_cost_usd_mmbtu=cash / served_energy if served_energy > 0 else None,
         shares=shares,
-        hhi=float(10_000 * (shares ** 2).sum()),
+        hhi=float(diversity(by_supplier)[0]),
         import_dependence=float(volume[d.source_kind != "domestic"].sum()) / total if total > 0 else 0.0,
         risk_exposure=float(shares @ risk_by_supplier),
     )
@@ -75,7 +75,7 @@ def base_shares(d: ModelData, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     in the base, or a period with no supply, has no share (NaN).
     """
     G = len(d.supplier_ids)
-    base_sources = d.in_denominator
+    base_sources = d.in_share_base
     # The numerator counts only gas in the base, as the cap rows do: a supplier's own
     # domestic gas is no part of its share of imports.
     membership = np.zeros((G, len(d.source_ids)))
@@ -88,3 +88,14 @@ def base_shares(d: ModelData, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
         share = np.where(base > 0, in_base_volume / base, np.nan)
     share[~in_base] = np.nan
     return in_base_volume, share, in_base
+
+
+def diversity(volume_by_supplier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """HHI (10,000 × Σ s², 0–10,000) and Shannon–Wiener H (−Σ s ln s; 0 for one supplier,
+    ln G for G equal ones) of the supplier shares s of volumes G × T (or G); 0 where there
+    is no supply."""
+    total = volume_by_supplier.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total > 0, volume_by_supplier / total, 0.0)
+        terms = np.where(share > 0, share * np.log(np.where(share > 0, share, 1.0)), 0.0)
+    return 10_000 * (share ** 2).sum(axis=0), -terms.sum(axis=0)

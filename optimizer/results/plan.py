@@ -20,18 +20,45 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..formulation.constraints import Columns
 from ..formulation.arrays import ModelData
+from ..formulation.constraints import Columns
+from ..formulation.names import BALANCE, ENTRY_CAPACITY, SHARE_LIMIT, STORAGE_COVER, STORAGE_DAYS
+from ..lp.solvers import SolverResult
+from ..lp.verify import Check
 from ..output.files import GENERATOR, PLAN_MARKER, replace_file, replace_folder
 from .metrics import Headline, base_shares, headline
 from .security import n1_areas, security_summary, security_table
-from ..lp.solvers import SolverResult
-from ..formulation.storage_policy import storage_active
-from ..lp.verify import Check
 
 TABLE_NAMES = ("flows", "storage", "transport", "prices", "shares", "constraints")
+# The `family` column of constraints.csv: the kind of limit each row is.
+SHARE_CAP, SHARE_MIN = "share_cap", "share_min"
+ARC_CAPACITY = "arc_capacity"
+STORAGE_INJECTION, STORAGE_WITHDRAWAL, STORAGE_WORKING_GAS = \
+    "storage_injection", "storage_withdrawal", "storage_working_gas"
 # Rows whose slack is within this (in their own units) count as binding.
 BINDING_TOLERANCE = 1e-6
+# Solver noise: values this small are written and read as 0 (no "-0.000000" in a CSV).
+NOISE = 1e-9
+
+
+def denoise(values) -> np.ndarray:
+    """`values` with solver noise (|v| < NOISE) set to 0."""
+    values = np.asarray(values, dtype=float)
+    return np.where(np.abs(values) < NOISE, 0.0, values)
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A plan's primal values as arrays in model order (MMcf/d; stock in Bcf): what the
+    tables are made from, and what a stochastic plan reads a deterministic plan's
+    commitments from."""
+
+    supply: np.ndarray    # S × T
+    flow: np.ndarray      # A × T
+    inject: np.ndarray    # K × T
+    withdraw: np.ndarray  # K × T
+    stock: np.ndarray     # K × T
+    unserved: np.ndarray  # N × T
 
 
 @dataclass
@@ -46,6 +73,7 @@ class Plan:
     shares: pd.DataFrame
     constraints: pd.DataFrame
     data: ModelData = field(repr=False)
+    solution: Solution = field(repr=False)
     # Further tables by name (security; a stochastic plan's scenarios, …), written beside the others.
     extra: dict = field(default_factory=dict)
 
@@ -88,12 +116,24 @@ class Plan:
 # --- building a Plan from a solution ----------------------------------------------------
 
 def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check: Check,
-              timings: dict[str, float]) -> Plan:
+              timings: dict[str, float], *, hidden_cash: dict[str, float] | None = None,
+              figures_over_scenarios: dict | None = None, warnings: list[str] = (),
+              tables: dict[str, pd.DataFrame] | None = None) -> Plan:
+    """The Plan of a verified solution: tables, summary, security indicators.
+
+    A stochastic plan (optimizer/stochastic.py) adds what its base scenario's tables do
+    not show: `hidden_cash`, cash the flows do not carry (take-or-pay paid for untaken gas,
+    capacity booked and idle), added to the cost breakdown and the cash cost;
+    `figures_over_scenarios`, its summary keys over the scenarios; `warnings`; `tables`
+    (scenarios, scenario flows, commitments). `timings` may give "solve" (seconds of all
+    the solves) in place of the one solve's own time."""
     x = result.x
     T = len(data.period_ids)
     wt = data.weight
     periods = np.array(data.period_ids, dtype=object)
-    q, f, inj, wd, v, u = (x[c] for c in (cols.q, cols.f, cols.x, cols.w, cols.v, cols.u))
+    q, f, inj, wd, v, u = (x[c] for c in (cols.supply, cols.flow, cols.inject, cols.withdraw,
+                                          cols.stock, cols.unserved))
+    solution = Solution(*(denoise(a) for a in (q, f, inj, wd, v, u)))
 
     def long(items, values: dict) -> pd.DataFrame:
         return _period_major(periods, items, values)
@@ -117,7 +157,7 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
          "working_gas_bcf": np.broadcast_to(data.working_gas[:, None], (K, T)),
          "cost_musd": storage_cost})
     # A site not yet in service holds nothing and has no capacity to show (charts leave it out).
-    storage["in_service"] = storage_active(data).T.ravel() if K else np.zeros(0, dtype=bool)
+    storage["in_service"] = data.storage_active.T.ravel() if K else np.zeros(0, dtype=bool)
 
     A = len(data.arc_ids)
     node_names = np.array(data.node_ids, dtype=object)
@@ -130,7 +170,7 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
         {"flow_mmcfd": f, "capacity_mmcfd": arc_cap, "utilisation": utilisation,
          "cost_musd": transport_cost})
 
-    balance = model.block("balance")[0]
+    balance = model.block(BALANCE)[0]
     marginal = result.row_dual[balance.start:balance.stop].reshape(len(data.node_ids), T) / wt
     prices = long({"node": data.node_ids},
                   {"demand_mmcfd": data.demand, "unserved_mmcfd": u, "marginal_cost_usd_mmbtu": marginal})
@@ -139,24 +179,29 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     constraints = _constraints_table(data, cols, model, result, check.activity)
     figures = headline(data, q, f, inj, wd, u)
     summary = _summary(data, result, check, timings, figures, q, u, v, shares, constraints)
+    for part, value in (hidden_cash or {}).items():
+        summary["cost_breakdown_musd"][part] = value
+        summary["cash_cost_musd"] += value
+    summary.update(figures_over_scenarios or {})
+    summary["warnings"] += list(warnings)
     areas = n1_areas(data)  # N−1 depends on the infrastructure only: computed once
     security = security_table(data, q, areas)
     summary.update(security_summary(data, q, security, areas))
-    return Plan(summary, flows, storage, transport, prices, shares, constraints, data,
-                extra={"security": security})
+    return Plan(summary, flows, storage, transport, prices, shares, constraints, data, solution,
+                extra={"security": security, **(tables or {})})
 
 
 def _period_major(periods: np.ndarray, items: dict, values: dict) -> pd.DataFrame:
     """A tidy table from item × period arrays: rows in time order (the case's period
     order, not the ids' alphabetical one), items in model order within each period.
-    Solver noise below 1e-9 is written as 0 (no "-0.000000" in the CSV)."""
+    Solver noise is written as 0 (denoise)."""
     T = len(periods)
     n = len(next(iter(items.values())))
     frame = {"period": np.repeat(periods, n),
              **{k: np.tile(np.asarray(a, dtype=object), T) for k, a in items.items()}}
     for k, a in values.items():
         column = np.broadcast_to(np.asarray(a, dtype=float), (n, T)).T.ravel()
-        frame[k] = np.where(np.abs(column) < 1e-9, 0.0, column)
+        frame[k] = denoise(column)
     return pd.DataFrame(frame)
 
 
@@ -200,9 +245,9 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
     rows = []
 
     # Share limits: row  Σ_g q − σ·Σ_B q (≤ or ≥) 0, so ∂obj/∂σ = y · Σ_B q.
-    base_q = x[cols.q][data.in_denominator]
+    base_q = x[cols.supply][data.in_share_base]
     period_index = {p: t for t, p in enumerate(data.period_ids)}
-    for block in model.block("share_limit"):
+    for block in model.block(SHARE_LIMIT):
         for i, (name, period), index in zip(range(block.start, block.stop), block.labels,
                                             block.origin):
             rule = data.share_rules[index]
@@ -214,7 +259,7 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
             # is undefined and the row is tight (0 = 0): it is what holds supply at zero.
             share = activity[i] / base + rule.bound if base > 0 else np.nan
             slack = abs(activity[i]) / base if base > 0 else 0.0
-            rows.append(("share_cap" if block.sense == "<=" else "share_min", name, period,
+            rows.append((SHARE_CAP if block.sense == "<=" else SHARE_MIN, name, period,
                          rule.bound, share, slack, y[i] * base * 0.01, "MUSD/pp"))
 
     columns = ["family", "name", "period", "limit", "value", "slack", "shadow_price", "unit"]
@@ -225,10 +270,10 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
                              "value": value, "slack": limit - value, "shadow_price": shadow,
                              "unit": unit})
 
-    for block in model.block("entry_capacity"):
+    for block in model.block(ENTRY_CAPACITY):
         i = np.arange(block.start, block.stop)
         names, periods = zip(*block.labels)
-        frames.append(block_frame("entry_capacity", names, periods, block.rhs, activity[i],
+        frames.append(block_frame(ENTRY_CAPACITY, names, periods, block.rhs, activity[i],
                                   y[i] / wt[(i - block.start) % T], "USD/MMBtu"))
 
     # Capacities held as column bounds: the reduced cost of a column at its upper bound is
@@ -248,28 +293,28 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
                                   np.tile(np.asarray(data.period_ids, dtype=object), len(names)),
                                   upper.ravel(), value.ravel(), shadow.ravel(), unit))
 
-    bound_capacity("arc_capacity", data.arc_ids, cols.f, "USD/MMBtu")
-    bound_capacity("storage_injection", data.storage_ids, cols.x, "USD/MMBtu")
-    bound_capacity("storage_withdrawal", data.storage_ids, cols.w, "USD/MMBtu")
-    bound_capacity("storage_working_gas", data.storage_ids, cols.v, "MUSD/Bcf", per_weight=False)
+    bound_capacity(ARC_CAPACITY, data.arc_ids, cols.flow, "USD/MMBtu")
+    bound_capacity(STORAGE_INJECTION, data.storage_ids, cols.inject, "USD/MMBtu")
+    bound_capacity(STORAGE_WITHDRAWAL, data.storage_ids, cols.withdraw, "USD/MMBtu")
+    bound_capacity(STORAGE_WORKING_GAS, data.storage_ids, cols.stock, "MUSD/Bcf", per_weight=False)
 
     # Storage policy rows (storage_policy.py), in Bcf: the stock held against the stock
     # required; the dual is the cost of requiring one Bcf more.
-    for block in model.block("storage_days") + model.block("storage_cover"):
+    for block in model.block(STORAGE_DAYS) + model.block(STORAGE_COVER):
         i = np.arange(block.start, block.stop)
         names, periods = zip(*block.labels)
-        stock = activity[i] if block.family == "storage_days" else \
+        stock = activity[i] if block.family == STORAGE_DAYS else \
             activity[i] + _cover_requirement(data, cols, x, block)
-        required = block.rhs if block.family == "storage_days" else stock - activity[i]
+        required = block.rhs if block.family == STORAGE_DAYS else stock - activity[i]
         frame = block_frame(block.family, names, periods, required, stock, y[i], "MUSD/Bcf")
         frame["slack"] = frame["value"] - frame["limit"]  # a minimum: slack is the stock above it
         frames.append(frame)
 
     frame = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
     for column in ("value", "slack", "shadow_price"):  # solver noise, not "-0.000000"
-        frame[column] = frame[column].mask(frame[column].abs() < 1e-9, 0.0)
+        frame[column] = denoise(frame[column].to_numpy())
     frame["binding"] = (frame["slack"].abs() <= BINDING_TOLERANCE * (1 + frame["limit"].abs())) & \
-        (frame["shadow_price"].abs() > 1e-9)
+        (frame["shadow_price"].abs() > NOISE)
     return frame
 
 
@@ -277,18 +322,19 @@ def _cover_requirement(data: ModelData, cols: Columns, x: np.ndarray, block) -> 
     """D/1000 × each covered supplier's imported flow (Bcf), for the rows of a cover block."""
     period_index = {p: t for t, p in enumerate(data.period_ids)}
     supplier_index = {g: i for i, g in enumerate(data.supplier_ids)}
-    q = x[cols.q]
+    q = x[cols.supply]
     imported = data.source_kind != "domestic"
     out = []
     for supplier, period in block.labels:
         members = (data.source_supplier == supplier_index[supplier]) & imported
-        out.append(data.policy.cover_days / 1000.0 * q[members, period_index[period]].sum())
+        t = period_index[period]
+        out.append(data.cover_days[t] / 1000.0 * q[members, t].sum())
     return np.array(out)
 
 
 def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict, figures: Headline,
              q, u, v, shares: pd.DataFrame, constraints: pd.DataFrame) -> dict:
-    case = data.case
+    info = data.info
     policy = data.policy
     demand_avg = data.demand.sum(axis=0)  # MMcf/d per period
     stock = v.sum(axis=0) if v.size else np.zeros(len(data.period_ids))
@@ -298,7 +344,7 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
     max_period_share = by["share"].max()  # NaN where the supplier has no share in any period
     base_volume = by["base_volume_bcf"].sum()
     base_total = float(base_volume.sum())
-    in_base = set(np.array(data.supplier_ids, dtype=object)[data.source_supplier[data.in_denominator]])
+    in_base = set(np.array(data.supplier_ids, dtype=object)[data.source_supplier[data.in_share_base]])
     binding = constraints[constraints["binding"]]
     return {
         "status": str(result.status),
@@ -331,9 +377,9 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
         "binding_constraints": int(len(binding)),
         "max_balance_residual_mmcfd": check.max_balance_residual,
         "solver": result.solver,
-        "solve_seconds": result.seconds,
+        "solve_seconds": timings.get("solve", result.seconds),
         "build_seconds": timings.get("build", 0.0),
-        "case": {"name": case.name, "title": case.title, "input_sha256": case.source_hash,
+        "case": {"name": info.name, "title": info.title, "input_sha256": info.input_sha256,
                  "periods": len(data.period_ids), "first_period": data.period_ids[0],
                  "last_period": data.period_ids[-1]},
         "policy": {"caps": dict(policy.caps), "max_share": policy.max_share,
@@ -369,7 +415,7 @@ def _warnings(data: ModelData, u: np.ndarray, q: np.ndarray, constraints: pd.Dat
     when = _describe_periods(data.period_ids, short)
     notes = []
 
-    shares = constraints[constraints["family"].isin(["share_cap", "share_min"])]
+    shares = constraints[constraints["family"].isin([SHARE_CAP, SHARE_MIN])]
     short_ids = {p for p, s in zip(data.period_ids, short) if s}
     tight = shares[(shares["slack"].abs() <= BINDING_TOLERANCE)
                    & (shares["period"].isin(short_ids) | (shares["period"] == "horizon"))]
@@ -381,7 +427,7 @@ def _warnings(data: ModelData, u: np.ndarray, q: np.ndarray, constraints: pd.Dat
                      f"it back ({names}): the limits, not only the network, cause the shortfall. "
                      f"Try {advice}, or more capacity for other suppliers.")
 
-    cover = constraints[constraints["family"] == "storage_cover"]
+    cover = constraints[constraints["family"] == STORAGE_COVER]
     held = cover[(cover["slack"].abs() <= BINDING_TOLERANCE * (1 + cover["limit"].abs()))
                  & cover["period"].isin(short_ids)]
     if len(held):

@@ -25,7 +25,8 @@ import pandas as pd
 
 from ..formulation.arrays import ModelData
 from ..formulation.diagnose import Violation
-from ..formulation.storage_policy import storage_active
+from ..formulation.names import N1_STANDARD
+from .metrics import diversity
 
 
 def calculated_areas(d: ModelData) -> list[np.ndarray]:
@@ -58,11 +59,10 @@ def n1_areas(d: ModelData) -> pd.DataFrame:
     """One row per calculated area and period: the N−1 terms (MMcf/d), the area's largest
     infrastructure and N−1 (%; NaN where the area has no demand)."""
     T = len(d.period_ids)
-    kinds = np.array([e.kind for e in d.case.entries], dtype=object)
+    kinds = d.entry_kind
     cap = d.entry_capacity  # E × T, zero outside the service windows
-    counted = np.array([k.n1_deliverability != "no" for k in d.case.storage], dtype=bool)
-    withdrawal = np.where(storage_active(d) & counted[:, None], d.withdrawal_rate, 0.0)
-    dmax_all = d.case.settings.peak_day_factor * d.demand  # N × T
+    withdrawal = np.where(d.storage_active & d.storage_strategic[:, None], d.withdrawal_rate, 0.0)
+    dmax_all = d.peak_day_factor * d.demand  # N × T
     frames = []
     for nodes in calculated_areas(d):
         entries = np.isin(d.entry_node, nodes)
@@ -96,15 +96,6 @@ def n1_table(d: ModelData, areas: pd.DataFrame | None = None) -> pd.DataFrame:
                           _n1=areas["n1_pct"].fillna(np.inf))
     worst = ranked.sort_values(["_t", "_n1"], kind="stable").groupby("_t", sort=True).head(1)
     return worst.drop(columns=["_t", "_n1"]).reset_index(drop=True)
-
-
-def diversity(volume_by_supplier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """HHI (0–10,000) and Shannon–Wiener H of supplier shares; volumes G × T (or G)."""
-    total = volume_by_supplier.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(total > 0, volume_by_supplier / total, 0.0)
-        terms = np.where(share > 0, share * np.log(np.where(share > 0, share, 1.0)), 0.0)
-    return 10_000 * (share ** 2).sum(axis=0), -terms.sum(axis=0)
 
 
 def security_table(d: ModelData, q: np.ndarray, areas: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -157,7 +148,7 @@ def n1_shortfalls(d: ModelData) -> list[Violation]:
     for row in n1_areas(d).itertuples():
         if row.n1_pct < required - 1e-9:  # (NaN: no demand in the area, nothing to cover)
             short = (required - row.n1_pct) / 100.0 * row.dmax_mmcfd
-            out.append(Violation("n1", f"{required:g}% in area {row.area} without "
+            out.append(Violation(N1_STANDARD, f"{required:g}% in area {row.area} without "
                                  f"{row.largest_infrastructure} (N−1 {row.n1_pct:.1f}%)",
                                  row.period, ">=", float(short), "MMcf/d", 0.0))
     return out

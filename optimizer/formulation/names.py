@@ -1,0 +1,26 @@
+"""The names of the LP's row blocks: one constant each, used wherever a block is built or
+looked up (formulation, verification, diagnosis, the Plan's tables), never a bare string.
+
+A constraint family (families.py) builds one or more of these blocks; its elastic lower
+bounds (contract minimums, storage floors, end targets) become rows of their own only in
+the elastic model that diagnoses an infeasible policy.
+"""
+
+BALANCE = "balance"
+ENTRY_CAPACITY = "entry_capacity"
+SOURCE_MINIMUM = "source_minimum"
+STORAGE_BALANCE = "storage_balance"
+STORAGE_FLOOR = "storage_floor"
+STORAGE_END = "storage_end"
+SHARE_BASE = "share_base"
+SHARE_LIMIT = "share_limit"
+STORAGE_DAYS = "storage_days"
+STORAGE_COVER = "storage_cover"
+CONTRACT_TAKE = "contract_take"
+TAKE_OR_PAY = "take_or_pay"
+UNPAID_CAP = "unpaid_cap"
+EXPORT_LIMIT = "export_limit"
+CVAR = "cvar"
+
+# Not a row block: the N−1 infrastructure standard, checked before solving (results/security.py).
+N1_STANDARD = "n1"
