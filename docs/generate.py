@@ -1093,6 +1093,22 @@ def shadow_prices(r: Runs) -> str:
             + table(["family", "unit of `shadow_price`"], rows, "ll"))
 
 
+# --- docs/model.md (written from the constraint-family registry) -----------------------------
+
+@block("model-families")
+def model_families(r: Runs) -> str:
+    from gasmix.optimizer.formulation import families
+
+    return families.model_markdown().strip()
+
+
+@block("model-scenarios")
+def model_scenarios(r: Runs) -> str:
+    from gasmix.optimizer.formulation import families
+
+    return families.scenarios_markdown().strip()
+
+
 # --- docs/inputs.md and docs/library.md -------------------------------------------------------
 
 def escape_choice_pipes(markdown: str) -> str:

@@ -134,11 +134,6 @@ def _links(path: Path) -> list[str]:
     return re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
 
 
-# docs/model.md is written by its own generator from the constraint-family registry; until
-# it lands the pages may already link to it.
-PENDING = {"docs/model.md"}
-
-
 @pytest.mark.parametrize("page", PAGES, ids=_rel)
 def test_links_resolve(page):
     broken = []
@@ -146,16 +141,9 @@ def test_links_resolve(page):
         if re.match(r"[a-z]+:", link):  # http:, mailto: — not checked offline
             continue
         target = (page.parent / link).resolve()
-        if not target.exists() and _rel_or_none(target) not in PENDING:
+        if not target.exists():
             broken.append(link)
     assert not broken, f"{_rel(page)} links to missing files: {broken}"
-
-
-def _rel_or_none(path: Path) -> str | None:
-    try:
-        return str(path.relative_to(ROOT))
-    except ValueError:
-        return None
 
 
 def test_readme_is_a_front_page():
