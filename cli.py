@@ -30,7 +30,7 @@ from .optimizer import SOLVERS, InfeasiblePolicy, PlanWriteError, SolverFailure,
 from .optimizer.output import report
 from .optimizer.output.files import check_target, replace_folder, write_file
 from .optimizer.frontier import DEFAULT_RISK_WEIGHTS, DEFAULT_SHARES, TRADE_OFFS, frontier
-from .optimizer.results.plan import TABLE_NAMES
+from .optimizer.output.plan_files import TABLE_NAMES
 from .optimizer.executors import ScaleOutError, executor_for
 from .optimizer.output.studies import write_frontier, write_sweep
 from .optimizer.sweep import DEFAULT_CHUNK_SIZE, SweepError, make_grid, sweep

@@ -13,8 +13,7 @@ security indicators), `output/` (folders, workbooks, the report, charts, the ter
 
 from .deterministic import make_policy, pulp_problem, solve, write_mps
 from .errors import (CaseError, InfeasiblePolicy, PlanWriteError, SolverFailure, SweepError,
-                     VerificationError)
-from .formulation.diagnose import Violation
+                     VerificationError, Violation)
 from .frontier import frontier
 from .lp.solvers import SOLVERS, SolveStatus
 from .results.plan import Plan

@@ -11,6 +11,8 @@ the house may raise from here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..models.errors import CaseError, Problem
 from ..models.extras import MissingExtra
 
@@ -19,6 +21,37 @@ EXIT_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_SOLVER = 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells expect
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One policy rule that must give way: by `amount` in `unit`, in `period`; `volume_bcf`
+    is the gas that stands for, which orders a diagnosis. `family` is the row block's name
+    (formulation/names.py), `title` the rule in plain words, and `phrasing` how its
+    shortfall reads: "share" (a share limit), "untakeable" (a contract minimum) or
+    "short" (a floor, a target, a standard)."""
+
+    family: str
+    item: str
+    period: str
+    sense: str
+    amount: float
+    unit: str
+    volume_bcf: float
+    title: str = ""
+    phrasing: str = "short"
+
+    def __str__(self) -> str:
+        what = self.title or self.family
+        amount = f"{self.amount:,.1f} {self.unit}"
+        if self.phrasing == "share":
+            direction = "above its maximum" if self.sense == "<=" else "short of its minimum"
+            when = "over the horizon" if self.period == "horizon" else f"in {self.period}"
+            return (f"{what} '{self.item}' {when}: {direction} by {amount} (gas to swap with "
+                    "other supply)")
+        if self.phrasing == "untakeable":
+            return f"{what} of {self.item} in {self.period}: {amount} cannot be taken"
+        return f"{what} of {self.item} in {self.period}: {amount} short"
 
 
 class InfeasiblePolicy(Exception):
@@ -83,7 +116,7 @@ def exit_code(exc: BaseException) -> int | None:
     return None
 
 
-__all__ = ["CaseError", "Problem", "MissingExtra", "InfeasiblePolicy", "SolverFailure",
+__all__ = ["CaseError", "Problem", "MissingExtra", "Violation", "InfeasiblePolicy", "SolverFailure",
            "VerificationError", "SweepError", "ScaleOutError", "PlanWriteError", "ReportError",
            "EXIT_CODES", "exit_code", "EXIT_OK", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER",
            "EXIT_INTERRUPTED"]

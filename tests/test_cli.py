@@ -13,7 +13,7 @@ from gasmix import cli
 from gasmix.models import default_case
 from gasmix.optimizer import SolveStatus
 from gasmix.optimizer import deterministic as api_module
-from gasmix.optimizer.results.plan import Plan
+from gasmix.optimizer.output import plan_files
 from gasmix.optimizer.lp.solvers import SolverResult
 
 
@@ -161,11 +161,11 @@ def test_interrupted_write_leaves_the_old_plan_intact(monkeypatch, tmp_path):
     assert runner.invoke(cli.main, ["solve", "-o", str(target), "-q"]).exit_code == 0
     before = {p.name: p.read_bytes() for p in target.iterdir()}
 
-    def interrupted(self, folder):
+    def interrupted(plan, folder):
         (folder / "flows.csv").write_text("half")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Plan, "_write_folder", interrupted)
+    monkeypatch.setattr(plan_files, "write_tables", interrupted)
     result = runner.invoke(cli.main, ["solve", "--cap", "US=0.6", "-o", str(target), "-q"])
     assert result.exit_code != 0
     after = {p.name: p.read_bytes() for p in target.iterdir()}

@@ -12,40 +12,15 @@ reported, largest volume first, with their family, item, period and amount.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..errors import Violation
 from ..lp.solvers import SolveStatus, solve_highs
 from .arrays import ModelData
 from .build import build
 from .families import title
 from .names import SHARE_LIMIT, SOURCE_MINIMUM
 
-
-@dataclass(frozen=True)
-class Violation:
-    """One policy row that must give way: by `amount` in `unit`, in `period`; `volume_bcf`
-    is the gas that stands for, which orders the list. `family` is the row block's name
-    (names.py)."""
-
-    family: str
-    item: str
-    period: str
-    sense: str
-    amount: float
-    unit: str
-    volume_bcf: float
-
-    def __str__(self) -> str:
-        what = title(self.family)
-        amount = f"{self.amount:,.1f} {self.unit}"
-        if self.family == SHARE_LIMIT:
-            direction = "above its maximum" if self.sense == "<=" else "short of its minimum"
-            when = "over the horizon" if self.period == "horizon" else f"in {self.period}"
-            return (f"{what} '{self.item}' {when}: {direction} by {amount} (gas to swap with "
-                    "other supply)")
-        if self.family == SOURCE_MINIMUM:
-            return f"{what} of {self.item} in {self.period}: {amount} cannot be taken"
-        return f"{what} of {self.item} in {self.period}: {amount} short"
+# How a row block's shortfall reads (errors.Violation): all others are "short".
+PHRASING = {SHARE_LIMIT: "share", SOURCE_MINIMUM: "untakeable"}
 
 
 def diagnose(data: ModelData) -> list[Violation]:
@@ -72,6 +47,7 @@ def diagnose(data: ModelData) -> list[Violation]:
                 amount = value
                 unit = "Bcf" if block.family.startswith("storage") else "MMcf/d"
             found.append(Violation(block.family, str(item), str(period), block.sense,
-                                   float(amount), unit, float(volume[k])))
+                                   float(amount), unit, float(volume[k]), title(block.family),
+                                   PHRASING.get(block.family, "short")))
     found.sort(key=lambda v: -v.volume_bcf)
     return found

@@ -101,9 +101,8 @@ SCENARIO = ("scenario_supply_bounds", "contract_take", "take_or_pay", "unpaid_ca
             "share_limits", "exclusions", "storage_days", "storage_cover")
 
 _BY_NAME = {f.name: f for f in REGISTRY}
-# Plain words for each row block, and for the N−1 check made before solving.
+# Plain words for each row block.
 TITLES = {row: title for f in REGISTRY for row, title in zip(f.rows, f.titles)}
-TITLES[names.N1_STANDARD] = "N−1 standard"
 # The variables, first stage and objective: documented beside the families.
 VARIABLES = (define_variables, define_first_stage, define_scenario_variables)
 

@@ -21,6 +21,3 @@ TAKE_OR_PAY = "take_or_pay"
 UNPAID_CAP = "unpaid_cap"
 EXPORT_LIMIT = "export_limit"
 CVAR = "cvar"
-
-# Not a row block: the N−1 infrastructure standard, checked before solving (results/security.py).
-N1_STANDARD = "n1"

@@ -25,7 +25,7 @@ from . import charts
 from ..errors import ReportError
 from .files import write_file
 from .labels import column_label, headline_values, show, stochastic_values
-from ..results.plan import TABLE_NAMES
+from .plan_files import TABLE_NAMES
 
 GENERATOR = "gasmix report"
 # What a plan folder must hold, and the columns the report reads from each table.

@@ -13,7 +13,6 @@ Tables (pandas DataFrames, one row per item × period):
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,11 +24,10 @@ from ..formulation.constraints import Columns
 from ..formulation.names import BALANCE, ENTRY_CAPACITY, SHARE_LIMIT, STORAGE_COVER, STORAGE_DAYS
 from ..lp.solvers import SolverResult
 from ..lp.verify import Check
-from ..output.files import GENERATOR, PLAN_MARKER, replace_file, replace_folder
+from ..output.plan_files import TABLE_NAMES, plan_document, write_plan
 from .metrics import Headline, base_shares, headline
 from .security import n1_areas, security_summary, security_table
 
-TABLE_NAMES = ("flows", "storage", "transport", "prices", "shares", "constraints")
 # The `family` column of constraints.csv: the kind of limit each row is.
 SHARE_CAP, SHARE_MIN = "share_cap", "share_min"
 ARC_CAPACITY = "arc_capacity"
@@ -86,31 +84,15 @@ class Plan:
 
     def to_dict(self) -> dict:
         """The whole plan as one JSON-ready document."""
-        out = {"generator": GENERATOR, "kind": "plan", "summary": self.summary}
-        for name, table in self.tables().items():
-            out[name] = json.loads(table.to_json(orient="records", double_precision=10))
-        return out
+        return plan_document(self)
 
     def write(self, path: str | Path, format: str = "csv", progress=None) -> Path:
         """Write the plan: a folder of CSV tables + summary.json (format "csv"), one JSON
-        file (format "json"), or one Excel workbook (format "xlsx": a summary sheet and a
-        sheet per table; needs openpyxl). The output is finished in a temporary place and
-        then moved into `path`, so an interrupted write never leaves a half-written plan.
-        `progress(step)` is called before each sheet of a workbook."""
-        path = Path(path)
-        if format == "json":
-            return replace_file(path, json.dumps(self.to_dict(), indent=1, allow_nan=False))
-        if format == "xlsx":
-            from ..output.excel import write_plan_workbook  # openpyxl only when asked for
-            return write_plan_workbook(self, path, progress=progress)
-        if format != "csv":
-            raise ValueError(f"unknown format {format!r} (csv, json or xlsx)")
-        return replace_folder(path, self._write_folder, kind="plan")
-
-    def _write_folder(self, folder: Path) -> None:
-        for name, table in self.tables().items():
-            table.to_csv(folder / f"{name}.csv", index=False, float_format="%.6f")
-        (folder / PLAN_MARKER).write_text(json.dumps(self.summary, indent=1, allow_nan=False) + "\n")
+        file ("json"), or one Excel workbook ("xlsx"; needs openpyxl). The output is
+        finished in a temporary place and then moved into `path`, so an interrupted write
+        never leaves a half-written plan. `progress(step)` is called before each sheet of
+        a workbook."""
+        return write_plan(self, path, format, progress)
 
 
 # --- building a Plan from a solution ----------------------------------------------------

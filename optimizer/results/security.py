@@ -24,9 +24,12 @@ import numpy as np
 import pandas as pd
 
 from ..formulation.arrays import ModelData
-from ..formulation.diagnose import Violation
-from ..formulation.names import N1_STANDARD
+from ..errors import Violation
 from .metrics import diversity
+
+# The family of an N−1 shortfall (errors.Violation): not a row of the LP, a check made
+# before solving, since N−1 depends on the infrastructure alone.
+N1_STANDARD = "n1"
 
 
 def calculated_areas(d: ModelData) -> list[np.ndarray]:
@@ -150,5 +153,5 @@ def n1_shortfalls(d: ModelData) -> list[Violation]:
             short = (required - row.n1_pct) / 100.0 * row.dmax_mmcfd
             out.append(Violation(N1_STANDARD, f"{required:g}% in area {row.area} without "
                                  f"{row.largest_infrastructure} (N−1 {row.n1_pct:.1f}%)",
-                                 row.period, ">=", float(short), "MMcf/d", 0.0))
+                                 row.period, ">=", float(short), "MMcf/d", 0.0, "N−1 standard"))
     return out
