@@ -169,41 +169,6 @@ def test_mexico_vss_and_evpi_are_not_negative():
                                          "russia_cutoff", "altamira_outage"}
 
 
-def test_readme_figures_are_the_models():
-    """The README's stochastic table and stress table are what the embedded case gives."""
-    from conftest import ROOT
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    case = default_case()
-    s = solve_stochastic(case, cvar_weight=0.5).summary
-    row = readme.split("| expected cost `expected_cost_musd` |", 1)[1].split("\n", 1)[0]
-    assert row.split("|")[0].strip() == f"{s['expected_cost_musd']:,.1f}"
-    assert f"| VSS `vss_musd` | **{s['vss_musd']:,.1f}** |" in readme
-    assert f"| VSS on expected cost `vss_expected_cost_musd` | **{s['vss_expected_cost_musd']:,.1f}** |" in readme
-    assert f"| EVPI `evpi_musd` | **{s['evpi_musd']:,.1f}** |" in readme
-    det = s["stochastic"]["deterministic_plan"]
-    assert f"| mean-risk objective | {s['mean_risk_objective_musd']:,.1f} | " in readme
-    assert f"| {det['mean_risk_objective_musd']:,.1f} (W = 0.5) / " in readme
-    assert f"| cost in the base scenario | {s['objective_musd']:,.1f} | " in readme
-    assert f"{s['cost_breakdown_musd']['capacity_reserved_unused']:,.1f} million USD of booked" in readme
-    row = readme.split("| CVaR 95% `cvar_musd` |", 1)[1].split("\n", 1)[0]
-    assert row.split("|")[0].strip() == f"{s['cvar_musd']:,.1f}"
-    table, _ = stress_test(case)
-    uri = table.set_index("scenario").loc["uri"]
-    assert f"| uri | {uri['cost_musd']:,.0f} | +{uri['change_from_base_musd']:,.0f} |" in readme
-    assert f"| us_export_limit | {table.set_index('scenario').loc['us_export_limit', 'cost_musd']:,.0f} |" in readme
-    cover = solve(case, cover_days=5).summary
-    assert "| objective (million USD) | 28,539.1 | " in readme and f"{cover['objective_musd']:,.1f} |" in readme
-    assert f"leaving {cover['unserved_bcf']:,.1f} Bcf of\ndemand unserved" in readme
-    plan = solve(case)
-    areas = plan.summary["n1_by_area"]
-    assert plan.summary["n1_min_area"] == "BC" and plan.summary["n1_min_pct"] == 0.0
-    assert "BC's N−1 is\n0% from January 2027" in readme
-    mainland = areas["NES+SSE+CEN+COC+NTE+NOR"]
-    assert (mainland["period"], mainland["largest_infrastructure"]) == ("2026-06", "VALLEY_CROSSING")
-    assert f"**{mainland['n1_min_pct']:.1f}% in June 2026 without Valley Crossing**" in readme
-
-
 def test_cbc_agrees_on_the_hand_case():
     # Also covers a scenario that makes a contract undeliverable (φ = 0): its column is in no
     # row of the wait-and-see model, and CBC must still return a value for it.
