@@ -9,7 +9,7 @@ The rooms follow the data: `formulation/` (the case and policy as arrays, the re
 constraint families, the deterministic and two-stage models), `lp/` (the LP as arrays,
 HiGHS and CBC, verification; nothing about gas), `results/` (the Plan, headline figures,
 security indicators), `output/` (folders, workbooks, the report, charts, the terminal).
-The verbs on top: deterministic.py, stochastic.py, sweep.py (with grid.py), frontier.py,
+The verbs on top: deterministic.py, stochastic.py, sweeps.py (with grid.py), frontiers.py,
 executors.py, errors.py. The names below load on first use (PEP 562).
 """
 
@@ -20,13 +20,13 @@ _NAMES = {
     "make_policy": "..models.policy",
     **dict.fromkeys(("CaseError", "InfeasiblePolicy", "PlanWriteError", "SolverFailure",
                      "SweepError", "VerificationError", "Violation"), ".errors"),
-    "frontier": ".frontier",
+    "frontier": ".frontiers",
     **dict.fromkeys(("Grid", "make_grid"), ".grid"),
     "SOLVERS": ".lp",
     "SolveStatus": ".lp.solvers",
     "Plan": ".results.plan",
     **dict.fromkeys(("solve_stochastic", "stress_test"), ".stochastic"),
-    **dict.fromkeys(("solve_point", "sweep"), ".sweep"),
+    **dict.fromkeys(("solve_point", "sweep"), ".sweeps"),
 }
 __all__ = sorted(_NAMES)
 __getattr__, __dir__ = lazy_names(globals(), _NAMES)

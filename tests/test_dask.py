@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, gasmix_command
 from gasmix.models import default_case
 from gasmix.optimizer import sweep
-from gasmix.optimizer.frontier import frontier
+from gasmix.optimizer.frontiers import frontier
 from gasmix.optimizer.executors import ScaleOutError, executor_for
 
 distributed = pytest.importorskip("distributed")

@@ -1,4 +1,4 @@
-"""Frontiers (optimizer/frontier.py): Pareto marking checked against brute force, and the
+"""Frontiers (optimizer/frontiers.py): Pareto marking checked against brute force, and the
 trade-off curves of the Mexico case checked for what economics says they must do."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from gasmix.models import default_case
 from gasmix.optimizer import SweepError, solve
-from gasmix.optimizer.frontier import COST_TOLERANCE, frontier, pareto_mask
+from gasmix.optimizer.frontiers import COST_TOLERANCE, frontier, pareto_mask
 
 X_TOL = 1e-9  # pareto_mask's tolerance on the measure (absolute)
 

@@ -64,3 +64,21 @@ def test_the_public_names_resolve_from_the_top_package():
     for name in gasmix.__all__:
         assert getattr(gasmix, name) is not None, name
     assert gasmix.Plan is gasmix.optimizer.Plan
+
+
+def test_no_public_name_is_shadowed_by_a_submodule_of_the_same_name():
+    # Importing a submodule binds it on its package: a lazy name spelt like a module
+    # (a `sweep` function in a `sweep.py`) would then turn into the module.
+    import importlib
+    import pkgutil
+
+    import gasmix.models
+    import gasmix.optimizer
+
+    for package in (gasmix, gasmix.models, gasmix.optimizer):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if ".tests" not in info.name and not info.name.endswith("__main__"):
+                importlib.import_module(info.name)
+        for name in package.__all__:
+            value = getattr(package, name)
+            assert not isinstance(value, type(gasmix)), f"{package.__name__}.{name} is a module"

@@ -1,4 +1,4 @@
-"""Sweeps (optimizer/sweep.py) against independent cold solves and hand computations.
+"""Sweeps (optimizer/sweeps.py) against independent cold solves and hand computations.
 
 The warm path (one LP per worker, changed in place and re-solved from the previous basis)
 must give what a fresh `solve()` of each point gives. Every comparison below solves the
@@ -20,7 +20,7 @@ from cases import E, source, tiny_case
 from gasmix.models import CaseError, ShareLimit, default_case
 from gasmix.optimizer import InfeasiblePolicy, SweepError, make_grid, solve, solve_point, sweep
 from gasmix.optimizer.grid import Grid, parse_parameter, parse_values
-from gasmix.optimizer.sweep import INVALID, OPTIMAL_STATUS, point_case, point_choices
+from gasmix.optimizer.sweeps import INVALID, OPTIMAL_STATUS, point_case, point_choices
 
 REL = 1e-6  # the acceptance criterion: warm equals cold to 1e-6 relative
 
@@ -602,7 +602,7 @@ def test_a_chunk_that_starts_with_a_failed_point_does_not_depend_on_what_ran_bef
     import threading
     import uuid
 
-    from gasmix.optimizer.sweep import _run_chunk, make_policy
+    from gasmix.optimizer.sweeps import _run_chunk, make_policy
 
     grid = make_grid(mexico, {"max_share": "0.45,1,0.05,0.5"})
     serial = sweep(mexico, grid, chunk_size=2)

@@ -22,7 +22,7 @@ import pandas as pd
 from ..models import Case, Policy, make_policy
 from .errors import SweepError
 from .grid import DEFAULT_RISK_WEIGHTS, DEFAULT_SHARES, TRADE_OFFS
-from .sweep import OPTIMAL_STATUS, sweep
+from .sweeps import OPTIMAL_STATUS, sweep
 
 # Costs within this relative distance count as equal when comparing points.
 COST_TOLERANCE = 1e-9
