@@ -12,7 +12,7 @@ Names are imported on first use, so `import gasmix` (and `gasmix --help`) stays 
 
 from __future__ import annotations
 
-from .models.extras import lazy_names
+from gasmix.models.extras import lazy_names  # absolute: test runners may import this file on its own
 
 # Public name → the module that defines it (imported on first access).
 _PUBLIC = {
