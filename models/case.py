@@ -46,6 +46,8 @@ class Entry:
     tariff_usd_mmbtu: float = 0.0
     first_period: str | None = None
     last_period: str | None = None
+    firm_mmcfd: float = 0.0             # capacity reserved (booked) whatever flows
+    reservation_usd_mmbtu: float = 0.0  # paid per MMBtu of reserved capacity per day
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,10 @@ class Source:
     description: str = ""
     contract: str = "spot"       # "contract": volumes committed ahead (first stage); "spot"
     take_or_pay: float = 0.0     # share of the contracted volume paid for even if not taken
+    origin: str | None = None    # liquefaction origin (lng_origins.csv) of an LNG source
+    pricing: str = "delivered"   # the price formula gives: "delivered", "fob" (+ freight), or
+                                 # "netback" (the origin's netback FOB replaces the hub, + freight)
+    offer: str | None = None     # an offer it belongs to: available only when admitted
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,47 @@ class Arc:
     to_node: str
     capacity_mmcfd: float
     tariff_usd_mmbtu: float = 0.0
+    firm_mmcfd: float = 0.0             # capacity reserved (booked) whatever flows
+    reservation_usd_mmbtu: float = 0.0  # paid per MMBtu of reserved capacity per day
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A liquefaction origin (a plant or a country's plants): what it can sell to the
+    market. available_mmcfd None: no limit; lng_origin_capacity.csv overrides it by period."""
+
+    id: str
+    supplier: str
+    name: str = ""
+    available_mmcfd: float | None = None
+    first_period: str | None = None
+    last_period: str | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """A shipping route from an origin to a market (a hub with delivered prices) or to an
+    LNG terminal (an entry): its freight, given or computed from the voyage settings."""
+
+    origin: str
+    destination: str
+    distance_nm: float | None = None
+    canal: str = "none"
+    freight_usd_mmbtu: float | None = None
+
+
+@dataclass(frozen=True)
+class Export:
+    """Pass-through demand: feed gas of an LNG export plant at `node`, carried in through
+    `entry` (its own supply, not the plan's), in its window of periods."""
+
+    id: str
+    node: str
+    entry: str
+    feed_mmcfd: float
+    name: str = ""
+    first_period: str | None = None
+    last_period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +193,20 @@ class Settings:
     heat_content_mmbtu_per_mcf: float = 1.037
     voll_usd_mmbtu: float = 100.0
     peak_day_factor: float = 1.0   # peak-day ÷ average daily demand, for N−1
+    # LNG voyages ([lng] in case.toml): what a route's freight is computed from when
+    # lng_routes.csv gives its distance rather than its freight.
+    charter_usd_per_day: float = 60_000.0
+    speed_knots: float = 17.0
+    cargo_m3: float = 174_000.0
+    fill_ratio: float = 0.985
+    mmbtu_per_m3: float = 23.1
+    boil_off_laden_pct_per_day: float = 0.12
+    boil_off_ballast_pct_per_day: float = 0.09
+    port_days: float = 3.0
+    port_costs_usd: float = 120_000.0
+    panama_usd_round_trip: float = 1_016_000.0
+    suez_usd_round_trip: float = 1_000_000.0
+    boil_off_value_usd_mmbtu: float = 12.0
 
 
 @dataclass(frozen=True)
@@ -167,11 +228,13 @@ class Policy:
     storage_days: float = 0.0       # total stock ≥ D days of average demand
     cover_days: float = 0.0         # total stock ≥ D days of each import supplier's flow
     min_n1: float | None = None     # required N−1 (%) in every period
+    admit: tuple[str, ...] = ()     # offers admitted (sources.csv `offer`); others unavailable
 
     def __post_init__(self):
         # Freeze the mapping so a Policy can be shared between solves safely.
         object.__setattr__(self, "caps", MappingProxyType(dict(self.caps)))
         object.__setattr__(self, "exclude", tuple(self.exclude))
+        object.__setattr__(self, "admit", tuple(self.admit))
         object.__setattr__(self, "limits", tuple(self.limits))
 
     def replace(self, **changes) -> "Policy":
@@ -210,6 +273,10 @@ class Case:
     storage: tuple[Storage, ...] = ()
     entry_capacity: pd.Series = field(default_factory=lambda: _empty_series(("entry", "period")))
     storage_floors: pd.Series = field(default_factory=lambda: _empty_series(("storage", "period")))
+    origins: tuple[Origin, ...] = ()   # LNG liquefaction origins (lng_origins.csv)
+    routes: tuple[Route, ...] = ()     # LNG shipping routes (lng_routes.csv)
+    origin_capacity: pd.Series = field(default_factory=lambda: _empty_series(("origin", "period")))
+    exports: tuple[Export, ...] = ()   # pass-through feed gas of LNG export plants
     settings: Settings = field(default_factory=Settings)
     policy: Policy = field(default_factory=Policy)
     scenarios: tuple[Scenario, ...] = ()   # from disruptions.csv (empty: none given)

@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .case import (Arc, Case, Entry, Node, Period, Policy, Settings, ShareLimit, Source,
-                   Storage, Supplier)
+from .case import (Arc, Case, Entry, Export, Node, Origin, Period, Policy, Route, Settings,
+                   ShareLimit, Source, Storage, Supplier)
 from .disruptions import build_scenarios, check_disruptions
 from .errors import CaseError, Problem
 from .policy import check_setting, policy_problems
@@ -37,10 +37,12 @@ from .workbook import read_workbook
 RECORD_TYPES = {
     "periods": Period, "nodes": Node, "suppliers": Supplier, "entries": Entry,
     "sources": Source, "arcs": Arc, "storage": Storage, "share_limits": ShareLimit,
+    "lng_origins": Origin, "lng_routes": Route, "exports": Export,
 }
 SERIES_VALUE = {
     "demand": "demand_mmcfd", "hub_prices": "price_usd_mmbtu",
     "entry_capacity": "capacity_mmcfd", "storage_floors": "floor_bcf",
+    "lng_origin_capacity": "available_mmcfd",
 }
 def default_case_path() -> Path:
     """The embedded Mexico case shipped inside the package."""
@@ -244,6 +246,16 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
         if _valid(row["from_node"]) and row["from_node"] == row["to_node"]:
             problems.append(at["arcs"]("an arc must join two different nodes", row=n,
                                     column="to_node", value=row["to_node"]))
+    for table in ("entries", "arcs"):
+        for row, n in rows(table):
+            firm, cap = row.get("firm_mmcfd"), row.get("capacity_mmcfd")
+            if _valid(firm, cap) and firm > cap:
+                problems.append(at[table](f"firm_mmcfd {firm:g} is above capacity_mmcfd {cap:g}: "
+                                          "capacity cannot be reserved beyond what exists",
+                                          row=n, column="firm_mmcfd", value=f"{firm:g}"))
+    _check_lng(tables, keys, problems)
+    for row, n in rows("exports"):
+        period_order("exports", row, n, "first_period", "last_period")
     for row, n in rows("storage"):
         cap = row["working_gas_bcf"]
         for col in ("initial_bcf", "floor_bcf", "end_target_bcf"):
@@ -273,14 +285,85 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
                                     value=row["group"]))
     if tables["disruptions"].present:
         tables_of = {"entry": "entries", "supplier": "suppliers", "source": "sources",
-                     "hub": "hub_prices"}
+                     "hub": "hub_prices", "origin": "lng_origins"}
         targets = {kind: set(keys.get(name, [])) for kind, name in tables_of.items()
                    if tables[name].present}
+        targets["offer"] = {r["offer"] for r in tables["sources"].rows if _valid(r.get("offer"))}
         check_disruptions(tables["disruptions"].rows, tables["disruptions"].row_numbers,
                           tables["disruptions"].origin, targets, order, problems)
     _check_complete(tables["demand"], "node", keys.get("nodes", []), keys.get("periods", []), problems)
     _check_complete(tables["hub_prices"], "hub", sorted(set(keys["hub_prices"])),
                     keys.get("periods", []), problems)
+
+
+def _check_lng(tables: dict[str, ParsedTable], keys: dict[str, list],
+               problems: list[Problem]) -> None:
+    """LNG origins, routes and the pricing of LNG sources: a route goes to a market (a hub
+    with prices) or an LNG terminal, with its freight or its distance; a source priced fob
+    or netback names its origin and has a route from it to its entry; netback needs a route
+    from the origin to some market and takes no hub; a source's supplier is its origin's."""
+    at = {name: table.origin.problem for name, table in tables.items()}
+    hubs = set(keys.get("hub_prices", []))
+    lng_entries = {r["entry"] for r in tables["entries"].rows if r["kind"] == "lng"}
+    routes = set()
+    markets_of: dict[str, set] = {}
+    for row, n in zip(tables["lng_routes"].rows, tables["lng_routes"].row_numbers):
+        origin, destination = row["origin"], row["destination"]
+        if not _valid(origin, destination):
+            continue
+        routes.add((origin, destination))
+        if destination in hubs:
+            markets_of.setdefault(origin, set()).add(destination)
+        elif destination not in lng_entries:
+            problems.append(at["lng_routes"]("unknown destination: give a market (a hub of "
+                                             f"{tables['hub_prices'].origin.label}) or an LNG "
+                                             f"terminal (an entry of kind lng)", row=n,
+                                             column="destination", value=destination))
+        if row["distance_nm"] is None and row["freight_usd_mmbtu"] is None:
+            problems.append(at["lng_routes"]("give freight_usd_mmbtu or distance_nm (freight "
+                                             "is then computed from the [lng] voyage settings)",
+                                             row=n, column="freight_usd_mmbtu"))
+    origin_supplier = {r["origin"]: r["supplier"] for r in tables["lng_origins"].rows}
+    order = {p: i for i, p in enumerate(keys.get("periods", []))}
+    for row, n in zip(tables["lng_origins"].rows, tables["lng_origins"].row_numbers):
+        a, b = row.get("first_period"), row.get("last_period")
+        if _valid(a, b) and a in order and b in order and order[a] > order[b]:
+            problems.append(at["lng_origins"](f"first_period {a} is after last_period {b}",
+                                              row=n, column="first_period", value=a))
+    for row, n in zip(tables["sources"].rows, tables["sources"].row_numbers):
+        origin, pricing = row.get("origin"), row.get("pricing")
+        if not _valid(pricing):
+            continue
+        if origin is None:
+            if pricing != "delivered":
+                problems.append(at["sources"](f"pricing {pricing} needs the source's origin "
+                                              "(its freight runs from there)", row=n,
+                                              column="origin"))
+            continue
+        if not _valid(origin) or origin not in origin_supplier:
+            continue  # an unknown origin is reported with the references
+        if row["kind"] != "lng":
+            problems.append(at["sources"]("only LNG has a liquefaction origin", row=n,
+                                          column="origin", value=origin))
+        if _valid(row["supplier"]) and origin_supplier[origin] != row["supplier"]:
+            problems.append(at["sources"](f"supplier {row['supplier']} is not origin "
+                                          f"{origin}'s ({origin_supplier[origin]})", row=n,
+                                          column="supplier", value=row["supplier"]))
+        if pricing in ("fob", "netback") and _valid(row["entry"]) \
+                and (origin, row["entry"]) not in routes:
+            problems.append(at["sources"](f"pricing {pricing} adds the freight from {origin} "
+                                          f"to {row['entry']}: {tables['lng_routes'].origin.label}"
+                                          " has no such route", row=n, column="entry",
+                                          value=row["entry"]))
+        if pricing == "netback":
+            if row["hub"] is not None:
+                problems.append(at["sources"]("a netback price takes no hub: the origin's "
+                                              "netback FOB stands in for it", row=n,
+                                              column="hub", value=row["hub"]))
+            if not markets_of.get(origin):
+                problems.append(at["sources"](f"origin {origin} has no route to a market (a hub "
+                                              "with prices): its netback is undefined", row=n,
+                                              column="origin", value=origin))
 
 
 def _check_period_chain(periods: ParsedTable, problems: list[Problem]) -> None:
@@ -375,7 +458,7 @@ def _build_settings(config: dict, tables, keys, problems: list[Problem],
         exclude=tuple(values.get("exclude", ())), share_basis=values.get("share_basis", "period"),
         share_of=values.get("share_of", "supply"), limits=limits,
         storage_days=values.get("storage_days", 0.0), cover_days=values.get("cover_days", 0.0),
-        min_n1=values.get("min_n1"))
+        min_n1=values.get("min_n1"), admit=tuple(values.get("admit", ())))
     return settings, policy
 
 
@@ -409,11 +492,12 @@ def _build_case(path: Path, config: dict, tables: dict[str, ParsedTable], settin
         sources=_records(tables["sources"]), arcs=_records(tables["arcs"]),
         storage=_records(tables["storage"]), demand=_series(tables["demand"]),
         hub_prices=_series(tables["hub_prices"]), settings=settings, policy=policy,
-        source_hash=digest, path=str(path),
+        origins=_records(tables["lng_origins"]), routes=_records(tables["lng_routes"]),
+        exports=_records(tables["exports"]), source_hash=digest, path=str(path),
     )
     if tables["disruptions"].present:
         kwargs["scenarios"] = build_scenarios(tables["disruptions"].rows)
-    for name in ("entry_capacity", "storage_floors"):
+    for name in ("entry_capacity", "storage_floors", "lng_origin_capacity"):
         if tables[name].present:
-            kwargs[name] = _series(tables[name])
+            kwargs[{"lng_origin_capacity": "origin_capacity"}.get(name, name)] = _series(tables[name])
     return Case(**kwargs)

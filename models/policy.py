@@ -51,7 +51,7 @@ def check_setting(name: str, value) -> tuple | str:
         return (value,) if value in s.choices else "must be one of " + ", ".join(s.choices)
     if s.dtype == "list":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return "must be a list of supplier codes"
+            return f"must be a list of {s.unit or 'ids'}"
         return (tuple(value),)
     if s.dtype == "table":
         if not isinstance(value, dict):
@@ -87,11 +87,13 @@ def make_policy(case: Case, policy: Policy | None = None, *,
                 caps: Mapping[str, float] | None = None, max_share: float | None = None,
                 risk_weight: float | None = None, exclude=None, share_basis: str | None = None,
                 share_of: str | None = None, limits=None, storage_days: float | None = None,
-                cover_days: float | None = None, min_n1: float | None = None) -> Policy:
+                cover_days: float | None = None, min_n1: float | None = None,
+                admit=None) -> Policy:
     """The case's default policy (or `policy`) with the given choices laid over it.
 
-    `caps` are added to (and override) the case's caps; `exclude` (a code or a list) and
-    `limits` are added to the case's own. Values are checked by `policy_problems`.
+    `caps` are added to (and override) the case's caps; `exclude` (a code or a list),
+    `admit` (an offer or a list) and `limits` are added to the case's own. Values are
+    checked by `policy_problems`.
     """
     base = policy or case.policy
     changes = {}
@@ -108,6 +110,9 @@ def make_policy(case: Case, policy: Policy | None = None, *,
         changes["share_basis"] = share_basis
     if share_of is not None:
         changes["share_of"] = share_of
+    if admit:
+        offers = [admit] if isinstance(admit, str) else list(admit)
+        changes["admit"] = tuple(dict.fromkeys([*base.admit, *offers]))
     if limits:
         changes["limits"] = (*base.limits, *limits)
     for name, value in (("storage_days", storage_days), ("cover_days", cover_days),
@@ -209,6 +214,11 @@ def _value_problems(case: Case, policy: Policy, where: str) -> list[Problem]:
     for code in policy.exclude:
         if code not in known:
             unknown(code, "exclude")
+    offers = sorted({s.offer for s in case.sources if s.offer})
+    for offer in policy.admit:
+        if offer not in offers:
+            problems.append(Problem(where, "unknown offer (offers: " + (", ".join(offers) or "none")
+                                    + ")", column="admit", value=offer))
     for name, value in (("max_share", policy.max_share),
                         ("risk_weight_usd_mmbtu", policy.risk_weight_usd_mmbtu),
                         ("share_basis", policy.share_basis), ("share_of", policy.share_of),

@@ -14,7 +14,9 @@ GROUP_TYPES = ("supplier", "kind", "source")
 SHARE_BASES = ("period", "horizon")
 SHARE_OF = ("supply", "imports")
 CONTRACT_TERMS = ("spot", "contract")
-TARGET_TYPES = ("entry", "supplier", "source", "hub")
+TARGET_TYPES = ("entry", "supplier", "source", "hub", "origin", "offer")
+PRICINGS = ("delivered", "fob", "netback")
+CANALS = ("none", "panama", "suez")
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,17 @@ def _opt_period(name: str, description: str) -> Column:
     return Column(name, "id", description=description, required=False, references="periods")
 
 
+def _firm_columns() -> tuple[Column, Column]:
+    """Firm (reserved) capacity and its reservation charge, paid whatever flows."""
+    return (
+        Column("firm_mmcfd", "float", "MMcf/d", "capacity reserved (booked) ahead; its "
+               "reservation is paid whatever flows", required=False, default=0.0, minimum=0),
+        Column("reservation_usd_mmbtu", "float", "USD/MMBtu",
+               "reservation charge per MMBtu of reserved capacity per day (a fixed payment)",
+               required=False, default=0.0, minimum=0),
+    )
+
+
 TABLES: dict[str, TableSchema] = {
     t.name: t
     for t in (
@@ -156,6 +169,7 @@ TABLES: dict[str, TableSchema] = {
                        required=False, default=0.0, minimum=0),
                 _opt_period("first_period", "first period in service (empty: from the start)"),
                 _opt_period("last_period", "last period in service (empty: to the end)"),
+                *_firm_columns(),
             ),
             key="entry",
         ),
@@ -193,6 +207,18 @@ TABLES: dict[str, TableSchema] = {
                        "(contract sources; below 1 the source's entry needs a positive tariff, the "
                        "firm part paid on all contracted gas)", required=False, default=0.0,
                        minimum=0, maximum=1),
+                Column("origin", "id", description="liquefaction origin of LNG (its volume "
+                       "counts against the origin's availability; needed for fob and netback "
+                       "pricing)", required=False, references="lng_origins"),
+                Column("pricing", "choice",
+                       description="what the formula multiplier × hub + adder gives: delivered "
+                                   "(the price at the entry); fob (the price at the origin: "
+                                   "freight origin → entry is added); netback (the origin's "
+                                   "netback FOB stands in for the hub, freight added; no hub)",
+                       required=False, default="delivered", choices=PRICINGS),
+                Column("offer", "id", description="an offer the source belongs to (e.g. a "
+                       "sanctioned supplier's): unavailable unless the policy admits it",
+                       required=False),
             ),
             key="source",
         ),
@@ -204,10 +230,76 @@ TABLES: dict[str, TableSchema] = {
                 _id("from_node", "node gas leaves", "nodes"),
                 _id("to_node", "node gas reaches", "nodes"),
                 Column("capacity_mmcfd", "float", "MMcf/d", "capacity", minimum=0),
-                Column("tariff_usd_mmbtu", "float", "USD/MMBtu", "transport tariff",
+                Column("tariff_usd_mmbtu", "float", "USD/MMBtu",
+                       "transport tariff on the flow (the variable, usage part)",
                        required=False, default=0.0, minimum=0),
+                *_firm_columns(),
             ),
             key="arc",
+            required=False,
+        ),
+        TableSchema(
+            "lng_origins",
+            "LNG liquefaction origins: what each can sell to the market, by the period.",
+            (
+                _id("origin", "origin id (a plant, or a country's plants)"),
+                Column("name", "str", description="display name", required=False, default=""),
+                _id("supplier", "supplier code of the origin", "suppliers"),
+                Column("available_mmcfd", "float", "MMcf/d",
+                       "liquefaction capacity available to the market (uncommitted), per period; "
+                       "empty: no limit", required=False, default=None, minimum=0),
+                _opt_period("first_period", "first period it can sell (empty: from the start)"),
+                _opt_period("last_period", "last period it can sell (empty: to the end)"),
+            ),
+            key="origin",
+            required=False,
+        ),
+        TableSchema(
+            "lng_origin_capacity",
+            "Time-varying origin availability: overrides available_mmcfd for the periods listed.",
+            (
+                _id("origin", "origin id", "lng_origins"),
+                _id("period", "period id", "periods"),
+                Column("available_mmcfd", "float", "MMcf/d", "available in that period",
+                       minimum=0),
+            ),
+            unique=("origin", "period"),
+            required=False,
+        ),
+        TableSchema(
+            "lng_routes",
+            "LNG shipping routes from an origin to a market (a hub of hub_prices.csv, whose "
+            "price is delivered there) or to an LNG terminal (an entry of kind lng). Freight "
+            "is given, or computed from the distance and the [lng] voyage settings of case.toml.",
+            (
+                _id("origin", "origin id", "lng_origins"),
+                _id("destination", "a market hub or an LNG entry"),
+                Column("distance_nm", "float", "nautical miles", "one-way sea distance",
+                       required=False, default=None, minimum=0),
+                Column("canal", "choice", description="canal passed each way",
+                       required=False, default="none", choices=CANALS),
+                Column("freight_usd_mmbtu", "float", "USD/MMBtu",
+                       "freight per delivered MMBtu (empty: computed from distance_nm)",
+                       required=False, default=None, minimum=0, maximum=100),
+            ),
+            unique=("origin", "destination"),
+            required=False,
+        ),
+        TableSchema(
+            "exports",
+            "Pass-through demand: feed gas of LNG export plants, carried in through an entry "
+            "(the exporter's own supply) to the plant's node; reported apart from domestic "
+            "demand, outside the plan's costs and shares.",
+            (
+                _id("export", "export plant id"),
+                Column("name", "str", description="display name", required=False, default=""),
+                _id("node", "node of the plant", "nodes"),
+                _id("entry", "entry its feed gas comes through", "entries"),
+                Column("feed_mmcfd", "float", "MMcf/d", "feed gas", minimum=0),
+                _opt_period("first_period", "first period it takes feed gas (empty: from the start)"),
+                _opt_period("last_period", "last period it takes feed gas (empty: to the end)"),
+            ),
+            key="export",
             required=False,
         ),
         TableSchema(
@@ -294,13 +386,14 @@ TABLES: dict[str, TableSchema] = {
                        required=False, default=None, minimum=0, maximum=1),
                 Column("target_type", "choice", description="what the event hits (event rows)",
                        required=False, default=None, choices=TARGET_TYPES),
-                Column("target", "id", description="entry, supplier, source or hub id",
-                       required=False, default=None),
+                Column("target", "id", description="entry, supplier, source, hub, LNG origin "
+                       "or offer id", required=False, default=None),
                 _opt_period("first_period", "first period hit (empty: from the start)"),
                 _opt_period("last_period", "last period hit (empty: to the end)"),
                 Column("capacity_factor", "float", "0–1",
-                       "share of capacity / contracted supply still available "
-                       "(not on a hub: hubs take price multipliers only)",
+                       "share of capacity / contracted supply still available (not on a hub: "
+                       "hubs take price multipliers only); on an offer, the share of it "
+                       "available in the scenario, admitted or not",
                        required=False, default=None, minimum=0, maximum=1),
                 Column("price_multiplier", "float", "–", "multiplier on the price",
                        required=False, default=None, minimum=0, maximum=100),
@@ -349,7 +442,8 @@ SETTINGS: dict[str, Setting] = {
                 default="period", choices=SHARE_BASES),
         Setting("policy", "share_of", "choice", description="shares of all supply or of imports",
                 default="supply", choices=SHARE_OF),
-        Setting("policy", "exclude", "list", description="suppliers excluded outright", default=()),
+        Setting("policy", "exclude", "list", "supplier codes",
+                description="suppliers excluded outright", default=()),
         Setting("policy", "caps", "table", description="supplier → maximum share", default={}),
         Setting("policy", "storage_days", "float", "days",
                 "total stock ≥ this many days of average demand in every period with storage",
@@ -359,6 +453,35 @@ SETTINGS: dict[str, Setting] = {
                 minimum=0, maximum=365),
         Setting("policy", "min_n1", "float", "%",
                 "required N−1 in every period (empty: none)", None, minimum=0, maximum=1000),
+        Setting("policy", "admit", "list", "offer ids",
+                description="offers admitted (sources.csv offer); the others are unavailable",
+                default=()),
+        Setting("lng", "charter_usd_per_day", "float", "USD/day",
+                "LNG carrier charter rate (freight computed from distance)", 60_000.0,
+                minimum=0, maximum=1_000_000),
+        Setting("lng", "speed_knots", "float", "knots", "service speed", 17.0,
+                minimum=5, maximum=25),
+        Setting("lng", "cargo_m3", "float", "m³", "cargo capacity of the carrier", 174_000.0,
+                minimum=1_000, maximum=300_000),
+        Setting("lng", "fill_ratio", "float", "–", "share of the tanks loaded", 0.985,
+                minimum=0.5, maximum=1),
+        Setting("lng", "mmbtu_per_m3", "float", "MMBtu/m³", "energy of a cubic metre of LNG",
+                23.1, minimum=15, maximum=30),
+        Setting("lng", "boil_off_laden_pct_per_day", "float", "%/day",
+                "boil-off on the laden leg (gas lost to the cargo)", 0.12, minimum=0, maximum=1),
+        Setting("lng", "boil_off_ballast_pct_per_day", "float", "%/day",
+                "heel burnt on the ballast leg", 0.09, minimum=0, maximum=1),
+        Setting("lng", "port_days", "float", "days", "loading and discharge days per voyage",
+                3.0, minimum=0, maximum=30),
+        Setting("lng", "port_costs_usd", "float", "USD", "port costs per voyage", 120_000.0,
+                minimum=0, maximum=10_000_000),
+        Setting("lng", "panama_usd_round_trip", "float", "USD",
+                "Panama Canal tolls, laden and ballast", 1_016_000.0, minimum=0,
+                maximum=10_000_000),
+        Setting("lng", "suez_usd_round_trip", "float", "USD", "Suez Canal dues, both ways",
+                1_000_000.0, minimum=0, maximum=10_000_000),
+        Setting("lng", "boil_off_value_usd_mmbtu", "float", "USD/MMBtu",
+                "value of the gas boiled off", 12.0, minimum=0, maximum=1000),
     )
 }
 
@@ -370,6 +493,7 @@ SCALAR_SETTINGS = {k: s for k, s in SETTINGS.items()
 __all__ = [
     "Column", "TableSchema", "TABLES", "Setting", "SETTINGS", "SCALAR_SETTINGS",
     "KINDS", "GROUP_TYPES", "SHARE_BASES", "SHARE_OF", "CONTRACT_TERMS", "TARGET_TYPES",
+    "PRICINGS", "CANALS",
 ]
 
 

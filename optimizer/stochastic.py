@@ -34,7 +34,7 @@ from .formulation.names import BALANCE
 from .formulation.scenarios import apply_scenario
 from .formulation.two_stage import StochasticModel, contracted_sources, cvar, scenario_costs
 from .lp.solvers import check_solver
-from .results.plan import Plan, denoise, make_plan
+from .results.plan import Plan, denoise, make_plan, marginal_cost
 
 BASE = "base"
 
@@ -94,9 +94,9 @@ def scenario_table(sm: StochasticModel, result) -> pd.DataFrame:
         penalty = float((wt * d.risk_weight * d.risk[:, None] * x[cols.supply]).sum())
         unserved_cost = float((wt * d.voll * u).sum())
         balance = [b for b in sm.model.rows[sc.rows[0]:sc.rows[1]] if b.family == BALANCE][0]
-        dual = result.row_dual[balance.start:balance.stop].reshape(len(d.node_ids), -1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            marginal = dual / (wt[None, :] * weight) if weight > 1e-12 else np.full(dual.shape, np.nan)
+        dual = result.row_dual[balance.start:balance.stop]
+        marginal = marginal_cost(d, dual, weight) if weight > 1e-12 else \
+            np.full((len(d.node_ids), len(d.period_ids)), np.nan)
         served = d.demand * d.days[None, :]
         defined = np.isfinite(marginal).any() and served.sum() > 0
         # np.nansum of nothing but NaN is 0: an average of undefined costs is undefined.

@@ -34,7 +34,8 @@ from ..models.policy import share_rules as policy_share_rules
 from .deterministic import require_n1, solve
 from .errors import InfeasiblePolicy, SweepError, VerificationError
 from .grid import DEFAULT_CHUNK_SIZE, SHARE_KINDS, Grid, Parameter, make_grid
-from .formulation.arrays import ModelData, hub_price_part, index_share_rules, prepare, storage_days_floor
+from .formulation.arrays import (ModelData, index_share_rules, prepare, scaled_hubs, source_prices,
+                                 storage_days_floor)
 from .formulation.build import build
 from .formulation.constraints import supply_bounds, supply_cost, unserved_cost
 from .formulation.diagnose import diagnose
@@ -146,8 +147,6 @@ class SweepModel:
         self.formulation = build(structure)
         self.rules = structure.share_rules
         self._index_share_rows()
-        self._hub_parts = {p.target: hub_price_part(self.base, p.target)
-                           for p in parameters if p.kind == "price"}
         entry_block = self.formulation.model.block(ENTRY_CAPACITY)
         T = len(self.base.period_ids)
         self._entry_block = entry_block[0] if entry_block else None
@@ -207,10 +206,11 @@ class SweepModel:
         policy = make_policy(self.case, self.policy, **choices)
         changes = {}
         price, demand, capacity = b.price, b.demand, b.entry_capacity
+        hubs = {p.target: v for p, v in zip(self.parameters, values) if p.kind == "price"}
+        if hubs:  # through the price formulas, netbacks included
+            price = source_prices(b, scaled_hubs(b, hubs))
         for p, v in zip(self.parameters, values):
-            if p.kind == "price":
-                price = price + (v - 1.0) * self._hub_parts[p.target]
-            elif p.kind == "demand":
+            if p.kind == "demand":
                 demand = demand * v
             elif p.kind == "capacity":
                 capacity = capacity.copy()
@@ -236,10 +236,15 @@ class SweepModel:
         if touches["supply_bounds"]:
             lower, upper = supply_bounds(d)
             m.set_bounds(c.supply.ravel(), lower.ravel(), upper.ravel())
-        if touches["demand"]:
-            m.set_rhs(m.block(BALANCE)[0], d.demand.ravel())
-        if touches["entry_capacity"] and self._entry_block is not None:
-            m.set_rhs(self._entry_block, d.entry_capacity[self._entry_rows].ravel())
+        if touches["demand"] or touches["entry_capacity"]:
+            # Demand and the pass-through it carries (which an entry's capacity can cut);
+            # unserved gas is bounded by demand (the balance family).
+            _, reserved, transit = d.pass_through
+            m.set_rhs(m.block(BALANCE)[0], (d.demand + transit).ravel())
+            m.set_upper(c.unserved.ravel(), d.demand.ravel())
+            if self._entry_block is not None:
+                m.set_rhs(self._entry_block,
+                          (d.entry_capacity - reserved)[self._entry_rows].ravel())
         if touches["demand"] and self._storage_days_block is not None:
             # The storage-days floor is days of average demand: it moves with demand.
             floor = d.storage_days_floor
@@ -295,7 +300,7 @@ class SweepModel:
             # Only slack constraints loosened: the last optimum is this point's optimum.
             self.session.sync(changes)  # the next re-solve starts from this point's LP
             result = SolverResult(SolveStatus.OPTIMAL, "highs", 0.0,
-                                  objective=float(self.formulation.model.col_cost @ last.x), x=last.x)
+                                  objective=self.formulation.model.objective_of(last.x), x=last.x)
         else:
             result = self.session.run(duals=False, changes=changes)
         if result.status is SolveStatus.INFEASIBLE:

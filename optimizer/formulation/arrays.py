@@ -64,11 +64,18 @@ class ModelData:
     source_entry: np.ndarray     # S, entry index
     source_node: np.ndarray      # S, node index
     source_hub: np.ndarray       # S, hub index (−1: a fixed price)
-    source_multiplier: np.ndarray  # S, multiplier on the hub price
-    price: np.ndarray            # S × T, USD/MMBtu (cash: hub formula + entry tariff)
+    source_multiplier: np.ndarray  # S, multiplier on the hub price (or netback FOB)
+    source_adder: np.ndarray     # S, USD/MMBtu
+    source_pricing: np.ndarray   # S, str: "delivered", "fob" or "netback"
+    source_origin: np.ndarray    # S, origin index (−1: none)
+    source_freight: np.ndarray   # S, USD/MMBtu: freight origin → entry (fob, netback; else 0)
+    price: np.ndarray            # S × T, USD/MMBtu (cash: price formula + entry tariff)
     risk: np.ndarray             # S, its supplier's risk score
     source_min: np.ndarray       # S × T, MMcf/d
-    source_max: np.ndarray       # S × T, MMcf/d (inf: no limit; 0 outside its window)
+    source_max: np.ndarray       # S × T, MMcf/d (inf: no limit; 0 outside its window or
+                                 # for an offer the policy does not admit)
+    offer_max: np.ndarray        # S × T, MMcf/d: an offered source's maximum, admitted or not
+    source_offer: np.ndarray     # S, str: the offer a source belongs to ('' none)
     source_contract: np.ndarray  # S, bool: committed ahead (first stage of a stochastic plan)
     take_or_pay: np.ndarray      # S, share of the contracted volume paid for if not taken
     firm_part: np.ndarray        # S, USD/MMBtu: a contract's entry tariff (0 for spot)
@@ -78,11 +85,23 @@ class ModelData:
     entry_node: np.ndarray       # E
     entry_tariff: np.ndarray     # E, USD/MMBtu
     entry_capacity: np.ndarray   # E × T (0 outside its service window)
+    entry_firm: np.ndarray       # E, MMcf/d reserved ahead
+    entry_reservation: np.ndarray  # E, USD/MMBtu per day of reserved capacity
+    entry_in_service: np.ndarray  # E × T, bool: inside its service window
+    origin_ids: list[str]
+    origin_available: np.ndarray  # O × T, MMcf/d (inf: no limit; 0 outside its window)
+    origin_market_freight: np.ndarray  # O × H, USD/MMBtu to each market hub (inf: no route)
+    export_ids: list[str]
+    export_node: np.ndarray      # X
+    export_entry: np.ndarray     # X
+    export_feed: np.ndarray      # X × T, MMcf/d (0 outside its window)
     arc_ids: list[str]
     arc_from: np.ndarray
     arc_to: np.ndarray
     arc_capacity: np.ndarray     # A
     arc_tariff: np.ndarray       # A
+    arc_firm: np.ndarray         # A, MMcf/d reserved ahead
+    arc_reservation: np.ndarray  # A, USD/MMBtu per day of reserved capacity
     storage_ids: list[str]
     storage_node: np.ndarray
     storage_active: np.ndarray   # K × T, bool: in service
@@ -99,6 +118,7 @@ class ModelData:
     risk_weight: float
     in_share_base: np.ndarray    # S, bool: counts in the share base (supply or imports)
     share_rules: list[IndexedShareRule]
+    fixed_cost: np.ndarray       # T, million USD: reservation payments (fixed_payments())
     storage_days_floor: np.ndarray  # T, Bcf: the storage-days policy's total stock (0: none)
     cover_days: np.ndarray       # T, days of each import supplier's flow to hold (0: none)
     # A scenario's view (formulation/scenarios.py): availability φ[s,t] of each source, the
@@ -113,6 +133,12 @@ class ModelData:
         """w_t = d_t·E: million USD per (MMcf/d × USD/MMBtu) in period t."""
         return self.days * self.energy
 
+    @property
+    def pass_through(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(feed carried X × T, entry capacity it takes E × T, net inflow by node N × T):
+        see pass_through()."""
+        return pass_through(self)
+
     def with_policy(self, policy: Policy, case: Case, **changes) -> "ModelData":
         """The same arrays under another policy of the same case (a sweep point), with
         `changes` to other fields: the policy's own arrays recomputed and checked, the
@@ -122,6 +148,8 @@ class ModelData:
                                 **changes)
         if policy.exclude != self.policy.exclude:
             d.excluded = _excluded(self, policy)
+        if policy.admit != self.policy.admit:
+            d.source_max, d.source_min = _offer_bounds(d, policy)
         if policy.share_of != self.policy.share_of:
             d.in_share_base = np.array([in_share_base(k, policy.share_of) for k in self.source_kind],
                                        dtype=bool)
@@ -177,8 +205,9 @@ def prepare(case: Case, policy: Policy) -> ModelData:
     entry_node = np.array([node_ix[e.node] for e in entries], dtype=int)
     entry_capacity = np.array([[e.capacity_mmcfd] * T for e in entries], dtype=float).reshape(-1, T)
     entry_capacity = _matrix(case.entry_capacity, entry_ids, periods, entry_capacity)
-    for i, e in enumerate(entries):
-        entry_capacity[i, ~period_window(periods, e.first_period, e.last_period)] = 0.0
+    in_service = np.array([period_window(periods, e.first_period, e.last_period) for e in entries],
+                          dtype=bool).reshape(-1, T)
+    entry_capacity[~in_service] = 0.0
     entry_tariff = np.array([e.tariff_usd_mmbtu for e in entries], dtype=float)
 
     hub_ids = list(dict.fromkeys(case.hub_prices.index.get_level_values(0)))
@@ -186,22 +215,30 @@ def prepare(case: Case, policy: Policy) -> ModelData:
         .to_numpy(float).reshape(len(hub_ids), T)
     hub_ix = {h: i for i, h in enumerate(hub_ids)}
 
+    origin_ids = [o.id for o in case.origins]
+    origin_ix = {o: i for i, o in enumerate(origin_ids)}
+    origin_available = np.array([[INF if o.available_mmcfd is None else o.available_mmcfd] * T
+                                 for o in case.origins], dtype=float).reshape(-1, T)
+    origin_available = _matrix(case.origin_capacity, origin_ids, periods, origin_available)
+    for i, o in enumerate(case.origins):
+        origin_available[i, ~period_window(periods, o.first_period, o.last_period)] = 0.0
+    freight = {(r.origin, r.destination): route_freight(r, case.settings) for r in case.routes}
+    origin_market_freight = np.array([[freight.get((o, h), INF) for h in hub_ids]
+                                      for o in origin_ids], dtype=float).reshape(len(origin_ids), len(hub_ids))
+
     sources = case.sources
     S = len(sources)
     source_entry = np.array([entry_ix[s.entry] for s in sources], dtype=int)
-    source_hub = np.array([hub_ix[s.hub] if s.hub else -1 for s in sources], dtype=int)
-    multiplier = np.array([s.price_multiplier for s in sources], dtype=float)
-    adder = np.array([s.price_adder_usd_mmbtu for s in sources], dtype=float)
-    hub_term = np.zeros((S, T))  # a source without a hub has a fixed price
-    priced = source_hub >= 0
-    hub_term[priced] = hub_price[source_hub[priced]]
-    price = multiplier[:, None] * hub_term + adder[:, None] + entry_tariff[source_entry][:, None]
+    source_origin = np.array([origin_ix[s.origin] if s.origin else -1 for s in sources], dtype=int)
+    source_pricing = np.array([s.pricing for s in sources], dtype=object)
+    source_freight = np.array([freight[(s.origin, s.entry)] if s.pricing != "delivered" else 0.0
+                               for s in sources], dtype=float)
     source_min = np.zeros((S, T))
-    source_max = np.full((S, T), INF)
+    offer_max = np.full((S, T), INF)
     for i, s in enumerate(sources):
         active = period_window(periods, s.first_period, s.last_period)
         source_min[i] = np.where(active, s.min_mmcfd, 0.0)
-        source_max[i] = np.where(active, INF if s.max_mmcfd is None else s.max_mmcfd, 0.0)
+        offer_max[i] = np.where(active, INF if s.max_mmcfd is None else s.max_mmcfd, 0.0)
     source_supplier = np.array([supplier_ix[s.supplier] for s in sources], dtype=int)
     source_kind = np.array([s.kind for s in sources], dtype=object)
     source_contract = np.array([s.contract == "contract" for s in sources], dtype=bool)
@@ -222,19 +259,38 @@ def prepare(case: Case, policy: Policy) -> ModelData:
         hub_ids=hub_ids, hub_price=hub_price,
         source_ids=[s.id for s in sources], source_supplier=source_supplier,
         source_kind=source_kind, source_entry=source_entry, source_node=entry_node[source_entry],
-        source_hub=source_hub, source_multiplier=multiplier, price=price,
-        risk=supplier_risk[source_supplier], source_min=source_min, source_max=source_max,
+        source_hub=np.array([hub_ix[s.hub] if s.hub else -1 for s in sources], dtype=int),
+        source_multiplier=np.array([s.price_multiplier for s in sources], dtype=float),
+        source_adder=np.array([s.price_adder_usd_mmbtu for s in sources], dtype=float),
+        source_pricing=source_pricing, source_origin=source_origin, source_freight=source_freight,
+        price=np.zeros((S, T)),
+        risk=supplier_risk[source_supplier], source_min=source_min, source_max=offer_max,
+        offer_max=offer_max,
+        source_offer=np.array([s.offer or "" for s in sources], dtype=object),
         source_contract=source_contract,
         take_or_pay=np.array([s.take_or_pay for s in sources], dtype=float),
         firm_part=np.where(source_contract, entry_tariff[source_entry], 0.0) if S else np.zeros(0),
         excluded=np.zeros(S, dtype=bool),
         entry_ids=entry_ids, entry_kind=np.array([e.kind for e in entries], dtype=object),
         entry_node=entry_node, entry_tariff=entry_tariff, entry_capacity=entry_capacity,
+        entry_firm=np.array([e.firm_mmcfd for e in entries], dtype=float),
+        entry_reservation=np.array([e.reservation_usd_mmbtu for e in entries], dtype=float),
+        entry_in_service=in_service,
+        origin_ids=origin_ids, origin_available=origin_available,
+        origin_market_freight=origin_market_freight,
+        export_ids=[x.id for x in case.exports],
+        export_node=np.array([node_ix[x.node] for x in case.exports], dtype=int),
+        export_entry=np.array([entry_ix[x.entry] for x in case.exports], dtype=int),
+        export_feed=np.array([np.where(period_window(periods, x.first_period, x.last_period),
+                                       x.feed_mmcfd, 0.0) for x in case.exports],
+                             dtype=float).reshape(-1, T),
         arc_ids=[a.id for a in arcs],
         arc_from=np.array([node_ix[a.from_node] for a in arcs], dtype=int),
         arc_to=np.array([node_ix[a.to_node] for a in arcs], dtype=int),
         arc_capacity=np.array([a.capacity_mmcfd for a in arcs], dtype=float),
         arc_tariff=np.array([a.tariff_usd_mmbtu for a in arcs], dtype=float),
+        arc_firm=np.array([a.firm_mmcfd for a in arcs], dtype=float),
+        arc_reservation=np.array([a.reservation_usd_mmbtu for a in arcs], dtype=float),
         storage_ids=[k.id for k in storage],
         storage_node=np.array([node_ix[k.node] for k in storage], dtype=int),
         storage_active=active,
@@ -249,9 +305,13 @@ def prepare(case: Case, policy: Policy) -> ModelData:
         withdrawal_cost=np.array([k.withdrawal_cost_usd_mmbtu for k in storage], dtype=float),
         voll=case.settings.voll_usd_mmbtu, risk_weight=float(policy.risk_weight_usd_mmbtu),
         in_share_base=np.array([in_share_base(k, policy.share_of) for k in source_kind], dtype=bool),
-        share_rules=[], storage_days_floor=np.zeros(T), cover_days=np.zeros(T),
+        share_rules=[], fixed_cost=np.zeros(T), storage_days_floor=np.zeros(T),
+        cover_days=np.zeros(T),
     )
+    data.price = source_prices(data, hub_price)
+    data.fixed_cost = fixed_payments(data)
     data.excluded = _excluded(data, policy)
+    data.source_max, data.source_min = _offer_bounds(data, policy)
     data.share_rules = index_share_rules(data, rules)
     data.storage_days_floor = storage_days_floor(data, case.name)
     data.cover_days = cover_days(data)
@@ -264,13 +324,119 @@ def _excluded(d: ModelData, policy: Policy) -> np.ndarray:
     return np.isin(codes, list(policy.exclude)) if len(codes) else np.zeros(0, dtype=bool)
 
 
-def hub_price_part(d: ModelData, hub: str) -> np.ndarray:
-    """The part of each source's price (S × T) that moves with `hub`: multiplier_s ×
-    hub_price[hub, t] for the sources priced on it, 0 for the others. Scaling the hub by k
-    adds (k − 1) × this to the prices (a sweep's price.<HUB>, a scenario's hub shock)."""
-    h = d.hub_ids.index(hub)
-    on_hub = (d.source_hub == h)[:, None]
-    return np.where(on_hub, d.source_multiplier[:, None] * d.hub_price[h][None, :], 0.0)
+def fixed_payments(d: ModelData) -> np.ndarray:
+    """T, million USD: the reservation payments on firm capacity, paid whatever flows,
+
+        fixed[t] = w_t·( Σ_e firm_e·reservation_e·[e in service at t] + Σ_a firm_a·reservation_a )
+
+    (firm in MMcf/d, reservation in USD per MMBtu of reserved capacity per day)."""
+    entries = (d.entry_firm * d.entry_reservation)[:, None] * d.entry_in_service
+    arcs = float((d.arc_firm * d.arc_reservation).sum())
+    return d.weight * (entries.sum(axis=0) + arcs)
+
+
+def _offer_bounds(d: ModelData, policy: Policy) -> tuple[np.ndarray, np.ndarray]:
+    """(source_max, source_min): an offered source (sources.csv `offer`) the policy does
+    not admit can deliver nothing; every other source keeps its own bounds."""
+    closed = (d.source_offer != "") & ~np.isin(d.source_offer, list(policy.admit))
+    return (np.where(closed[:, None], 0.0, d.offer_max),
+            np.where(closed[:, None], 0.0, d.source_min))
+
+
+def route_freight(route, settings) -> float:
+    """Freight of an LNG route, USD per delivered MMBtu: as given, or from its distance D
+    (nautical miles) and the voyage settings ([lng] in case.toml):
+
+        days at sea each way  τ = D / (24·v)
+        loaded                L = cargo_m3 · fill_ratio · mmbtu_per_m3          (MMBtu)
+        boiled off laden      B = L · bor_laden/100 · τ;   heel burnt back  H = L · bor_ballast/100 · τ
+        freight = (charter·(2τ + port_days) + canal + port_costs + value·(B + H)) / (L − B)
+
+    with `canal` the round-trip Panama or Suez fee (0 for none) and `value` the value of
+    the gas boiled off (boil_off_value_usd_mmbtu). A round-trip charter: the ship returns
+    in ballast to load again."""
+    if route.freight_usd_mmbtu is not None:
+        return float(route.freight_usd_mmbtu)
+    v = settings
+    tau = route.distance_nm / (24.0 * v.speed_knots)
+    loaded = v.cargo_m3 * v.fill_ratio * v.mmbtu_per_m3
+    boiled = loaded * v.boil_off_laden_pct_per_day / 100.0 * tau
+    heel = loaded * v.boil_off_ballast_pct_per_day / 100.0 * tau
+    canal = {"panama": v.panama_usd_round_trip, "suez": v.suez_usd_round_trip}.get(route.canal, 0.0)
+    cost = (v.charter_usd_per_day * (2 * tau + v.port_days) + canal + v.port_costs_usd
+            + v.boil_off_value_usd_mmbtu * (boiled + heel))
+    return cost / (loaded - boiled)
+
+
+def netback(d: ModelData, hub_price: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(FOB O × T, best market O × T): each origin's netback FOB, the best delivered market
+    price less the freight to it, FOB[o,t] = max_m (hub_price[m,t] − freight[o,m]) over the
+    markets m it has a route to, and that market's hub index (−1: no market)."""
+    O, T = len(d.origin_ids), hub_price.shape[1]
+    if O == 0 or len(d.hub_ids) == 0:
+        return np.full((O, T), np.nan), np.full((O, T), -1, dtype=int)
+    values = hub_price[None, :, :] - d.origin_market_freight[:, :, None]  # O × H × T
+    best = np.argmax(values, axis=1)
+    fob = np.take_along_axis(values, best[:, None, :], axis=1)[:, 0, :]
+    reachable = np.isfinite(fob)
+    return np.where(reachable, fob, np.nan), np.where(reachable, best, -1)
+
+
+def source_prices(d: ModelData, hub_price: np.ndarray, parts: bool = False):
+    """price[s,t] of every source from the hub prices (H × T), USD/MMBtu:
+
+        delivered: multiplier_s · hub[hub(s),t] + adder_s + tariff_e(s)
+        fob:       multiplier_s · hub[hub(s),t] + adder_s + freight(o(s) → e(s)) + tariff_e(s)
+        netback:   multiplier_s · FOB[o(s),t]   + adder_s + freight(o(s) → e(s)) + tariff_e(s)
+
+    (no hub: the hub term is 0; FOB is netback()). A scenario's or a sweep's hub prices go
+    through here, so a netback follows the market moves. With `parts`, also the FOB part
+    (S × T: multiplier·(hub or FOB) + adder for fob and netback sources, NaN otherwise)."""
+    S, T = len(d.source_ids), hub_price.shape[1]
+    reference = np.zeros((S, T))
+    priced = d.source_hub >= 0
+    reference[priced] = hub_price[d.source_hub[priced]]
+    by_netback = d.source_pricing == "netback"
+    if by_netback.any():
+        fob, _ = netback(d, hub_price)
+        reference[by_netback] = fob[d.source_origin[by_netback]]
+    commodity = d.source_multiplier[:, None] * reference + d.source_adder[:, None]
+    price = commodity + (d.source_freight + d.entry_tariff[d.source_entry])[:, None]
+    if not parts:
+        return price
+    return price, np.where((d.source_pricing != "delivered")[:, None], commodity, np.nan)
+
+
+def scaled_hubs(d: ModelData, factors: dict[str, np.ndarray | float]) -> np.ndarray:
+    """The hub price matrix with hub h scaled by factors[h] (a number or a T vector)."""
+    hub_price = d.hub_price.copy()
+    for hub, factor in factors.items():
+        hub_price[d.hub_ids.index(hub)] *= factor
+    return hub_price
+
+
+def pass_through(d: ModelData, entry_capacity: np.ndarray | None = None):
+    """Feed gas of LNG export plants (exports.csv) carried through the system:
+
+        carried[x,t]  = feed[x,t], scaled down pro rata where its entry's capacity is short
+        reserved[e,t] = Σ_{x: entry(x)=e} carried[x,t]          (taken from the entry's capacity)
+        transit[n,t]  = Σ_{x at n} carried[x,t] − Σ_{x: node(entry(x))=n} carried[x,t]
+
+    The exporter's own gas: it enters, crosses the network to the plant and leaves, outside
+    the plan's costs and shares. Returns (carried X × T, reserved E × T, transit N × T)."""
+    capacity = d.entry_capacity if entry_capacity is None else entry_capacity
+    E, T = capacity.shape
+    wanted = np.zeros((E, T))
+    np.add.at(wanted, d.export_entry, d.export_feed)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        room = np.where(wanted > 0, np.minimum(1.0, capacity / wanted), 1.0)
+    carried = d.export_feed * room[d.export_entry] if len(d.export_ids) else np.zeros((0, T))
+    reserved = np.zeros((E, T))
+    np.add.at(reserved, d.export_entry, carried)
+    transit = np.zeros((len(d.node_ids), T))
+    np.add.at(transit, d.export_node, carried)
+    np.add.at(transit, d.entry_node[d.export_entry], -carried)
+    return carried, reserved, transit
 
 
 def index_share_rules(d: ModelData, rules) -> list[IndexedShareRule]:

@@ -49,7 +49,9 @@ def build_stochastic(d: ModelData, scenarios: list[tuple[ScenarioView, float]], 
     contracted = contracted_sources(d)
     tau_sources = np.flatnonzero(d.take_or_pay[contracted] > 0)
     shared = None if anticipative else define_first_stage(m, d, fixed=fixed)
-    out = StochasticModel(m, d, contracted, tau_sources, [], None, alpha, weight)
+    out = StochasticModel(m, d, contracted, tau_sources, [], None, alpha, weight,
+                          fixed=float(d.fixed_cost.sum()))
+    m.offset = (1.0 - weight) * out.fixed  # W·F enters through θ (the CVaR rows)
     for (scenario, data), p in scenarios:
         first = shared or define_first_stage(m, d, tag=f"[{scenario.id}]", fixed=fixed)
         cols, unit = define_scenario_variables(m, data, scenario.id, first, (1.0 - weight) * p)

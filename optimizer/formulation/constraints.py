@@ -19,8 +19,8 @@ import numpy as np
 
 from ..lp.linear_model import LinearModel
 from .arrays import ModelData
-from .names import BALANCE, ENTRY_CAPACITY, SHARE_BASE, SHARE_LIMIT, SOURCE_MINIMUM, \
-    STORAGE_BALANCE, STORAGE_END, STORAGE_FLOOR
+from .names import BALANCE, ENTRY_CAPACITY, ORIGIN_CAPACITY, SHARE_BASE, SHARE_LIMIT, \
+    SOURCE_MINIMUM, STORAGE_BALANCE, STORAGE_END, STORAGE_FLOOR
 
 _NONE = np.zeros(0, dtype=int)
 
@@ -67,6 +67,8 @@ def define_variables(m: LinearModel, d: ModelData) -> Columns:
         return cols.reshape(len(items), T)
 
     K = len(d.storage_ids)
+    if not m.elastic:  # the diagnosis prices violations only
+        m.offset = float(d.fixed_cost.sum())
     return Columns(
         supply=block("q", d.source_ids, supply_cost(d)),
         flow=block("f", d.arc_ids, wt * np.broadcast_to(d.arc_tariff[:, None], (len(d.arc_ids), T))),
@@ -97,10 +99,16 @@ def supply_bounds(d: ModelData) -> tuple[np.ndarray, np.ndarray]:
 
 
 def define_balance(m: LinearModel, d: ModelData, c: Columns) -> None:
-    """balance[n,t]:
+    """balance[n,t], and the bound of unserved gas:
 
         Σ_{s: n(s)=n} q[s,t] + Σ_{a: to(a)=n} f[a,t] − Σ_{a: from(a)=n} f[a,t]
-            + Σ_{k at n} (y_out[k,t] − y_in[k,t]) + u[n,t] = demand[n,t]
+            + Σ_{k at n} (y_out[k,t] − y_in[k,t]) + u[n,t] = demand[n,t] + transit[n,t]
+        0 ≤ u[n,t] ≤ demand[n,t]
+
+    Unserved gas stands for demand that is not met, so it never exceeds that demand: it
+    cannot be injected into storage or shipped on. transit[n,t] is the pass-through feed
+    gas of LNG export plants (exports.csv): + at the plant's node, − at the node of the
+    entry it comes through (arrays.pass_through); 0 without exports.
     """
     T = len(d.period_ids)
     t = np.arange(T)
@@ -113,32 +121,60 @@ def define_balance(m: LinearModel, d: ModelData, c: Columns) -> None:
             row(d.storage_node), row(nodes)]
     cols = [c.supply, c.flow, c.flow, c.withdraw, c.inject, c.unserved]
     signs = [1.0, 1.0, -1.0, 1.0, -1.0, 1.0]
+    _, _, transit = d.pass_through
     m.add_rows(BALANCE, labels(d.node_ids, d.period_ids), "==",
                np.concatenate(rows), np.concatenate([x.ravel() for x in cols]),
                np.concatenate([np.full(x.size, s) for x, s in zip(cols, signs)]),
-               d.demand.ravel())
+               (d.demand + transit).ravel())
+    m.set_upper(c.unserved.ravel(), d.demand.ravel())
 
 
 def define_entry_capacity(m: LinearModel, d: ModelData, c: Columns) -> None:
-    """entry_capacity[e,t]:  Σ_{s: e(s)=e} q[s,t] ≤ capacity[e,t]
+    """entry_capacity[e,t]:  Σ_{s: e(s)=e} q[s,t] ≤ capacity[e,t] − reserved[e,t]
 
     capacity[e,t] is the entry's capacity (entry_capacity.csv overrides capacity_mmcfd by
-    period), 0 outside its service window. Only entries that some source uses get a row.
+    period), 0 outside its service window; reserved[e,t] the pass-through feed gas it
+    carries for LNG export plants (arrays.pass_through; 0 without exports). Only entries
+    that some source uses get a row.
     """
     T = len(d.period_ids)
     used = np.unique(d.source_entry)
     position = {e: i for i, e in enumerate(used)}
     entry_row = np.array([position[e] for e in d.source_entry], dtype=int)
     rows = (entry_row[:, None] * T + np.arange(T)[None, :]).ravel()
+    _, reserved, _ = d.pass_through
     m.add_rows(ENTRY_CAPACITY, labels([d.entry_ids[e] for e in used], d.period_ids), "<=",
-               rows, c.supply.ravel(), np.ones(c.supply.size), d.entry_capacity[used].ravel())
+               rows, c.supply.ravel(), np.ones(c.supply.size),
+               (d.entry_capacity - reserved)[used].ravel())
+
+
+def define_origin_capacity(m: LinearModel, d: ModelData, c: Columns) -> None:
+    """origin_capacity[o,t]:  Σ_{s: origin(s)=o} q[s,t] ≤ available[o,t]
+
+    available[o,t] is the liquefaction capacity origin o can sell to the market
+    (lng_origins.csv available_mmcfd; lng_origin_capacity.csv overrides it by period), 0
+    outside its window; an origin without a limit gets no row.
+    """
+    row_labels, rows, cols, rhs = [], [], [], []
+    for o, origin in enumerate(d.origin_ids):
+        members = np.flatnonzero(d.source_origin == o)
+        for t in (np.flatnonzero(np.isfinite(d.origin_available[o])) if len(members) else ()):
+            rows.append(np.full(len(members), len(row_labels)))
+            cols.append(c.supply[members, t])
+            row_labels.append((origin, d.period_ids[t]))
+            rhs.append(d.origin_available[o, t])
+    if row_labels:
+        rows = np.concatenate(rows)
+        m.add_rows(ORIGIN_CAPACITY, row_labels, "<=", rows, np.concatenate(cols),
+                   np.ones(len(rows)), np.array(rhs))
 
 
 def define_source_bounds(m: LinearModel, d: ModelData, c: Columns) -> None:
     """source bounds, as column bounds:  min[s,t] ≤ q[s,t] ≤ max[s,t]
 
     min is the contract minimum (min_mmcfd) and max the maximum (max_mmcfd; none: +∞),
-    both 0 outside the source's window. The minimum is policy: in the elastic model that
+    both 0 outside the source's window, and both 0 for a source of an offer (sources.csv
+    `offer`) the policy does not admit. The minimum is policy: in the elastic model that
     diagnoses an infeasible policy it is a row whose slack is priced by its volume (Bcf).
     """
     m.set_upper(c.supply.ravel(), d.source_max.ravel())

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from . import names, scenarios
 from .constraints import (define_arc_capacity, define_balance, define_entry_capacity,
-                          define_exclusions, define_share_limits, define_source_bounds,
-                          define_storage, define_variables)
+                          define_exclusions, define_origin_capacity, define_share_limits,
+                          define_source_bounds, define_storage, define_variables)
 from .storage_policy import define_storage_cover, define_storage_days
 from .two_stage import (define_contract_take, define_cvar, define_export_limit,
                         define_first_stage, define_scenario_supply_bounds,
@@ -48,11 +48,17 @@ class Family:
 
 REGISTRY: tuple[Family, ...] = (
     Family("balance", define_balance, (names.BALANCE,), ("node balance",),
-           "∂objective/∂demand[n,t]; divided by w_t it is the marginal cost of gas at n in t "
-           "(USD/MMBtu), risk penalty included where λ > 0."),
+           "y[n,t] = ∂objective/∂(demand + transit)[n,t] with u's bound held. The marginal "
+           "cost of demand at n in t (prices.csv, USD/MMBtu) is min(y[n,t], w_t·VOLL)/w_t: "
+           "one more MMcf/d of demand also raises the bound of u, so it can go unserved at "
+           "VOLL; risk penalty included where λ > 0."),
     Family("entry_capacity", define_entry_capacity, (names.ENTRY_CAPACITY,), ("entry capacity",),
            "∂objective/∂capacity[e,t] ≤ 0; −dual/w_t is what one more MMcf/d of entry capacity "
            "in t saves per MMBtu (USD/MMBtu)."),
+    Family("origin_capacity", define_origin_capacity, (names.ORIGIN_CAPACITY,),
+           ("origin availability",),
+           "∂objective/∂available[o,t] ≤ 0; −dual/w_t is what one more MMcf/d the origin "
+           "could sell in t saves per MMBtu (USD/MMBtu)."),
     Family("source_bounds", define_source_bounds, (names.SOURCE_MINIMUM,), ("contract minimum",),
            "column bounds: the reduced cost of q[s,t] at its bound, per w_t (USD/MMBtu)."),
     Family("arc_capacity", define_arc_capacity, (), (),
@@ -91,14 +97,15 @@ REGISTRY: tuple[Family, ...] = (
 )
 
 # What each model builds, in order (families(...) turns names into the Family records).
-DETERMINISTIC = ("balance", "entry_capacity", "source_bounds", "arc_capacity", "storage",
-                 "share_limits", "exclusions", "storage_days", "storage_cover")
+DETERMINISTIC = ("balance", "entry_capacity", "origin_capacity", "source_bounds",
+                 "arc_capacity", "storage", "share_limits", "exclusions", "storage_days",
+                 "storage_cover")
 # Per scenario of the two-stage model: the scenario's supply families in place of the
 # source bounds, then every other deterministic family with the scenario's data. The CVaR
 # family spans the scenarios and is built once (build.build_stochastic).
 SCENARIO = ("scenario_supply_bounds", "contract_take", "take_or_pay", "unpaid_cap",
-            "export_limit", "balance", "entry_capacity", "arc_capacity", "storage",
-            "share_limits", "exclusions", "storage_days", "storage_cover")
+            "export_limit", "balance", "entry_capacity", "origin_capacity", "arc_capacity",
+            "storage", "share_limits", "exclusions", "storage_days", "storage_cover")
 
 _BY_NAME = {f.name: f for f in REGISTRY}
 # Plain words for each row block.

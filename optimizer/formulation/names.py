@@ -8,6 +8,7 @@ the elastic model that diagnoses an infeasible policy.
 
 BALANCE = "balance"
 ENTRY_CAPACITY = "entry_capacity"
+ORIGIN_CAPACITY = "origin_capacity"
 SOURCE_MINIMUM = "source_minimum"
 STORAGE_BALANCE = "storage_balance"
 STORAGE_FLOOR = "storage_floor"

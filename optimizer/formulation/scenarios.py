@@ -16,8 +16,13 @@ Events (models.Disruption) hit a target in a window of periods:
       contracting more cannot book the plan out of the cut;
     - a contracted source delivers at most φ[s,t]·(its contracted volume): pro-rata
       curtailment of contracts (force majeure excuses the rest).
+* on an LNG origin, capacity_factor φ scales what the origin can sell (its availability);
+  on an offer (sources.csv `offer`), it sets the share of the offered volume available in
+  the scenario, whether or not the policy admits the offer (1: a sanctioned supply that
+  becomes available; 0: an admitted supply cut off);
 * price_multiplier m on a hub scales the hub price inside every source formula priced on it
-  (price = multiplier·m·hub + adder + tariff); on an entry, supplier or source it scales the
+  (price = multiplier·m·hub + adder + tariff), netbacks included (a market's move reaches
+  every origin's netback FOB); on an entry, supplier, source, origin or offer it scales the
   commodity part of the delivered price of the sources hit: price − r_s, with r_s the firm
   (reservation) part of a contract source (ModelData.firm_part; 0 for a spot source, whose whole
   delivered price is scaled). The firm part is a booked capacity charge: a gas glut does
@@ -32,7 +37,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ...models import Scenario
-from .arrays import ModelData, hub_price_part, period_window
+from .arrays import ModelData, period_window, source_prices
 
 
 class ScenarioView(NamedTuple):
@@ -51,46 +56,61 @@ def sources_hit(d: ModelData, target_type: str, target: str) -> np.ndarray:
     if target_type == "hub":
         return d.source_hub == d.hub_ids.index(target) if target in d.hub_ids else \
             np.zeros(len(d.source_ids), dtype=bool)
+    if target_type == "origin":
+        return d.source_origin == d.origin_ids.index(target)
+    if target_type == "offer":
+        return d.source_offer == target
     return np.array(d.source_ids, dtype=object) == target
 
 
 def apply_scenario(d: ModelData, scenario: Scenario,
                    reference_flow: np.ndarray | None = None) -> ScenarioView:
-    """The model data as scenario `scenario` sees it: its prices, entry capacities, source
-    bounds, availability φ[s,t] and export limits (the base scenario: the case's own, φ = 1).
-    `reference_flow` (S × T, the deterministic plan's flows) is what the capacity factors
-    on suppliers and sources scale."""
+    """The model data as scenario `scenario` sees it: its prices, entry and origin
+    capacities, source bounds, availability φ[s,t] and export limits (the base scenario:
+    the case's own, φ = 1). `reference_flow` (S × T, the deterministic plan's flows) is
+    what the capacity factors on suppliers and sources scale."""
     S, T = d.price.shape
-    price = d.price.copy()
+    hub_factor = np.ones_like(d.hub_price)
+    for event in scenario.events:  # hubs act inside the price formulas: first
+        if event.target_type == "hub" and event.price_multiplier is not None:
+            window = period_window(d.period_ids, event.first_period, event.last_period)
+            hub_factor[d.hub_ids.index(event.target), window] *= event.price_multiplier
+    price = source_prices(d, d.hub_price * hub_factor) if (hub_factor != 1).any() else d.price.copy()
     capacity = d.entry_capacity.copy()
+    origin_available = d.origin_available.copy()
     availability = np.ones((S, T))
+    offered = np.full((S, T), np.nan)  # an offer's availability, where an event sets it
     limits = []
-    # Hub multipliers act inside the price formula, so they go first; multipliers on
-    # entries, suppliers and sources then scale the delivered price.
-    events = sorted(scenario.events, key=lambda e: e.target_type != "hub")
     firm = d.firm_part[:, None] * np.ones((1, T))
-    for event in events:
+    for event in scenario.events:
+        if event.target_type == "hub":
+            continue
         window = period_window(d.period_ids, event.first_period, event.last_period)
         hit = sources_hit(d, event.target_type, event.target)
         if event.capacity_factor is not None:
-            availability[np.ix_(hit, window)] *= event.capacity_factor
+            if event.target_type == "offer":
+                offered[np.ix_(hit, window)] = event.capacity_factor
+            else:
+                availability[np.ix_(hit, window)] *= event.capacity_factor
             if event.target_type in ("supplier", "source"):
                 limits.append((np.flatnonzero(hit), np.flatnonzero(window),
                                float(event.capacity_factor), event.target))
             if event.target_type == "entry":
-                e = d.entry_ids.index(event.target)
-                capacity[e, window] *= event.capacity_factor
+                capacity[d.entry_ids.index(event.target), window] *= event.capacity_factor
+            if event.target_type == "origin":
+                origin_available[d.origin_ids.index(event.target), window] *= event.capacity_factor
         if event.price_multiplier is not None:
             m = event.price_multiplier
-            if event.target_type == "hub":
-                price[:, window] += (m - 1.0) * hub_price_part(d, event.target)[:, window]
-            else:
-                at = np.ix_(hit, window)
-                price[at] = firm[at] + m * (price[at] - firm[at])
-    reduced = availability < 1.0
-    deliverable = np.minimum(d.source_max, d.entry_capacity[d.source_entry])
-    source_max = np.where(reduced, deliverable * availability, d.source_max)
+            at = np.ix_(hit, window)
+            price[at] = firm[at] + m * (price[at] - firm[at])
+    set_by_offer = ~np.isnan(offered)
+    availability = np.where(set_by_offer, availability * np.nan_to_num(offered), availability)
+    base_max = np.where(set_by_offer, d.offer_max, d.source_max)
+    reduced = (availability < 1.0) | set_by_offer
+    deliverable = np.minimum(base_max, d.entry_capacity[d.source_entry])
+    source_max = np.where(reduced, deliverable * availability, base_max)
     source_min = np.minimum(d.source_min * availability, source_max)
     return ScenarioView(scenario, dataclasses.replace(
         d, price=price, entry_capacity=capacity, source_max=source_max, source_min=source_min,
-        availability=availability, export_limits=tuple(limits), reference_flow=reference_flow))
+        origin_available=origin_available, availability=availability,
+        export_limits=tuple(limits), reference_flow=reference_flow))

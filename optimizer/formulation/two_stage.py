@@ -24,7 +24,9 @@ Cost of scenario ω (million USD):
                        + Σ_s (price_ω[s,t] − r_s + λ·risk[g(s)])·q[s,t,ω]
                        + Σ_{s∈C, τ_s>0} (price_ω[s,t] − r_s)·z[s,t,ω]
                        + Σ_a tariff_a·f[a,t,ω] + Σ_k cost_out_k·y_out[k,t,ω]
-                       + VOLL·Σ_n u[n,t,ω] )
+                       + VOLL·Σ_n u[n,t,ω] )  +  F
+
+F = Σ_t fixed[t], the reservation payments on firm capacity: paid in every scenario.
 
 With one undisturbed scenario the cheapest contract for a take q is c = q (a larger c pays
 r·(c − q) for nothing), so the model is the deterministic one and the deterministic plan's
@@ -90,6 +92,7 @@ class StochasticModel:
     theta: int | None
     alpha: float
     weight: float
+    fixed: float = 0.0        # reservation payments (million USD), part of every cost_ω
 
 
 def contracted_sources(d: ModelData) -> np.ndarray:
@@ -275,8 +278,9 @@ def define_cvar(m: LinearModel, sm: StochasticModel) -> None:
     """cvar[ω] (Rockafellar–Uryasev):   a_ω + θ − cost_ω ≥ 0,  a_ω ≥ 0,  θ free
 
     with objective terms W·θ and W·p_ω·a_ω/(1 − α); at the optimum
-    θ + Σ_ω p_ω·a_ω/(1 − α) = CVaR_α(cost). Built once for the whole model, not per
-    scenario; without CVaR weight (W = 0) there are no such rows."""
+    θ + Σ_ω p_ω·a_ω/(1 − α) = CVaR_α(cost). cost_ω includes the fixed reservation
+    payments F (the same in every scenario: the row's right-hand side). Built once for
+    the whole model, not per scenario; without CVaR weight (W = 0) there are no such rows."""
     W, alpha = sm.weight, sm.alpha
     sm.theta = int(m.add_variables("theta", ["theta"], lower=-INF, upper=INF, cost=W)[0])
     for sc in sm.scenarios:
@@ -288,13 +292,13 @@ def define_cvar(m: LinearModel, sm: StochasticModel) -> None:
         n = int(keep.sum()) + 2
         block = m.add_rows(CVAR, [(sc.scenario.id, "horizon")], ">=", np.zeros(n, int),
                            np.concatenate([[a, sm.theta], cols[keep]]),
-                           np.concatenate([[1.0, 1.0], -costs[keep]]), 0.0)
+                           np.concatenate([[1.0, 1.0], -costs[keep]]), sm.fixed)
         sc.cvar_row = block.start
 
 
 def scenario_costs(sm: StochasticModel, x: np.ndarray) -> np.ndarray:
-    """cost_ω of each scenario (million USD) from a solution x."""
-    return np.array([sum(float((k * x[c]).sum()) for c, k in sc.unit_cost.values())
+    """cost_ω of each scenario (million USD) from a solution x, the fixed payments included."""
+    return np.array([sum(float((k * x[c]).sum()) for c, k in sc.unit_cost.values()) + sm.fixed
                      for sc in sm.scenarios])
 
 

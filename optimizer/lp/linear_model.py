@@ -78,6 +78,8 @@ class LinearModel:
     triplets: list = field(default_factory=list)  # (rows, cols, values) arrays
     n_cols: int = 0
     n_rows: int = 0
+    # A constant in the objective (costs paid whatever the solution: fixed payments).
+    offset: float = 0.0
     _csr: tuple | None = field(default=None, repr=False)
     _row_bounds: tuple | None = field(default=None, repr=False)
     _csr_keys: np.ndarray | None = field(default=None, repr=False)
@@ -269,6 +271,10 @@ class LinearModel:
         self._edited_in_place = True
         return at
 
+    def objective_of(self, x: np.ndarray) -> float:
+        """c·x + offset: the objective at solution x."""
+        return float(self.col_cost @ np.nan_to_num(x)) + self.offset
+
     def row_activity(self, x: np.ndarray, with_size: bool = False):
         """A·x per row; with `with_size`, also Σ|a_ij·x_j| per row (the size of the row's
         terms, which scales a tolerance), from the same products."""
@@ -306,7 +312,8 @@ class LinearModel:
         ]
         cost = self.col_cost
         nz = np.flatnonzero(cost)
-        problem.setObjective(pulp.LpAffineExpression([(variables[j], float(cost[j])) for j in nz]))
+        problem.setObjective(pulp.LpAffineExpression([(variables[j], float(cost[j])) for j in nz],
+                                                     constant=float(self.offset)))
         starts, cols, vals = self.csr()
         row_lower, row_upper = self.row_bounds()
         constraints = []

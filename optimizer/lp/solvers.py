@@ -78,6 +78,7 @@ def highs_lp(model: LinearModel) -> highspy.HighsLp:
     lp.num_col_ = model.n_cols
     lp.num_row_ = model.n_rows
     lp.col_cost_ = model.col_cost
+    lp.offset_ = float(model.offset)
     lp.col_lower_ = model.col_lower
     lp.col_upper_ = model.col_upper
     lower, upper = model.row_bounds()
@@ -296,6 +297,6 @@ def solve_cbc(model: LinearModel, time_limit: float | None = None) -> SolverResu
     row_dual = np.array([c.pi if c is not None and c.pi is not None else 0.0 for c in constraints],
                         dtype=float)
     col_dual = np.array([v.dj if v.dj is not None else 0.0 for v in variables], dtype=float)
-    objective = float(model.col_cost @ np.nan_to_num(x))
+    objective = model.objective_of(x)
     return SolverResult(SolveStatus.OPTIMAL, "cbc", seconds, objective=objective, x=x,
                         row_dual=row_dual, col_dual=col_dual, message="optimal")

@@ -19,7 +19,9 @@ class Headline:
     supply_musd: float
     transport_musd: float
     storage_musd: float
-    cash_cost_musd: float          # supply + transport + storage
+    fixed_musd: float              # reservation payments on firm capacity, paid whatever flows
+    stranded_musd: float           # the part of them for reserved capacity left unused
+    cash_cost_musd: float          # supply + transport + storage + fixed
     risk_penalty_musd: float       # λ·risk·volume: a weight in the objective, not cash
     unserved_cost_musd: float      # unserved gas valued at VOLL
     unserved_bcf: float
@@ -49,12 +51,14 @@ def headline(d: ModelData, q: np.ndarray, f: np.ndarray, inj: np.ndarray, wd: np
     supply = float((wt * d.price * q).sum())
     transport = float((wt * d.arc_tariff[:, None] * f).sum())
     storage = float((wt * (d.injection_cost[:, None] * inj + d.withdrawal_cost[:, None] * wd)).sum())
-    cash = supply + transport + storage
+    fixed = float(d.fixed_cost.sum())
+    cash = supply + transport + storage + fixed
     served_energy = float((wt * (d.demand - u).sum(axis=0)).sum())  # million MMBtu
     risk_by_supplier = np.zeros(G)
     risk_by_supplier[d.source_supplier] = d.risk
     return Headline(
-        supply_musd=supply, transport_musd=transport, storage_musd=storage, cash_cost_musd=cash,
+        supply_musd=supply, transport_musd=transport, storage_musd=storage, fixed_musd=fixed,
+        stranded_musd=float(stranded_capacity(d, q, f)[1].sum()), cash_cost_musd=cash,
         risk_penalty_musd=float((wt * d.risk_weight * d.risk[:, None] * q).sum()),
         unserved_cost_musd=float((wt * d.voll * u).sum()),
         unserved_bcf=float((u * d.days / 1000).sum()),
@@ -65,6 +69,25 @@ def headline(d: ModelData, q: np.ndarray, f: np.ndarray, inj: np.ndarray, wd: np
         import_dependence=float(volume[d.source_kind != "domestic"].sum()) / total if total > 0 else 0.0,
         risk_exposure=float(shares @ risk_by_supplier),
     )
+
+
+def stranded_capacity(d: ModelData, q: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(unused firm capacity, MMcf/d; its reservation paid, million USD), each (E + A) × T,
+    entries first, then arcs:
+
+        unused[e,t]   = max(firm_e − Σ_{s: e(s)=e} q[s,t], 0)  while e is in service
+        stranded[e,t] = w_t·reservation_e·unused[e,t]
+
+    (arcs alike, with their flow f). Capacity the plan has booked and pays for whether or
+    not gas moves: moving supply away from a route strands it."""
+    T = len(d.period_ids)
+    entry_flow = np.zeros((len(d.entry_ids), T))
+    np.add.at(entry_flow, d.source_entry, q)
+    unused_entry = np.where(d.entry_in_service, np.maximum(d.entry_firm[:, None] - entry_flow, 0.0), 0.0)
+    unused_arc = np.maximum(d.arc_firm[:, None] - f, 0.0)
+    unused = np.vstack([unused_entry, unused_arc])
+    rate = np.concatenate([d.entry_reservation, d.arc_reservation])
+    return unused, d.weight[None, :] * rate[:, None] * unused
 
 
 def base_shares(d: ModelData, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

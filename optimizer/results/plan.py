@@ -19,13 +19,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..formulation.arrays import ModelData
+from ..formulation.arrays import ModelData, netback, source_prices
 from ..formulation.constraints import Columns
-from ..formulation.names import BALANCE, ENTRY_CAPACITY, SHARE_LIMIT, STORAGE_COVER, STORAGE_DAYS
+from ..formulation.names import (BALANCE, ENTRY_CAPACITY, ORIGIN_CAPACITY, SHARE_LIMIT,
+                                 STORAGE_COVER, STORAGE_DAYS)
 from ..lp.solvers import SolverResult
 from ..lp.verify import Check
 from ..output.plan_files import TABLE_NAMES, plan_document, write_plan
-from .metrics import Headline, base_shares, headline
+from .metrics import Headline, base_shares, headline, stranded_capacity
 from .security import n1_areas, security_summary, security_table
 
 # The `family` column of constraints.csv: the kind of limit each row is.
@@ -153,7 +154,7 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
          "cost_musd": transport_cost})
 
     balance = model.block(BALANCE)[0]
-    marginal = result.row_dual[balance.start:balance.stop].reshape(len(data.node_ids), T) / wt
+    marginal = marginal_cost(data, result.row_dual[balance.start:balance.stop], 1.0)
     prices = long({"node": data.node_ids},
                   {"demand_mmcfd": data.demand, "unserved_mmcfd": u, "marginal_cost_usd_mmbtu": marginal})
 
@@ -169,8 +170,83 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     areas = n1_areas(data)  # N−1 depends on the infrastructure only: computed once
     security = security_table(data, q, areas)
     summary.update(security_summary(data, q, security, areas))
+    # Tables of what the case has: LNG origins, firm capacity, pass-through feed gas.
+    optional = {"lng_prices": _lng_prices_table(data), "firm_capacity": _firm_table(data, q, f),
+                "pass_through": _pass_through_table(data)}
     return Plan(summary, flows, storage, transport, prices, shares, constraints, data, solution,
-                extra={"security": security, **(tables or {})})
+                extra={"security": security, **{k: t for k, t in optional.items() if len(t)},
+                       **(tables or {})})
+
+
+def _lng_prices_table(d: ModelData) -> pd.DataFrame:
+    """period × LNG source with an origin: its origin, pricing, best market (netback), FOB,
+    freight to its terminal and delivered price (before the terminal's tariff), USD/MMBtu.
+    A source priced delivered (a DES contract) shows no FOB or freight."""
+    with_origin = np.flatnonzero(d.source_origin >= 0)
+    if not len(with_origin):
+        return pd.DataFrame()
+    _, fob = source_prices(d, d.hub_price, parts=True)
+    _, market = netback(d, d.hub_price)
+    hubs = np.array([*d.hub_ids, ""], dtype=object)  # index −1: no market
+    netbacked = d.source_pricing[with_origin] == "netback"
+    best = np.where(netbacked[:, None], market[d.source_origin[with_origin]], -1)
+    freight = np.where((d.source_pricing[with_origin] != "delivered")[:, None],
+                       d.source_freight[with_origin, None], np.nan) * np.ones((1, len(d.period_ids)))
+    delivered = d.price[with_origin] - d.entry_tariff[d.source_entry[with_origin], None]
+    table = _period_major(
+        np.array(d.period_ids, dtype=object),
+        {"source": np.array(d.source_ids, dtype=object)[with_origin],
+         "origin": np.array(d.origin_ids, dtype=object)[d.source_origin[with_origin]],
+         "entry": np.array(d.entry_ids, dtype=object)[d.source_entry[with_origin]],
+         "pricing": d.source_pricing[with_origin]},
+        {"fob_usd_mmbtu": fob[with_origin], "freight_usd_mmbtu": freight,
+         "delivered_usd_mmbtu": delivered})
+    table.insert(5, "market", hubs[best.T.ravel()])
+    return table
+
+
+def _firm_table(d: ModelData, q: np.ndarray, f: np.ndarray) -> pd.DataFrame:
+    """period × entry or arc with firm capacity: reserved, used, the reservation paid and
+    the part of it stranded (reserved but unused), million USD."""
+    unused, stranded = stranded_capacity(d, q, f)
+    firm = np.concatenate([d.entry_firm, d.arc_firm])
+    keep = np.flatnonzero(firm > 0)
+    if not len(keep):
+        return pd.DataFrame()
+    T = len(d.period_ids)
+    rate = np.concatenate([d.entry_reservation, d.arc_reservation])
+    in_service = np.vstack([d.entry_in_service, np.ones((len(d.arc_ids), T), dtype=bool)])
+    paid = d.weight[None, :] * (firm * rate)[:, None] * in_service
+    names = np.array([*d.entry_ids, *d.arc_ids], dtype=object)
+    kinds = np.array(["entry"] * len(d.entry_ids) + ["arc"] * len(d.arc_ids), dtype=object)
+    return _period_major(np.array(d.period_ids, dtype=object),
+                         {"asset": names[keep], "kind": kinds[keep]},
+                         {"firm_mmcfd": np.where(in_service, firm[:, None], 0.0)[keep],
+                          "unused_mmcfd": unused[keep], "fixed_musd": paid[keep],
+                          "stranded_musd": stranded[keep]})
+
+
+def _pass_through_table(d: ModelData) -> pd.DataFrame:
+    """period × LNG export plant: feed gas asked and carried (MMcf/d), its entry and node."""
+    if not len(d.export_ids):
+        return pd.DataFrame()
+    carried, _, _ = d.pass_through
+    return _period_major(np.array(d.period_ids, dtype=object),
+                         {"export": d.export_ids,
+                          "entry": np.array(d.entry_ids, dtype=object)[d.export_entry],
+                          "node": np.array(d.node_ids, dtype=object)[d.export_node]},
+                         {"feed_mmcfd": d.export_feed, "carried_mmcfd": carried})
+
+
+def marginal_cost(d: ModelData, balance_dual: np.ndarray, weight: float) -> np.ndarray:
+    """N × T, USD/MMBtu: the marginal cost of demand at each node, min(y, ρ·w_t·VOLL)/(ρ·w_t)
+    with y the balance row's dual and ρ the weight of the model's cost (1, or a scenario's
+    weight in the mean-risk objective). One more MMcf/d of demand also raises the bound of
+    its unserved gas (u ≤ demand), so it costs at most VOLL: where y is above, the bound
+    binds and the extra demand goes unserved."""
+    y = balance_dual.reshape(len(d.node_ids), len(d.period_ids))
+    scale = weight * d.weight[None, :]
+    return np.minimum(y, scale * d.voll) / scale
 
 
 def _period_major(periods: np.ndarray, items: dict, values: dict) -> pd.DataFrame:
@@ -258,6 +334,13 @@ def _constraints_table(data: ModelData, cols: Columns, model, result: SolverResu
         frames.append(block_frame(ENTRY_CAPACITY, names, periods, block.rhs, activity[i],
                                   y[i] / wt[(i - block.start) % T], "USD/MMBtu"))
 
+    for block in model.block(ORIGIN_CAPACITY):
+        i = np.arange(block.start, block.stop)
+        names, periods = zip(*block.labels)
+        index = {p: t for t, p in enumerate(data.period_ids)}
+        frames.append(block_frame(ORIGIN_CAPACITY, names, periods, block.rhs, activity[i],
+                                  y[i] / wt[[index[p] for p in periods]], "USD/MMBtu"))
+
     # Capacities held as column bounds: the reduced cost of a column at its upper bound is
     # ∂obj/∂bound (≤ 0). Storage working gas is in Bcf, so its value is per Bcf·period.
     def bound_capacity(family, names, columns, unit, per_weight=True):
@@ -337,8 +420,14 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
         "unserved_cost_musd": figures.unserved_cost_musd,
         "cost_breakdown_musd": {"supply": figures.supply_musd, "transport": figures.transport_musd,
                                 "storage": figures.storage_musd,
+                                "fixed_capacity": figures.fixed_musd,
                                 "unserved_at_voll": figures.unserved_cost_musd,
                                 "risk_penalty": figures.risk_penalty_musd},
+        # Reservation payments on firm capacity (in the cash cost), and the part of them
+        # paid for reserved capacity the plan leaves unused.
+        "fixed_capacity_musd": figures.fixed_musd,
+        "stranded_capacity_musd": figures.stranded_musd,
+        "pass_through_bcf": float((data.pass_through[0] * data.days / 1000).sum()),
         "unserved_bcf": figures.unserved_bcf,
         "supply_bcf": figures.supply_bcf,
         "avg_cost_usd_mmbtu": figures.avg_cost_usd_mmbtu,
@@ -424,7 +513,7 @@ def _warnings(data: ModelData, u: np.ndarray, q: np.ndarray, constraints: pd.Dat
     entry_flow = np.zeros((len(data.entry_ids), T))
     np.add.at(entry_flow, data.source_entry, q)
     spare = ((q < data.source_max - 1e-6)
-             & (entry_flow[data.source_entry] < data.entry_capacity[data.source_entry] - 1e-6)
+             & (entry_flow[data.source_entry] < (data.entry_capacity - data.pass_through[1])[data.source_entry] - 1e-6)
              & ~data.excluded[:, None] & short[None, :])
     dear = spare & (effective > data.voll)
     if dear.any():
