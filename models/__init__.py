@@ -13,8 +13,9 @@ below load on first use, so reading `gasmix.models.schema` loads no pandas.
 from .extras import lazy_names
 
 _NAMES = {
-    **dict.fromkeys(("Arc", "Case", "Disruption", "Entry", "Node", "Period", "Policy", "Scenario",
-                     "Settings", "ShareLimit", "Source", "Storage", "Supplier"), ".case"),
+    **dict.fromkeys(("Arc", "Case", "Disruption", "Entry", "Export", "Node", "Origin", "Period",
+                     "Policy", "Route", "Scenario", "Settings", "ShareLimit", "Source", "Storage",
+                     "Supplier"), ".case"),
     "load_scenarios": ".disruptions",
     "CaseError": ".errors", "Problem": ".errors",
     **dict.fromkeys(("case_problems", "default_case", "default_case_path", "load_case"), ".loader"),
