@@ -85,10 +85,14 @@ def _check_finite(time_limit: float | None) -> None:
 
 
 def _load(case_dir: str | None):
-    from .models import default_case_path, load_case
+    """CASE: a case folder or workbook; the name of an embedded case (`mexico-2024`) where
+    no such path exists; the embedded Mexico case when not given."""
+    from .models import default_case_path, embedded_cases, load_case
     from .optimizer.errors import CaseError, MissingExtra
 
     try:
+        if case_dir and not Path(case_dir).exists() and case_dir in embedded_cases():
+            return load_case(default_case_path(case_dir))
         return load_case(case_dir if case_dir else default_case_path())
     except (CaseError, MissingExtra) as exc:
         _fail_on(exc)
@@ -479,23 +483,30 @@ def validate_command(case_dir, quiet):
 @click.option("--xlsx", "workbook", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the case as one Excel workbook FILE (a sheet per table + a case sheet) "
                    "instead of a folder.")
+@click.option("--case", "case_name", default="mexico", show_default=True, metavar="NAME",
+              help="The embedded case to write: mexico (2026–27) or mexico-2024 (the 2024 "
+                   "backcast).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def init_command(directory, workbook, quiet):
-    """Write the embedded Mexico case to DIRECTORY (or to a workbook), to edit and solve.
+def init_command(directory, workbook, case_name, quiet):
+    """Write an embedded case to DIRECTORY (or to a workbook), to edit and solve.
 
     \b
     Examples:
       gasmix init my-case && gasmix solve my-case --cap US=0.6
       gasmix init --xlsx mexico.xlsx && gasmix solve mexico.xlsx
+      gasmix init --case mexico-2024 backcast && gasmix solve backcast
     """
     if (directory is None) == (workbook is None):
         raise click.UsageError("give a DIRECTORY or --xlsx FILE (one of them)")
     from .models import default_case_path
-    from .optimizer.errors import MissingExtra
+    from .optimizer.errors import CaseError, MissingExtra
     from .optimizer.output import terminal
     from .optimizer.output.cases import write_case_folder, write_case_xlsx
 
-    source = default_case_path()
+    try:
+        source = default_case_path(case_name)
+    except CaseError as exc:
+        _fail_on(exc)
     if workbook is not None:
         target = Path(workbook)
         if target.suffix.lower() != ".xlsx":
@@ -515,7 +526,8 @@ def init_command(directory, workbook, quiet):
         except OSError as exc:
             _fail(f"cannot write the case: {exc}", EXIT_INPUT)
     if not quiet:
-        terminal.print_case_written(terminal.out, target, workbook=workbook is not None)
+        terminal.print_case_written(terminal.out, target, workbook=workbook is not None,
+                                    name=case_name)
 
 
 # --- sweeps and frontiers ----------------------------------------------------------------

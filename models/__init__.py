@@ -18,7 +18,8 @@ _NAMES = {
                      "Supplier"), ".case"),
     "load_scenarios": ".disruptions",
     "CaseError": ".errors", "Problem": ".errors",
-    **dict.fromkeys(("case_problems", "default_case", "default_case_path", "load_case"), ".loader"),
+    **dict.fromkeys(("case_problems", "default_case", "default_case_path", "embedded_cases",
+                     "load_case"), ".loader"),
     **dict.fromkeys(("check_setting", "make_policy", "policy_problems"), ".policy"),
     **dict.fromkeys(("SCALAR_SETTINGS", "SETTINGS", "TABLES"), ".schema"),
 }

@@ -44,14 +44,27 @@ SERIES_VALUE = {
     "entry_capacity": "capacity_mmcfd", "storage_floors": "floor_bcf",
     "lng_origin_capacity": "available_mmcfd",
 }
-def default_case_path() -> Path:
-    """The embedded Mexico case shipped inside the package."""
-    return Path(str(resources.files("gasmix.inputs") / "mexico"))
+DEFAULT_CASE = "mexico"
 
 
-def default_case() -> Case:
-    """The embedded Mexico case (January 2026 – December 2027)."""
-    return load_case(default_case_path())
+def embedded_cases() -> list[str]:
+    """The names of the cases shipped inside the package (folders of gasmix/inputs)."""
+    root = resources.files("gasmix.inputs")
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "case.toml").is_file())
+
+
+def default_case_path(name: str = DEFAULT_CASE) -> Path:
+    """The folder of an embedded case (default: the Mexico case, 2026–27)."""
+    if name not in embedded_cases():
+        raise CaseError([Problem(name, "no embedded case of that name (embedded: "
+                                 + ", ".join(embedded_cases()) + ")")])
+    return Path(str(resources.files("gasmix.inputs") / name))
+
+
+def default_case(name: str = DEFAULT_CASE) -> Case:
+    """An embedded case: the Mexico case (January 2026 – December 2027) by default, or
+    another by name (`default_case("mexico-2024")`, the 2024 backcast)."""
+    return load_case(default_case_path(name))
 
 
 def load_case(path: str | Path) -> Case:
@@ -246,13 +259,6 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
         if _valid(row["from_node"]) and row["from_node"] == row["to_node"]:
             problems.append(at["arcs"]("an arc must join two different nodes", row=n,
                                     column="to_node", value=row["to_node"]))
-    for table in ("entries", "arcs"):
-        for row, n in rows(table):
-            firm, cap = row.get("firm_mmcfd"), row.get("capacity_mmcfd")
-            if _valid(firm, cap) and firm > cap:
-                problems.append(at[table](f"firm_mmcfd {firm:g} is above capacity_mmcfd {cap:g}: "
-                                          "capacity cannot be reserved beyond what exists",
-                                          row=n, column="firm_mmcfd", value=f"{firm:g}"))
     _check_lng(tables, keys, problems)
     for row, n in rows("exports"):
         period_order("exports", row, n, "first_period", "last_period")

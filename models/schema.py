@@ -96,7 +96,8 @@ def _firm_columns() -> tuple[Column, Column]:
     """Firm (reserved) capacity and its reservation charge, paid whatever flows."""
     return (
         Column("firm_mmcfd", "float", "MMcf/d", "capacity reserved (booked) ahead; its "
-               "reservation is paid whatever flows", required=False, default=0.0, minimum=0),
+               "reservation is paid whatever flows, even above the capacity that exists (a "
+               "contracted line not yet built)", required=False, default=0.0, minimum=0),
         Column("reservation_usd_mmbtu", "float", "USD/MMBtu",
                "reservation charge per MMBtu of reserved capacity per day (a fixed payment)",
                required=False, default=0.0, minimum=0),

@@ -43,12 +43,13 @@ def print_validated(console: Console, case) -> None:
         f"{len(case.entries)} entries, {len(case.arcs)} arcs, {len(case.storage)} storage sites")
 
 
-def print_case_written(console: Console, target: Path, workbook: bool) -> None:
+def print_case_written(console: Console, target: Path, workbook: bool, name: str = "mexico") -> None:
+    what = f"the {escape(name)} case"
     if workbook:
-        console.print(f"wrote the Mexico case to {escape(str(target))} — edit the sheets, then "
+        console.print(f"wrote {what} to {escape(str(target))} — edit the sheets, then "
                       f"`gasmix validate {escape(str(target))}`")
     else:
-        console.print(f"wrote the Mexico case to {escape(str(target))}/ — edit the "
+        console.print(f"wrote {what} to {escape(str(target))}/ — edit the "
                       f"tables, then `gasmix validate {escape(str(target))}`")
 
 
