@@ -20,7 +20,7 @@ _PUBLIC = {
                      "Policy", "ShareLimit", "Scenario", "Disruption"), "gasmix.models"),
     **dict.fromkeys(("solve", "solve_stochastic", "stress_test", "sweep", "frontier",
                      "solve_point", "make_grid", "pulp_problem", "write_mps", "make_policy",
-                     "Plan"), "gasmix.optimizer"),
+                     "offer_value", "Plan"), "gasmix.optimizer"),
     **dict.fromkeys(("CaseError", "InfeasiblePolicy", "SolverFailure", "SweepError",
                      "PlanWriteError"), "gasmix.optimizer.errors"),
 }

@@ -130,6 +130,7 @@ class PolicyOptions:
     max_share: float | None
     risk_weight: float | None
     exclude: tuple[str, ...]
+    admit: tuple[str, ...]
     share_basis: str | None
     share_of: str | None
     storage_days: float | None
@@ -144,7 +145,8 @@ class PolicyOptions:
         # Ranges and finiteness are checked with the policy (one place for the CLI, case.toml
         # and the library); a bad value exits 2 from there.
         given = dict(caps=caps, max_share=self.max_share, risk_weight=self.risk_weight,
-                     exclude=list(self.exclude), share_basis=self.share_basis,
+                     exclude=list(self.exclude), admit=list(self.admit),
+                     share_basis=self.share_basis,
                      share_of=self.share_of, storage_days=self.storage_days,
                      cover_days=self.cover_days, min_n1=self.min_n1)
         choices.update({k: v for k, v in given.items() if v not in (None, {}, [])})
@@ -166,6 +168,10 @@ _POLICY_OPTIONS = (
     (("--exclude",), dict(multiple=True, metavar="SUPPLIER"),
      "Exclude a supplier outright (e.g. sanctions). Repeatable.",
      "Base policy: exclude a supplier. Repeatable."),
+    (("--admit",), dict(multiple=True, metavar="OFFER"),
+     "Admit an offer (sources.csv offer, e.g. a sanctioned supplier's LNG): unavailable "
+     "unless admitted. Repeatable.",
+     "Base policy: admit an offer. Repeatable."),
     (("--share-basis",), dict(type=click.Choice(SHARE_BASES), default=None),
      "Caps hold in every period, or volume-weighted over the horizon.", None),
     (("--share-of",), dict(type=click.Choice(SHARE_OF), default=None),
@@ -459,6 +465,59 @@ def stress_command(case_dir, output, scenarios, solver, time_limit, policy, quie
         _fail(f"cannot write the stress test: {exc}", EXIT_INPUT)
     if not quiet:
         terminal.print_stress(terminal.out, table, plan, written)
+
+
+@main.command("offer")
+@click.argument("offer")
+@click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path())
+@click.option("-o", "--output", default="offer", show_default=True,
+              help="Folder for offer.csv and offer.json.")
+@click.option("--cutoff-probability", type=click.FloatRange(0, 1), default=0.2,
+              show_default=True, metavar="P",
+              help="Probability that the offered supply is cut off (sanctions enforced).")
+@click.option("--cutoff-from", default=None, metavar="PERIOD",
+              help="First period of the cut-off (default: the horizon's start).")
+@click.option("--cvar-alpha", type=click.FloatRange(0, 1, max_open=True), default=0.95,
+              show_default=True, metavar="ALPHA", help="CVaR level over the two states.")
+@click.option("--solver", type=click.Choice(SOLVERS), default="highs", show_default=True,
+              help="The LP solver.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS", help="Stop each solve after this many seconds.")
+@policy_options(base=True)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def offer_command(offer, case_dir, output, cutoff_probability, cutoff_from, cvar_alpha, solver,
+                  time_limit, policy, quiet):
+    """What accepting OFFER is worth: cost with and without it, its share and risk penalty,
+    and the plan's cost and unserved gas if the offered supply is then cut off.
+
+    An offer is a set of sources (sources.csv offer, e.g. a sanctioned supplier's LNG),
+    unavailable unless admitted (--admit). Writes offer.csv and offer.json.
+
+    \b
+    Examples:
+      gasmix offer RU_LNG -o offer-ru
+      gasmix offer RU_LNG --cutoff-probability 0.5 --cutoff-from 2027-01 --cap US=0.6
+    """
+    from .optimizer.errors import CaseError, InfeasiblePolicy, SolverFailure
+    from .optimizer.offers import offer_value
+    from .optimizer.output import terminal
+    from .optimizer.output.studies import write_offer
+
+    _check_finite(time_limit)
+    case, choices = policy.case_and_choices(case_dir)
+    _check_output(output, "offer")
+    try:
+        study = offer_value(case, offer, cutoff_probability=cutoff_probability,
+                            cutoff_from=cutoff_from, cvar_alpha=cvar_alpha, solver=solver,
+                            time_limit=time_limit, **choices)
+    except (CaseError, InfeasiblePolicy, SolverFailure) as exc:
+        _fail_on(exc)
+    try:
+        written = write_offer(study.table, study.summary, output)
+    except OSError as exc:
+        _fail(f"cannot write the offer study: {exc}", EXIT_INPUT)
+    if not quiet:
+        terminal.print_offer(terminal.out, study, written)
 
 
 @main.command("validate")

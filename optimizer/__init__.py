@@ -21,6 +21,7 @@ _NAMES = {
     **dict.fromkeys(("CaseError", "InfeasiblePolicy", "PlanWriteError", "SolverFailure",
                      "SweepError", "VerificationError", "Violation"), ".errors"),
     "frontier": ".frontiers",
+    "offer_value": ".offers",
     **dict.fromkeys(("Grid", "make_grid"), ".grid"),
     "SOLVERS": ".lp",
     "SolveStatus": ".lp.solvers",

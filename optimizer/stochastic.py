@@ -152,7 +152,7 @@ def _prepare(case: Case, policy: Policy | None, scenarios, solver: str, choices:
     return checked_data(case, policy, **choices), chosen
 
 
-def _fixed_runs(data: ModelData, arrays, fixed: dict, solver: str, time_limit: float | None,
+def fixed_runs(data: ModelData, arrays, fixed: dict, solver: str, time_limit: float | None,
                 seconds: dict | None = None, label: str = "fixed") -> list:
     """Each scenario's second stage re-solved on its own with the first stage `fixed`
     (contracted volumes and injections): [(model, result, check)] in scenario order.
@@ -170,7 +170,7 @@ def _fixed_runs(data: ModelData, arrays, fixed: dict, solver: str, time_limit: f
     return runs
 
 
-def _runs_table(runs, arrays) -> pd.DataFrame:
+def runs_table(runs, arrays) -> pd.DataFrame:
     """scenario_table of every re-solve, with the scenarios' own probabilities."""
     tables = []
     for (sm, result, _), (_, p) in zip(runs, arrays):
@@ -188,7 +188,7 @@ def stress_test(case: Case, policy: Policy | None = None, *, scenarios=None, sol
     data, chosen = _prepare(case, policy, scenarios, solver, choices)
     plan = solve_data(data, solver, time_limit)
     arrays = scenario_data(data, chosen, plan.solution.supply)
-    table = _runs_table(_fixed_runs(data, arrays, commitments_of(plan), solver, time_limit), arrays)
+    table = runs_table(fixed_runs(data, arrays, commitments_of(plan), solver, time_limit), arrays)
     base = table.loc[table["scenario"] == BASE, "cost_musd"]
     table.insert(3, "change_from_base_musd", table["cost_musd"] - (float(base.iloc[0]) if len(base) else np.nan))
     return table, plan
@@ -254,11 +254,11 @@ def solve_stochastic(case: Case, policy: Policy | None = None, *, scenarios=None
     commitments = {"contract": rp_result.x[first.contract], "inject": rp_result.x[first.inject]}
 
     # Both first stages fixed, each scenario re-solved on its own.
-    own = _fixed_runs(data, arrays, commitments, solver, time_limit, seconds, "scenario_resolves")
-    det = _fixed_runs(data, arrays, fixed_det, solver, time_limit, seconds,
+    own = fixed_runs(data, arrays, commitments, solver, time_limit, seconds, "scenario_resolves")
+    det = fixed_runs(data, arrays, fixed_det, solver, time_limit, seconds,
                       "deterministic_commitments")
-    table = _runs_table(own, arrays)
-    det_table = _runs_table(det, arrays)
+    table = runs_table(own, arrays)
+    det_table = runs_table(det, arrays)
     costs = table["cost_musd"].to_numpy()
     det_costs = det_table["cost_musd"].to_numpy()
     mine = mean_risk(costs, probabilities, cvar_alpha, cvar_weight)

@@ -179,3 +179,23 @@ def test_pass_through_feed_gas_takes_entry_capacity_and_stays_out_of_costs_and_s
     assert plan.summary["shares"]["A"] == pytest.approx(0.3)
     table = plan.extra["pass_through"]
     assert table["carried_mmcfd"].item() == pytest.approx(50.0)
+
+
+def test_what_an_offer_is_worth_with_and_without_and_cut_off():
+    # Without B's offer: O1's 60 and 40 unserved at VOLL 100: 630 + 4,000 = 4,630. With it:
+    # 1,158. Cut off (the offer withdrawn, nothing else committed): back to 4,630. With
+    # p = 0.2: E = 0.8·1,158 + 0.2·4,630 = 1,852.4; CVaR 95% = 4,630 (the tail is the cut).
+    from gasmix.optimizer import offer_value
+
+    study = offer_value(netback_case(offer="B_OFFER"), "B_OFFER", cutoff_probability=0.2)
+    s = study.summary
+    assert s["cost_without_musd"] == pytest.approx(4630 * W)
+    assert s["cost_with_musd"] == pytest.approx(1158 * W)
+    assert s["cost_with_cut_off_musd"] == pytest.approx(4630 * W)
+    assert s["expected_cost_with_musd"] == pytest.approx(1852.4 * W)
+    assert s["cvar_with_musd"] == pytest.approx(4630 * W)
+    assert s["value_musd"] == pytest.approx((4630 - 1852.4) * W)
+    assert s["offer_volume_bcf"] == pytest.approx(40 * 30 / 1000)
+    assert s["offer_share"] == pytest.approx(0.4)
+    assert list(study.table["state"]) == ["without", "with", "with_cut_off"]
+    assert list(study.table["unserved_bcf"]) == pytest.approx([1.2, 0.0, 1.2])

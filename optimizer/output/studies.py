@@ -1,9 +1,10 @@
-"""Writing study results: sweeps, frontiers and stress tests, each a folder.
+"""Writing study results: sweeps, frontiers, stress tests and offer studies, each a folder.
 
 A sweep or frontier folder holds the table (CSV), a JSON description (`sweep.json` /
 `frontier.json`, which also marks the folder as gasmix output) and a PNG chart — the same
 drawings as the HTML report's (optimizer/charts.py). A stress folder holds stress.csv and
-summary.json (the deterministic plan's summary and every scenario's row). All are written
+summary.json (the deterministic plan's summary and every scenario's row); an offer folder
+offer.csv and offer.json. All are written
 like plans: finished aside, then swapped in, never over foreign files. Without matplotlib
 (the `charts` extra) a folder has no PNG and the notes say how to get one."""
 
@@ -70,6 +71,17 @@ def write_stress(table: pd.DataFrame, plan_summary: dict, path) -> Path:
         (folder / "summary.json").write_text(json.dumps(summary, indent=1, allow_nan=False) + "\n")
 
     return replace_folder(Path(path), fill, kind="stress")
+
+
+def write_offer(table: pd.DataFrame, summary: dict, path) -> Path:
+    """offer.csv (one row per state: without, with, with cut off) and offer.json (the
+    study's figures) in folder `path`; returns the folder written."""
+    def fill(folder: Path) -> None:
+        table.to_csv(folder / "offer.csv", index=False, float_format="%.6f")
+        (folder / "offer.json").write_text(json.dumps({"kind": "offer", **summary}, indent=1,
+                                                      allow_nan=False, default=str) + "\n")
+
+    return replace_folder(Path(path), fill, kind="offer")
 
 
 def _supplier_colors(table: pd.DataFrame) -> dict:

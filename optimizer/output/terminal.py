@@ -308,3 +308,25 @@ def print_frontier(console: Console, table: pd.DataFrame, written: Path, notes: 
         console.print(f"[yellow]note:[/] {escape(note)}")
     console.print(f"wrote {escape(str(written))}/ (frontier.csv, frontier.json"
                   f"{', frontier.png' if not notes else ''})")
+
+
+def print_offer(console: Console, study, written: Path) -> None:
+    """What accepting an offer is worth, in five lines and a table of the three states."""
+    s = study.summary
+    console.print(f"[bold]offer {escape(s['offer'])}[/] ({len(s['sources'])} sources): "
+                  f"{s['offer_volume_bcf']:,.1f} Bcf taken when admitted, "
+                  f"{s['offer_share']:.1%} of supply, risk penalty "
+                  f"{_money(s['offer_risk_penalty_musd'])} MUSD (not cash)")
+    table = Table(box=None, header_style="bold")
+    for col in ("state", "p", "cost MUSD", "cash MUSD", "unserved Bcf"):
+        table.add_column(col, justify="left" if col == "state" else "right")
+    for row in study.table.itertuples():
+        table.add_row(escape(row.state), f"{row.probability:.2f}", _money(row.cost_musd),
+                      _money(row.cash_cost_musd), f"{row.unserved_bcf:,.1f}")
+    console.print(table)
+    console.print(f"saving if never cut off {_money(s['saving_if_never_cut_musd'])} MUSD · "
+                  f"expected cost with it {_money(s['expected_cost_with_musd'])} "
+                  f"(p cut-off {s['cutoff_probability']:.2f}) · value "
+                  f"[bold]{_money(s['value_musd'])} MUSD[/] · on CVaR "
+                  f"{s['cvar_alpha']:.0%} {_money(s['value_on_cvar_musd'])} MUSD")
+    console.print(f"written to {escape(str(written))}")
