@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import names, scenarios
+from .arrays import fixed_payments, netback, pass_through, route_freight, source_prices
 from .constraints import (define_arc_capacity, define_balance, define_entry_capacity,
                           define_exclusions, define_origin_capacity, define_share_limits,
                           define_source_bounds, define_storage, define_variables)
@@ -112,6 +113,9 @@ _BY_NAME = {f.name: f for f in REGISTRY}
 TITLES = {row: title for f in REGISTRY for row, title in zip(f.rows, f.titles)}
 # The variables, first stage and objective: documented beside the families.
 VARIABLES = (define_variables, define_first_stage, define_scenario_variables)
+# What the families read that is computed from the case: prices (netback LNG, freight),
+# pass-through feed gas, reservation payments. Documented with the model too.
+DATA = (source_prices, netback, route_freight, pass_through, fixed_payments)
 
 
 def families(order: tuple[str, ...]) -> tuple[Family, ...]:
@@ -129,6 +133,9 @@ def model_markdown() -> str:
     the functions' docstrings: the part of docs/model.md that cannot drift from the code."""
     out = ["### Variables and objective", ""]
     for function in VARIABLES:
+        out += [f"`{function.__name__}`", "", _block(_doc(function)), ""]
+    out += ["### Prices, freight, pass-through and fixed payments", ""]
+    for function in DATA:
         out += [f"`{function.__name__}`", "", _block(_doc(function)), ""]
     out += ["### Constraint families", "",
             "| family | deterministic | each scenario | row blocks | dual |", "|---|:-:|:-:|---|---|"]

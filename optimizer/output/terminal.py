@@ -158,6 +158,13 @@ def print_summary(console: Console, plan, written: Path) -> None:
     if s.get("n1_min_pct") is not None:
         console.print(f"N−1 lowest {s['n1_min_pct']:.1f}% ({s['n1_min_period']}, without "
                       f"{escape(s['n1_largest_infrastructure'])}) · Shannon {s['shannon']:.3f}")
+    if s.get("fixed_capacity_musd"):
+        console.print(f"firm capacity: reservation {s['fixed_capacity_musd']:,.1f} MUSD (in the "
+                      f"cash cost, paid whatever flows), of it stranded (booked, unused) "
+                      f"{s['stranded_capacity_musd']:,.1f}")
+    if s.get("pass_through_bcf"):
+        console.print(f"pass-through feed gas to LNG export plants {s['pass_through_bcf']:,.1f} "
+                      "Bcf (the exporters' own: outside costs, shares and demand)")
     by_period = plan.prices.groupby("period", sort=False)["unserved_mmcfd"].sum()
     short = by_period[by_period > 1e-6]
     if len(short):
@@ -180,6 +187,8 @@ def print_summary(console: Console, plan, written: Path) -> None:
         shares.add_row(code, f"{share:.1%}", f"{s['max_period_shares'][code]:.1%}",
                        _limit_text(limits.get(code, [])))
     console.print(shares)
+    if "lng_prices" in plan.extra:
+        console.print(_lng_price_table(plan.extra["lng_prices"]))
 
     binding = plan.constraints[plan.constraints["binding"]]
     if len(binding):
@@ -330,3 +339,25 @@ def print_offer(console: Console, study, written: Path) -> None:
                   f"[bold]{_money(s['value_musd'])} MUSD[/] · on CVaR "
                   f"{s['cvar_alpha']:.0%} {_money(s['value_on_cvar_musd'])} MUSD")
     console.print(f"written to {escape(str(written))}")
+
+
+def _lng_price_table(table: pd.DataFrame) -> Table:
+    """LNG by origin and terminal, averaged over the horizon: FOB, freight, delivered
+    (USD/MMBtu), and the market a netback came from most often."""
+    out = Table(title="LNG by origin and terminal (horizon average, USD/MMBtu)",
+                title_justify="left")
+    for col in ("source", "origin → terminal", "pricing", "market", "FOB", "freight", "delivered"):
+        out.add_column(col, justify="right" if col in ("FOB", "freight", "delivered") else "left")
+    for source, rows in table.groupby("source", sort=False):
+        first = rows.iloc[0]
+        markets = rows["market"][rows["market"] != ""]
+        market = markets.mode().iloc[0] if len(markets) else "–"
+
+        def mean(column):
+            values = rows[column].dropna()
+            return "–" if values.empty else f"{values.mean():.2f}"
+
+        out.add_row(escape(source), escape(f"{first['origin']} → {first['entry']}"),
+                    first["pricing"], escape(market), mean("fob_usd_mmbtu"),
+                    mean("freight_usd_mmbtu"), mean("delivered_usd_mmbtu"))
+    return out
