@@ -199,3 +199,15 @@ def test_what_an_offer_is_worth_with_and_without_and_cut_off():
     assert s["offer_share"] == pytest.approx(0.4)
     assert list(study.table["state"]) == ["without", "with", "with_cut_off"]
     assert list(study.table["unserved_bcf"]) == pytest.approx([1.2, 0.0, 1.2])
+
+
+def test_the_plan_folder_and_its_report_show_fob_freight_and_delivered(tmp_path):
+    from gasmix.optimizer.output import report
+
+    plan = solve(netback_case())
+    folder = plan.write(tmp_path / "plan")
+    written = pd.read_csv(folder / "lng_prices.csv").set_index("source")
+    assert written.loc["LNG_O2", "fob_usd_mmbtu"] == pytest.approx(11.5)
+    html = report.render(folder)
+    assert "LNG by origin and terminal" in html
+    assert "9.50" in html and "13.00" in html  # O1's FOB, O2's delivered

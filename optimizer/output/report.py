@@ -63,6 +63,8 @@ SUMMARY_OPTIONAL = {"shares": dict, "warnings": list, "cost_breakdown_musd": dic
                     "unserved_bcf": float, "avg_cost_usd_mmbtu": float, "import_dependence": float,
                     "hhi": float, "risk_penalty_musd": float, "stochastic": dict}
 CASE_KEYS = {"name": str, "first_period": str, "last_period": str, "periods": int}
+LNG_PRICE_COLUMNS = ("period", "source", "origin", "entry", "pricing", "market",
+                     "fob_usd_mmbtu", "freight_usd_mmbtu", "delivered_usd_mmbtu")
 MAX_TABLE_ROWS = 400  # sweep/frontier point tables: a page, not a data dump
 
 
@@ -192,17 +194,23 @@ def read_plan(path: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
             if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
                 raise ReportError(f"{where}: must be a list of rows (objects), is {_kind_of(rows)}")
             tables[name] = pd.DataFrame(rows)
+        if isinstance(content.get("lng_prices"), list):
+            tables["lng_prices"] = pd.DataFrame(content["lng_prices"])
         where = {name: f"{path}: {name}" for name in tables}
     else:
         summary = check_summary(_read_json(path / "summary.json"), str(path / "summary.json"))
         tables = {name: _read_csv(path / f"{name}.csv", ()) for name in TABLE_NAMES}
         if "stochastic" in summary:
             tables["scenarios"] = _read_csv(path / "scenarios.csv", ())
+        if (path / "lng_prices.csv").exists():  # a case with LNG origins
+            tables["lng_prices"] = _read_csv(path / "lng_prices.csv", ())
         where = {name: str(path / f"{name}.csv") for name in tables}
     periods = int(summary["case"]["periods"])
     for name in list(tables):
         if name == "scenarios":
             tables[name] = _check_columns(tables[name], SCENARIO_COLUMNS, where[name])
+        elif name == "lng_prices":
+            tables[name] = _check_columns(tables[name], LNG_PRICE_COLUMNS, where[name])
         else:
             tables[name] = _check_table(name, tables[name], where[name], periods)
     suppliers = summary.get("shares") or {}
@@ -351,10 +359,32 @@ def plan_report(summary: dict, tables: dict[str, pd.DataFrame], progress=None) -
                                 "The objective's parts in million USD: supply, transport and "
                                 "storage are cash; unserved demand is priced at VOLL; the risk "
                                 "penalty is not cash."))
+    if "lng_prices" in tables:
+        parts.append(_lng_section(tables["lng_prices"], of))
     parts.append(_binding_table(constraints, periods, of))
     parts.append(_footer(f"case {case.get('name', '')} · input SHA-256 {case.get('input_sha256', '')}"
                          f" · {summary.get('solver', '')} · status {summary.get('status', '')}"))
     return _page(f"gasmix report: {title}", parts)
+
+
+def _lng_section(table: pd.DataFrame, of: str = "") -> str:
+    """LNG by origin and terminal over the horizon: FOB, freight and delivered price."""
+    rows = []
+    for source, part in table.groupby("source", sort=False):
+        first = part.iloc[0]
+        markets = part["market"].dropna()
+        markets = markets[markets.astype(str) != ""]
+        rows.append({"source": source, "origin": first["origin"], "entry": first["entry"],
+                     "pricing": first["pricing"],
+                     "market": markets.mode().iloc[0] if len(markets) else "",
+                     **{c: pd.to_numeric(part[c], errors="coerce").mean()
+                        for c in ("fob_usd_mmbtu", "freight_usd_mmbtu", "delivered_usd_mmbtu")}})
+    frame = pd.DataFrame(rows)
+    return (f"<section><h2>LNG by origin and terminal{escape(of)}</h2>"
+            "<p>Horizon averages, USD/MMBtu: the FOB price at the origin (a netback is the "
+            "best market's delivered price less the freight to it), the freight to the "
+            "terminal, and the delivered price before the terminal's tariff.</p>"
+            f"{_table(frame, list(frame.columns))}</section>")
 
 
 def _plan_subtitle(summary: dict) -> str:
