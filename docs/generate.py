@@ -995,6 +995,9 @@ TABLE_ROWS = {
     "security": "period (its worst calculated area)",
     "scenarios": "scenario", "scenario_flows": "scenario × period × source",
     "commitments": "period × contract or storage site",
+    "lng_prices": "period × LNG source (origin → terminal)",
+    "firm_capacity": "period × entry or arc with firm capacity",
+    "pass_through": "period × export plant",
 }
 
 

@@ -294,7 +294,8 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
                      "hub": "hub_prices", "origin": "lng_origins"}
         targets = {kind: set(keys.get(name, [])) for kind, name in tables_of.items()
                    if tables[name].present}
-        targets["offer"] = {r["offer"] for r in tables["sources"].rows if _valid(r.get("offer"))}
+        if tables["sources"].present:
+            targets["offer"] = {r["offer"] for r in tables["sources"].rows if _valid(r.get("offer"))}
         check_disruptions(tables["disruptions"].rows, tables["disruptions"].row_numbers,
                           tables["disruptions"].origin, targets, order, problems)
     _check_complete(tables["demand"], "node", keys.get("nodes", []), keys.get("periods", []), problems)
@@ -311,6 +312,9 @@ def _check_lng(tables: dict[str, ParsedTable], keys: dict[str, list],
     at = {name: table.origin.problem for name, table in tables.items()}
     hubs = set(keys.get("hub_prices", []))
     lng_entries = {r["entry"] for r in tables["entries"].rows if r["kind"] == "lng"}
+    # A destination is judged only when both tables it may come from were read: an
+    # unreadable entries.csv is one problem, not one more per route.
+    destinations_known = tables["entries"].present and tables["hub_prices"].present
     routes = set()
     markets_of: dict[str, set] = {}
     for row, n in zip(tables["lng_routes"].rows, tables["lng_routes"].row_numbers):
@@ -320,7 +324,7 @@ def _check_lng(tables: dict[str, ParsedTable], keys: dict[str, list],
         routes.add((origin, destination))
         if destination in hubs:
             markets_of.setdefault(origin, set()).add(destination)
-        elif destination not in lng_entries:
+        elif destination not in lng_entries and destinations_known:
             problems.append(at["lng_routes"]("unknown destination: give a market (a hub of "
                                              f"{tables['hub_prices'].origin.label}) or an LNG "
                                              f"terminal (an entry of kind lng)", row=n,

@@ -21,6 +21,8 @@ def read_plan(folder):
     summary = json.loads((folder / "summary.json").read_text())
     tables = {name: pd.read_csv(folder / f"{name}.csv")
               for name in ("flows", "storage", "transport", "prices", "shares", "constraints")}
+    if (folder / "firm_capacity.csv").exists():
+        tables["firm_capacity"] = pd.read_csv(folder / "firm_capacity.csv")
     return summary, tables
 
 
@@ -36,8 +38,11 @@ def test_solve_default_case_from_an_empty_folder(run_gasmix):
     expected = case.demand.reorder_levels(["node", "period"])
     assert demand.sort_index().to_numpy() == pytest.approx(expected.sort_index().to_numpy())
     assert t["flows"]["volume_bcf"].sum() == pytest.approx(summary["supply_bcf"], rel=1e-9)
+    # Cash = gas + transport + storage + the reservation on firm capacity (paid whatever flows).
     assert t["flows"]["cost_musd"].sum() + t["transport"]["cost_musd"].sum() + \
-        t["storage"]["cost_musd"].sum() == pytest.approx(summary["cash_cost_musd"], rel=1e-6)
+        t["storage"]["cost_musd"].sum() + t["firm_capacity"]["fixed_musd"].sum() \
+        == pytest.approx(summary["cash_cost_musd"], rel=1e-6)
+    assert t["firm_capacity"]["fixed_musd"].sum() == pytest.approx(summary["fixed_capacity_musd"])
     assert sum(summary["shares"].values()) == pytest.approx(1.0)
     assert 0.70 <= summary["shares"]["US"] <= 0.80
     assert "cost" in done.stdout and "plan written to plan" in done.stdout
@@ -65,7 +70,8 @@ def test_cbc_gives_the_same_objective(run_gasmix):
     assert b["summary"]["solver"] == "cbc"
     assert b["summary"]["objective_musd"] == pytest.approx(a["summary"]["objective_musd"], rel=1e-6)
     assert set(a) == {"generator", "kind", "summary", "flows", "storage", "transport", "prices",
-                      "shares", "constraints", "security"}
+                      "shares", "constraints", "security", "lng_prices", "firm_capacity",
+                      "pass_through"}
     assert (a["generator"], a["kind"]) == ("gasmix", "plan")  # what makes it replaceable
     assert len(a["flows"]) == 24 * len(default_case().sources)
 
@@ -277,15 +283,17 @@ def test_init_into_an_impossible_place_exits_2(run_gasmix):
 
 @pytest.mark.parametrize("basis", ["period", "horizon"])
 def test_diagnosis_names_the_same_culprit_on_either_basis(case_copy, basis):
-    # LNG ≥ 40% of supply cannot hold in 2027 (two terminals, 1,000 MMcf/d, against 2,200
-    # MMcf/d of must-take domestic gas). Giving way on the LNG minimum moves the least gas
-    # (≈470 MMcf/d in the worst month) — less than cutting the domestic contracts (≈700).
+    # LNG ≥ 45% of supply cannot hold: the LNG terminals (Altamira 716 + Manzanillo 600
+    # MMcf/d, Costa Azul's regas only to March 2026) against ≈ 1,900–2,100 MMcf/d of
+    # must-take domestic gas allow at most ≈ 40% in a month, even with all other demand shed.
+    # Giving way on the LNG minimum moves the least gas — less than cutting the domestic
+    # must-take contracts, which the diagnosis must not name.
     (case_copy / "share_limits.csv").write_text("group_type,group,period,min_share,max_share\n"
-                                                 "kind,lng,,0.4,\n")
+                                                 "kind,lng,,0.45,\n")
     result = CliRunner().invoke(cli.main, ["solve", str(case_copy), "--share-basis", basis])
     assert result.exit_code == 3, result.output
     assert "min kind lng" in result.output and "short of its minimum" in result.output
-    assert "MX_SSE_BASE" not in result.output
+    assert "MX_SSE_20" not in result.output and "MX_NES_20" not in result.output
 
 
 @pytest.mark.parametrize("args, rule", [

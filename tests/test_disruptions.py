@@ -142,10 +142,16 @@ def test_mexico_scenarios_are_declared_and_sum_to_one():
     scenarios = default_case().scenarios
     assert sum(s.probability for s in scenarios) == pytest.approx(1.0)
     by_id = {s.id: s for s in scenarios}
-    assert {"base", "uri", "us_export_limit", "lng_price_shock", "russia_cutoff", "altamira_outage"} <= set(by_id)
+    assert {"base", "uri", "us_export_limit", "altamira_outage", "hormuz_2027",
+            "sanctions_lifted"} <= set(by_id)
     uri = by_id["uri"]
-    assert {(e.target, e.price_multiplier) for e in uri.events if e.target_type == "hub"} == {("HH", 6.0), ("WAHA", 6.0)}
-    assert all(e.capacity_factor == 0.75 for e in uri.events if e.target_type == "entry")
+    # Uri as observed (SOURCES.md §17): Henry Hub ×2 for the month, Waha ×6, and US pipeline
+    # gas −14% as a limit on every US pipeline source (an upstream freeze, not the pipes).
+    assert {(e.target, e.price_multiplier) for e in uri.events if e.target_type == "hub"} == {("HH", 2.0), ("WAHA", 6.0)}
+    us_pipeline = {s.id for s in default_case().sources if s.supplier == "US" and s.kind == "pipeline"}
+    cut = {e.target: e.capacity_factor for e in uri.events if e.target_type == "source"
+           and e.capacity_factor is not None}
+    assert set(cut) == us_pipeline and set(cut.values()) == {0.86}
 
 
 # --- the command line -------------------------------------------------------------------

@@ -318,9 +318,11 @@ def plan_workbook(tmp_path_factory):
 def test_plan_workbook_sheets_in_order(plan_workbook):
     plan, path = plan_workbook
     book = openpyxl.load_workbook(path)
-    # The summary, the six plan tables, then the plan's further tables (security: N−1, HHI).
+    # The summary, the six plan tables, then the plan's further tables (security: N−1, HHI;
+    # LNG prices by origin and terminal; firm capacity and its payments; pass-through gas).
     assert book.sheetnames == ["summary", "flows", "storage", "transport", "prices", "shares",
-                               "constraints", "security"]
+                               "constraints", "security", "lng_prices", "firm_capacity",
+                               "pass_through"]
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref == ws.dimensions

@@ -65,7 +65,7 @@ def test_plan_report_is_self_contained_with_its_charts(plan_dir):
     assert_self_contained(html, page)
     assert "@media print" in html and "break-inside: avoid" in html
     assert "max-width" in html
-    assert page.tables == 1  # the binding constraints
+    assert page.tables == 2  # the binding constraints, LNG by origin and terminal
 
 
 def test_plan_report_figures_match_summary(plan_dir):

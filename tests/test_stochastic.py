@@ -165,8 +165,8 @@ def test_mexico_vss_and_evpi_are_not_negative():
     assert s["expected_cost_musd"] <= s["cvar_musd"] + tolerance
     scenarios = plan.extra["scenarios"]
     assert scenarios["probability"].sum() == pytest.approx(1.0)
-    assert set(scenarios["scenario"]) >= {"base", "uri", "us_export_limit", "lng_price_shock",
-                                         "russia_cutoff", "altamira_outage"}
+    assert set(scenarios["scenario"]) >= {"base", "uri", "us_export_limit", "altamira_outage",
+                                         "hormuz_2027", "sanctions_lifted"}
 
 
 def test_cbc_agrees_on_the_hand_case():

@@ -133,12 +133,12 @@ KIND_SPECS = [
     ("voll", "10,40,100,400"),
     ("price.HH", "0.5,0.8,1,1.5,2.5"),
     ("price.WAHA", "0.5,1,2,4"),
-    ("price.LNG_SPOT", "0.3,0.6,1,2"),
+    ("price.NEA", "0.3,0.6,1,2"),    # an LNG market: moves every netback
     ("demand", "0.8:1.25:0.05"),
     ("capacity.VALLEY_CROSSING", "0,0.5,1,1.5"),
     ("capacity.COMANCHE_TRAIL", "0,0.5,1,2"),
     ("capacity.COSTA_AZUL", "0,0.5,1,3"),  # an entry that closes before the horizon ends
-    ("capacity.DOM_SSE", "0.9,1,1.5"),     # domestic production
+    ("capacity.DOM_SSE", "1,1.5,2"),       # domestic production (must-take fills 99.7% of it)
     ("capacity.ALTAMIRA", "0,1,4"),
     ("exclude", "none,RU,RU+QA,US,none"),  # back to none: bounds restored in place
 ]
@@ -203,7 +203,7 @@ def test_mixed_grids_with_base_policy_equal_cold_solves(mexico):
     # a base cap on another supplier; the 0.4 point is infeasible (MX's minimum output)
     assert_warm_equals_cold(mexico, {"cap.US": "0.4,0.6,0.7"}, caps={"MX": 0.3})
     # exclusions crossed with prices, and caps crossed with demand in small chunks
-    assert_warm_equals_cold(mexico, {"exclude": "none,RU", "price.LNG_SPOT": "0.5,1"})
+    assert_warm_equals_cold(mexico, {"exclude": "none,RU", "price.NEA": "0.5,1"})
     assert_warm_equals_cold(mexico, {"cap.US": "0.5:0.9:0.1", "demand": "0.9,1.1"}, chunk_size=3)
     # shares of imports; exclusions crossed with caps (an excluded supplier's cap counts 0,
     # so 0.1 and 0.12 contradict — invalid rows — or become infeasible as suppliers go)
@@ -498,7 +498,7 @@ def test_exclude_specs(mexico):
 def test_parse_parameter_names_the_target(mexico):
     p = parse_parameter("cap.US", mexico)
     assert (p.key, p.kind, p.target) == ("cap.US", "cap", "US")
-    assert parse_parameter(" price.LNG_SPOT ", mexico).target == "LNG_SPOT"
+    assert parse_parameter(" price.NEA ", mexico).target == "NEA"
     assert parse_parameter("capacity.COSTA_AZUL", mexico).kind == "capacity"
     assert parse_parameter("max_share", mexico).target is None
 

@@ -297,7 +297,23 @@ def test_sweep_summary_of_points_that_serve_no_gas(case_copy, tmp_path):
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "out" / "sweep.csv")
-    assert table["status"].tolist() == ["optimal"] and table["objective_musd"][0] == 0.0
+    # Nothing is bought; what remains is the reservation on firm capacity, paid whatever
+    # flows: Σ firm × reservation × heat content × days over the entries in service and arcs.
+    periods = pd.read_csv(case_copy / "periods.csv")
+    entries = pd.read_csv(case_copy / "entries.csv", dtype={"first_period": str, "last_period": str})
+    arcs = pd.read_csv(case_copy / "arcs.csv")
+    heat = 1.037
+    fixed = 0.0
+    for _, period in periods.iterrows():
+        open_ = ((entries["first_period"].isna() | (entries["first_period"] <= period["period"]))
+                 & (entries["last_period"].isna() | (entries["last_period"] >= period["period"])))
+        per_day = (entries["firm_mmcfd"].fillna(0) * entries["reservation_usd_mmbtu"].fillna(0))[open_].sum() \
+            + (arcs["firm_mmcfd"].fillna(0) * arcs["reservation_usd_mmbtu"].fillna(0)).sum()
+        fixed += per_day * heat * period["days"] * 1e3 / 1e6  # MMcf → MMBtu ×1,037; → million USD
+    assert fixed > 0
+    assert table["status"].tolist() == ["optimal"]
+    assert table["objective_musd"][0] == pytest.approx(fixed, rel=1e-9)
+    assert table["unserved_bcf"][0] == 0.0
 
 
 # --- last: the unreachable scheduler started at the top of the module ----------------------------

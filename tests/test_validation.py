@@ -314,10 +314,12 @@ def test_required_value_empty(case):
 
 def test_wrong_number_of_cells(case):
     rows = read_rows(case, "arcs.csv")
-    rows[3] = rows[3][:-1]  # row 4 loses its tariff
+    rows[3] = rows[3][:-1]  # row 4 loses its last cell
     write_rows(case, "arcs.csv", rows)
+    width = len(rows[0])
     p = find(problems_of(case), "arcs.csv", row=4)
-    check(p, file="arcs.csv", row=4, column=None, value=None, rule="has 4 cells, the header has 5")
+    check(p, file="arcs.csv", row=4, column=None, value=None,
+          rule=f"has {width - 1} cells, the header has {width}")
 
 
 def test_blank_lines_still_count_in_row_numbers(case):
@@ -757,16 +759,16 @@ def test_horizon_is_a_reserved_period_id(case):
 
 
 def test_contract_below_full_take_or_pay_needs_a_firm_part(case):
-    """MX_SSE_REOPEN (line 30, entry DOM_SSE, tariff 0) as a contract with τ = 0.5: the firm
+    """MX_SSE_2026Q1 (line 31, entry DOM_SSE, tariff 0) as a contract with τ = 0.5: the firm
     part r (the entry tariff) is 0, so contracting more than is taken would cost nothing."""
-    assert get_cell(case, "sources.csv", 30, "source") == "MX_SSE_REOPEN"
-    set_cell(case, "sources.csv", 30, "take_or_pay", "0.5")
+    assert get_cell(case, "sources.csv", 31, "source") == "MX_SSE_2026Q1"
+    set_cell(case, "sources.csv", 31, "take_or_pay", "0.5")
     p = find(problems_of(case), "sources.csv", column="take_or_pay")
-    assert p.row == 30 and p.column == "take_or_pay" and p.value == "0.5"
+    assert p.row == 31 and p.column == "take_or_pay" and p.value == "0.5"
     assert "needs a firm part" in p.rule and "DOM_SSE has tariff 0" in p.rule
 
 
 def test_contract_with_full_take_or_pay_and_no_tariff_is_accepted(case):
-    assert get_cell(case, "sources.csv", 30, "take_or_pay") == "1"
-    assert get_cell(case, "sources.csv", 28, "take_or_pay") == "1"  # MX_SSE_BASE, DOM_SSE
+    assert get_cell(case, "sources.csv", 31, "take_or_pay") == "1"  # MX_SSE_2026Q1, DOM_SSE
+    assert get_cell(case, "sources.csv", 32, "take_or_pay") == "1"  # MX_SSE_2026Q2, DOM_SSE
     load_case(case)
