@@ -37,8 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MARKER = re.compile(r"<!-- generated: (?P<name>[a-z0-9-]+) -->\n(?P<body>.*?)<!-- /generated -->",
                     re.S)
 
-# The worked example: one supplier held to one share.
-CAPPED, CAP = "US", 0.6
+# The worked example: one supplier held to one share (a share the non-US gas that can reach
+# Mexico allows over the horizon but not in every month; the sweep shows lower ones).
+CAPPED, CAP = "US", 0.7
 RISK_WEIGHT = 2.0   # λ of the risk variant, USD/MMBtu per unit of risk score
 CVAR_WEIGHT = 0.5   # W of the risk-averse two-stage plan
 SWEEP_SPEC = "0.5:1.0:0.05"
@@ -353,11 +354,12 @@ def worked_example(r: Runs) -> str:
     case = r.case
     plans = [r.base, r.capped, r.capped_horizon]
     cap = f"{CAPPED}={CAP:g}"
+    folder = f"{CAPPED.lower()}{round(100 * CAP)}"
     commands = "\n".join([
         "```bash",
         f"gasmix solve -o base{'':<46}# no cap",
-        f"gasmix solve --cap {cap} -o us60{'':<33}# {_capped_label('period')}",
-        f"gasmix solve --cap {cap} --share-basis horizon -o us60h{'':<10}# {_capped_label('horizon')}",
+        f"gasmix solve --cap {cap} -o {folder}{'':<{37 - len(folder)}}# {_capped_label('period')}",
+        f"gasmix solve --cap {cap} --share-basis horizon -o {folder}h{'':<{14 - len(folder)}}# {_capped_label('horizon')}",
         "```"])
     voll = case.settings.voll_usd_mmbtu
     rows = [
@@ -381,16 +383,20 @@ def _kind_shares(plan) -> pd.Series:
     return volume / volume.sum()
 
 
+CAPACITY_FAMILIES = ("entry_capacity", "arc_capacity", "origin_capacity")
+
+
 def bottleneck(plan, case) -> dict | None:
-    """The capacities worth most in a plan (entries and arcs, USD/MMBtu): those within half
-    of the largest shadow price, with where and when it peaks."""
+    """The capacities worth most in a plan (entries, arcs and LNG origins, USD/MMBtu): those
+    of the family with the largest shadow price within half of it, with where and when it
+    peaks."""
     c = plan.constraints
-    capacity = c[c["binding"] & c["family"].isin(["entry_capacity", "arc_capacity"])]
+    capacity = c[c["binding"] & c["family"].isin(CAPACITY_FAMILIES)]
     if not len(capacity):
         return None
     worth = capacity.assign(worth=capacity["shadow_price"].abs())
     peak = worth.loc[worth["worth"].idxmax()]
-    same = worth[worth["family"] == peak["family"]]
+    same = worth[(worth["family"] == peak["family"]) & (worth["worth"] > 0)]
     by_name = same.groupby("name", sort=False)["worth"].max()
     names = [n for n, v in by_name.sort_values(ascending=False).items() if v >= 0.5 * peak["worth"]]
     return {"names": names, "family": peak["family"], "peak": float(peak["worth"]),
@@ -427,15 +433,19 @@ def worked_example_reading(r: Runs) -> str:
 
     extra = overall.summary["cash_cost_musd"] - base.summary["cash_cost_musd"]
     up, _ = changes(case, base, overall)
-    served = "and serves all demand" if overall.summary["unserved_bcf"] < 0.05 else \
-        f"and leaves {num(overall.summary['unserved_bcf'], 1)} Bcf unserved"
     who = supplier_name(case, CAPPED, article=True)
+    shed = overall.summary["unserved_bcf"]
+    if shed < 0.05:
+        cost = (f"costs {num(extra)} million USD more cash over {horizon(case)} "
+                f"({signed(100 * extra / base.summary['cash_cost_musd'], 1)}%) and serves all demand")
+    else:  # cash can fall: gas left unserved is not bought
+        cost = (f"cannot be met with the gas that can reach Mexico: it leaves {num(shed, 1)} Bcf "
+                f"unserved (cash changes by {signed(extra)} million USD because that gas is not "
+                "bought; the objective prices it at VOLL)")
     bullets.append(
-        f"**Holding {who} to {pct(CAP, 0)} over the horizon** costs {num(extra)} million USD "
-        f"more cash over {horizon(case)} ({signed(100 * extra / base.summary['cash_cost_musd'], 1)}%) "
-        f"{served}. The replacement gas: {listing(up)}. With no risk weight the plan "
-        "buys the cheapest gas that fits; [docs/studies.md](docs/studies.md) adds a risk weight "
-        "and an exclusion.")
+        f"**Holding {who} to {pct(CAP, 0)} over the horizon** {cost}. The replacement gas: "
+        f"{listing(up)}. With no risk weight the plan buys the cheapest gas that fits; "
+        "[docs/studies.md](docs/studies.md) adds a risk weight and an exclusion.")
 
     short = monthly.summary["unserved_bcf"]
     if short >= 0.05:
@@ -448,31 +458,50 @@ def worked_example_reading(r: Runs) -> str:
                 f"{num(monthly.summary['cash_cost_musd'] - overall.summary['cash_cost_musd'])} million USD "
                 "more cash than over the horizon.")
     neck = bottleneck(monthly, case)
-    if neck and neck["family"] == "entry_capacity":
-        entries = {e.id: e for e in case.entries}
-        if all(entries[n].kind == "lng" for n in neck["names"]):
-            what = "regas capacity at the LNG terminals of"
-            names = {n: entry_name(case, n).removesuffix(" LNG terminal") for n in neck["names"]}
-        else:
-            what = "entry capacity at"
-            names = {n: entry_name(case, n) for n in neck["names"]}
-        where = listing([names[n] + _in_service(case, n) for n in neck["names"]])
-        at = entries[neck["at"]]
-        closed = (at.last_period and neck["period"] > at.last_period) or \
-            (at.first_period and neck["period"] < at.first_period)
-        text += (f" The capacity worth most is {what} {where}: one more MMcf/d is worth "
-                 f"up to {price(neck['peak'])} USD/MMBtu ({names[neck['at']]} in "
-                 f"{month(neck['period'])}{', when it is out of service' if closed else ''})")
-        voll = case.settings.voll_usd_mmbtu
-        c = monthly.constraints
-        cap_binds = ((c["family"] == "share_cap") & c["binding"] & (c["period"] == neck["period"])).any()
-        if neck["peak"] > voll and cap_binds:
-            text += (f", more than VOLL ({voll:g}), because under the cap each extra MMcf/d of "
-                     f"non-{CAPPED} gas also lets {num(CAP / (1 - CAP), 1)} MMcf/d more "
-                     f"{CAPPED} gas in")
-        text += "."
+    if neck:
+        text += " " + _bottleneck_words(neck, monthly, case)
     bullets.append(text)
     return "\n".join(f"* {b}" for b in bullets)
+
+
+def _bottleneck_words(neck: dict, plan, case) -> str:
+    """One sentence: which capacity is worth most in `plan`, up to how much, and why it can
+    exceed VOLL under a share cap."""
+    if neck["family"] == "origin_capacity":
+        origins = {o.id: o for o in case.origins}
+        names = {n: supplier_name(case, origins[n].supplier) if n in origins else n for n in neck["names"]}
+        what = "LNG the origins can sell: one more MMcf/d from"
+        where = listing(list(dict.fromkeys(names.values())))
+        text = (f"What binds is the {what} {where} is worth up to {price(neck['peak'])} USD/MMBtu "
+                f"({names[neck['at']]} in {month(neck['period'])})")
+    else:
+        entries = {e.id: e for e in case.entries}
+        if neck["family"] == "entry_capacity" and all(entries[n].kind == "lng" for n in neck["names"]):
+            what = "regas capacity at the LNG terminals of"
+            names = {n: entry_name(case, n).removesuffix(" LNG terminal") for n in neck["names"]}
+        elif neck["family"] == "entry_capacity":
+            what = "entry capacity at"
+            names = {n: entry_name(case, n) for n in neck["names"]}
+        else:
+            what = "pipeline capacity on"
+            names = {n: n for n in neck["names"]}
+        where = listing([names[n] + (_in_service(case, n) if n in entries else "") for n in neck["names"]])
+        closed = False
+        if neck["at"] in entries:
+            at = entries[neck["at"]]
+            closed = bool((at.last_period and neck["period"] > at.last_period)
+                          or (at.first_period and neck["period"] < at.first_period))
+        text = (f"The capacity worth most is {what} {where}: one more MMcf/d is worth "
+                f"up to {price(neck['peak'])} USD/MMBtu ({names[neck['at']]} in "
+                f"{month(neck['period'])}{', when it is out of service' if closed else ''})")
+    voll = case.settings.voll_usd_mmbtu
+    c = plan.constraints
+    cap_binds = ((c["family"] == "share_cap") & c["binding"] & (c["period"] == neck["period"])).any()
+    if neck["peak"] > voll and cap_binds:
+        text += (f", more than VOLL ({voll:g}), because under the cap each extra MMcf/d of "
+                 f"non-{CAPPED} gas also lets {num(CAP / (1 - CAP), 1)} MMcf/d more "
+                 f"{CAPPED} gas in")
+    return text + "."
 
 
 # --- docs/studies.md ------------------------------------------------------------------------
@@ -500,11 +529,12 @@ def risk_and_exclusion(r: Runs) -> str:
     plans = [r.capped_horizon, r.capped_risk, r.capped_exclusion]
     out = r.excluded_supplier
     cap = f"--cap {CAPPED}={CAP:g} --share-basis horizon"
+    folder = f"{CAPPED.lower()}{round(100 * CAP)}"
     commands = "\n".join([
         "```bash",
-        f"gasmix solve {cap} -o us60h",
-        f"gasmix solve {cap} --risk-weight {RISK_WEIGHT:g} -o us60h-risk",
-        f"gasmix solve {cap} --exclude {out} -o us60h-no-{out.lower()}",
+        f"gasmix solve {cap} -o {folder}h",
+        f"gasmix solve {cap} --risk-weight {RISK_WEIGHT:g} -o {folder}h-risk",
+        f"gasmix solve {cap} --exclude {out} -o {folder}h-no-{out.lower()}",
         "```"])
     header = ["", _capped_label("horizon"), f"… and risk weight {RISK_WEIGHT:g}",
               f"… and {out} excluded"]
@@ -529,7 +559,12 @@ def risk_and_exclusion(r: Runs) -> str:
         extra = plan.summary["cash_cost_musd"] - r.capped_horizon.summary["cash_cost_musd"]
         moved = (f"replaces {listing(down)} with {listing(up)}" if up and down
                  else "changes no supply")
-        sentences.append(f"{what} {moved}, for {more_cash(extra)}.")
+        shed = plan.summary["unserved_bcf"] - r.capped_horizon.summary["unserved_bcf"]
+        if shed > 0.05:  # less cash here is gas not bought, not a saving
+            sentences.append(f"{what} {moved} and leaves {num(shed, 1)} Bcf more demand unserved "
+                             f"({more_cash(extra)}, because that gas is not bought).")
+        else:
+            sentences.append(f"{what} {moved}, for {more_cash(extra)}.")
     return text + "\n\n" + " ".join(sentences)
 
 

@@ -289,15 +289,17 @@ def test_a_price_multiplier_scales_the_commodity_part_only_and_the_model_stays_b
 
 def test_negative_commodity_price_cannot_make_the_untaken_gas_unbounded():
     """A delivered at 1.0 with r = 1.5: commodity −0.5 (a negative hub basis), τ = 0.5.
-    z ≤ τ·φ·c bounds the untaken gas: with c = q = 100, z = 50 at −0.5. Cost: firm 150 +
-    commodity −0.5·100 + untaken −0.5·50 = 75 units. A larger c costs 1.5 and earns back at
-    most 0.5·0.5 = 0.25 per unit, so c = 100. (Before the bound: unbounded.)"""
+    A deficiency payment is never negative, so untaken gas z earns nothing (before: it
+    earned −0.5 per unit, and without the bound z ≤ τ·φ·c the model was unbounded). Cost:
+    firm 150 + commodity −0.5·100 = 100 units, the deterministic plan's 1.0·100; a larger c
+    costs 1.5 per unit and earns nothing back, so c = 100."""
     case = tiny_case(sources=[source("A", 1.0, contract="contract", take_or_pay=0.5, tariff=1.5),
                               source("B", 5.0)],
                      scenarios=[Scenario("base", 1.0)])
     plan = solve_stochastic(case)
     assert contract_of(plan) == pytest.approx(100.0)
-    assert plan.summary["expected_cost_musd"] == pytest.approx(75 * 30 * E)
+    assert plan.summary["expected_cost_musd"] == pytest.approx(100 * 30 * E)
+    assert plan.summary["expected_cost_musd"] == pytest.approx(solve(case).objective)
 
 
 def test_an_unbounded_model_is_a_solver_failure_not_an_infeasible_policy():
@@ -347,3 +349,20 @@ def test_a_gap_between_the_recomputed_objective_and_the_two_stage_optimum_is_war
     monkeypatch.setattr(api, "mean_risk", lambda *a: {**real(*a), "objective": real(*a)["objective"] + 1.0})
     warnings = solve_stochastic(case).summary["warnings"]
     assert any("differs from the two-stage optimum" in w for w in warnings)
+
+
+def test_a_negative_price_contract_earns_nothing_from_gas_it_does_not_take():
+    # Hand: one 30-day month, demand 100 MMcf/d, contract A at −1 USD/MMBtu delivered (firm
+    # part r = 0.5, commodity −1.5), τ = 0.5. The plan takes all 100: cost −1·100·30·E.
+    # With its contract fixed, the base re-solve must cost the same. A deficiency payment
+    # at the commodity price would pay −1.5 on z = τ·c = 50 more "untaken" gas on top of the
+    # full take: 2.33 million USD for nothing (the Mexico case's Waha months went that way).
+    case = tiny_case(sources=[source("A", -1.0, contract="contract", take_or_pay=0.5, tariff=0.5,
+                                     max=100.0)],
+                     scenarios=[Scenario("base", 1.0)])
+    plan = solve(case)
+    assert plan.objective == pytest.approx(-1.0 * 100 * 30 * E)
+    table, _ = stress_test(case)
+    assert table.loc[table["scenario"] == "base", "cost_musd"].item() == pytest.approx(-1.0 * 100 * 30 * E)
+    stochastic = solve_stochastic(case)
+    assert stochastic.summary["expected_cost_musd"] == pytest.approx(-1.0 * 100 * 30 * E)

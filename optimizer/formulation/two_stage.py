@@ -22,7 +22,7 @@ Cost of scenario ω (million USD):
 
     cost_ω = Σ_t w_t·( Σ_{s∈C} r_s·c[s,t] + Σ_k cost_in_k·y_in[k,t]               (first stage)
                        + Σ_s (price_ω[s,t] − r_s + λ·risk[g(s)])·q[s,t,ω]
-                       + Σ_{s∈C, τ_s>0} (price_ω[s,t] − r_s)·z[s,t,ω]
+                       + Σ_{s∈C, τ_s>0} max(price_ω[s,t] − r_s, 0)·z[s,t,ω]
                        + Σ_a tariff_a·f[a,t,ω] + Σ_k cost_out_k·y_out[k,t,ω]
                        + VOLL·Σ_n u[n,t,ω] )  +  F
 
@@ -132,7 +132,7 @@ def define_scenario_variables(m: LinearModel, d: ModelData, sid: str, first: Fir
                               objective_weight: float) -> tuple[Columns, dict]:
     """Second-stage columns of scenario ω and the unit costs of every column in cost_ω:
 
-        q: w_t·(price_ω[s,t] − r_s + λ·risk[g(s)])   z: w_t·(price_ω[s,t] − r_s)
+        q: w_t·(price_ω[s,t] − r_s + λ·risk[g(s)])   z: w_t·max(price_ω[s,t] − r_s, 0)
         f: w_t·tariff_a   y_out: w_t·cost_out_k   u: w_t·VOLL   v, b: 0
         (first stage, in every scenario: c: w_t·r_s   y_in: w_t·cost_in_k)
 
@@ -155,7 +155,11 @@ def define_scenario_variables(m: LinearModel, d: ModelData, sid: str, first: Fir
 
     supply = block("q", d.source_ids, wt * (d.price - firm + d.risk_weight * d.risk[:, None]))
     owed = unpaid_sources(d)
-    unpaid = block("z", [d.source_ids[s] for s in owed], wt * (d.price[owed] - firm[owed]))
+    # A deficiency payment is never negative: at a commodity price below zero (Waha in a
+    # glut), gas "paid for untaken" would earn money, and z = τ·c would ride on top of a
+    # full take for nothing but that refund.
+    unpaid = block("z", [d.source_ids[s] for s in owed],
+                   wt * np.maximum(d.price[owed] - firm[owed], 0.0))
     flow = block("f", d.arc_ids, wt * d.arc_tariff[:, None] * np.ones((A, T)))
     withdraw = block("y_out", d.storage_ids, wt * d.withdrawal_cost[:, None] * np.ones((K, T)))
     stock = block("v", d.storage_ids, np.zeros((K, T)))
