@@ -504,6 +504,84 @@ def _bottleneck_words(neck: dict, plan, case) -> str:
     return text + "."
 
 
+def lowest_cap(case, basis: str, supplier: str = CAPPED, step: float = 0.001, **choices) -> float:
+    """The lowest cap on `supplier` (to `step`) under which no demand goes unserved, found by
+    bisection between 0 and its uncapped share (more non-US gas never hurts: unserved gas
+    only grows as the cap tightens)."""
+    from gasmix.optimizer import solve
+
+    def serves(cap: float) -> bool:
+        plan = solve(case, caps={supplier: cap}, share_basis=basis, **choices)
+        return plan.summary["unserved_bcf"] < 0.05
+
+    low, high = 0.0, 1.0
+    while high - low > step:
+        middle = (low + high) / 2
+        low, high = (low, middle) if serves(middle) else (middle, high)
+    return high
+
+
+@block("mexico-reach")
+def mexico_reach(r: Runs) -> str:
+    """How low the US share can go with the gas that can reach Mexico, and what binds."""
+    import dataclasses
+
+    case = r.case
+    every_month, horizon_cap = lowest_cap(case, "period"), lowest_cap(case, "horizon")
+    at_60 = r.solve(caps={CAPPED: 0.6})
+    ru_offers = sorted({s.offer for s in case.sources if s.offer and s.supplier == "RU"})
+    with_russia = r.solve(caps={CAPPED: 0.6}, admit=ru_offers)
+    unlimited = dataclasses.replace(
+        case, origins=[dataclasses.replace(o, available_mmcfd=None) for o in case.origins],
+        origin_capacity=case.origin_capacity.iloc[0:0])
+    from gasmix.optimizer import solve
+    terminals_only = solve(unlimited, caps={CAPPED: 0.6})
+    rows = [
+        ["uncapped plan", pct(r.base.summary["shares"][CAPPED]), "0"],
+        ["lowest cap that serves all demand, every month", pct(every_month), "0"],
+        ["lowest cap that serves all demand, over the horizon", pct(horizon_cap), "0"],
+        [f"{pct(0.6, 0)} every month", pct(0.6, 0), num(at_60.summary["unserved_bcf"], 1)],
+        [f"{pct(0.6, 0)} every month, Russian LNG admitted ({', '.join(ru_offers)})", pct(0.6, 0),
+         num(with_russia.summary["unserved_bcf"], 1)],
+        [f"{pct(0.6, 0)} every month, LNG origins unlimited (only the terminals bind)", pct(0.6, 0),
+         num(terminals_only.summary["unserved_bcf"], 1)],
+    ]
+    text = table([f"{supplier_name(case, CAPPED)} share", "share", "unserved 2026–2027 (Bcf)"],
+                 rows, "lrr")
+    text += ("\n\nThe floor is set by the non-US gas that can reach Mexico: must-take domestic "
+             "output and what the non-US liquefaction origins can sell to Mexico, an estimate "
+             "(`lng_origins.csv`) that is the first to replace. With unlimited LNG the regas "
+             f"terminals bind and a {pct(0.6, 0)} cap still sheds "
+             f"{num(terminals_only.summary['unserved_bcf'], 1)} Bcf: a lower US share needs new "
+             "regas capacity as well as LNG contracts.")
+    return text
+
+
+@block("backcast")
+def backcast(r: Runs) -> str:
+    """The 2024 backcast against the observed series (benchmarks/calibration.py)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from calibration import calibrate
+    finally:
+        sys.path.pop(0)
+    result = calibrate()
+    names = {"us_pipeline_exports": "US pipeline exports to Mexico (observed)",
+             "south_texas": "South Texas corridor [estimated split]",
+             "west_texas": "West Texas corridor [estimated split]",
+             "arizona": "Arizona corridor [estimated split]",
+             "california": "California corridor [estimated split]",
+             "lng_imports": "LNG imports [estimated]"}
+    rows = [[names.get(e["series"], e["series"]), num(e["model_bcf"], 1), num(e["observed_bcf"], 1),
+             signed(100 * e["annual_error"], 1) + "%", pct(e["mape"])]
+            for e in result["errors"]]
+    return ("```bash\npython benchmarks/calibration.py\n```\n\n"
+            + table(["series, 2024", "model (Bcf)", "observed (Bcf)", "annual error", "monthly MAPE"],
+                    rows, "lrrrr"))
+
+
 # --- docs/studies.md ------------------------------------------------------------------------
 
 @block("binding-constraints")
