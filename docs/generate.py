@@ -369,9 +369,15 @@ def worked_example(r: Runs) -> str:
         [f"objective: cash + unserved gas at VOLL {voll:g} USD/MMBtu (million USD)"]
         + [num(p.summary["objective_musd"]) for p in plans],
     ]
-    for code in suppliers_shown(plans):
+    shown = suppliers_shown(plans)
+    large = [c for c in shown if max(p.summary["shares"][c] for p in plans) >= 0.02]
+    for code in large:
         rows.append([f"share of supply: {supplier_name(case, code)}"]
                     + [pct(p.summary["shares"][code]) for p in plans])
+    small = [c for c in shown if c not in large]
+    if small:  # the many small LNG origins in one row; the reading names them
+        rows.append([f"share of supply: {', '.join(small)}"]
+                    + [pct(sum(p.summary["shares"][c] for c in small)) for p in plans])
     rows += [["HHI (0–10,000)"] + [num(p.summary["hhi"]) for p in plans],
              ["import dependence"] + [pct(p.summary["import_dependence"]) for p in plans]]
     header = ["", "no cap", _capped_label("period"), _capped_label("horizon")]

@@ -123,9 +123,9 @@ def test_readme_example_writes_the_plan(tmp_path, monkeypatch):
     exec(compile(code, "README.md", "exec"), namespace)
     plan = namespace["plan"]
     assert plan.summary["status"] == "optimal"
-    assert plan.summary["policy"]["caps"] == {"US": 0.6}
+    assert plan.summary["policy"]["caps"] == {"US": 0.7}
     assert plan.summary["policy"]["share_basis"] == "horizon"
-    assert (tmp_path / "us60h" / "summary.json").exists()
+    assert (tmp_path / "us70h" / "summary.json").exists()
 
 
 def _links(path: Path) -> list[str]:
