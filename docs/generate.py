@@ -542,22 +542,26 @@ def mexico_reach(r: Runs) -> str:
         origin_capacity=case.origin_capacity.iloc[0:0])
     from gasmix.optimizer import solve
     terminals_only = solve(unlimited, caps={CAPPED: 0.6})
+    every_plan = r.solve(caps={CAPPED: every_month})
+    horizon_plan = r.solve(caps={CAPPED: horizon_cap}, share_basis="horizon")
+
+    def figures(plan) -> list[str]:
+        s = plan.summary
+        return [num(s["cash_cost_musd"]), num(s["unserved_bcf"], 1), num(s["objective_musd"])]
+
     rows = [
-        ["uncapped plan", pct(r.base.summary["shares"][CAPPED]), "0"],
-        ["lowest cap that serves all demand, every month", pct(every_month), "0"],
-        ["lowest cap that serves all demand, over the horizon", pct(horizon_cap), "0"],
-        [f"{pct(0.6, 0)} every month", pct(0.6, 0), num(at_60.summary["unserved_bcf"], 1)],
-        [f"{pct(0.6, 0)} every month, Russian LNG admitted ({', '.join(ru_offers)})", pct(0.6, 0),
-         num(with_russia.summary["unserved_bcf"], 1)],
-        [f"{pct(0.6, 0)} every month, LNG origins unlimited (only the terminals bind)", pct(0.6, 0),
-         num(terminals_only.summary["unserved_bcf"], 1)],
+        ["uncapped plan", pct(r.base.summary["shares"][CAPPED])] + figures(r.base),
+        ["lowest cap that serves all demand, every month", pct(every_month)] + figures(every_plan),
+        ["lowest cap that serves all demand, over the horizon", pct(horizon_cap)] + figures(horizon_plan),
+        [f"{pct(0.6, 0)} every month", pct(0.6, 0)] + figures(at_60),
+        [f"… with Russian LNG admitted ({', '.join(ru_offers)})", pct(0.6, 0)] + figures(with_russia),
+        ["… with LNG origins unlimited (only the terminals bind)", pct(0.6, 0)] + figures(terminals_only),
     ]
-    text = table([f"{supplier_name(case, CAPPED)} share", "share", "unserved 2026–2027 (Bcf)"],
-                 rows, "lrr")
-    text += ("\n\nThe floor is set by the non-US gas that can reach Mexico: must-take domestic "
-             "output and what the non-US liquefaction origins can sell to Mexico, an estimate "
-             "(`lng_origins.csv`) that is the first to replace. With unlimited LNG the regas "
-             f"terminals bind and a {pct(0.6, 0)} cap still sheds "
+    text = table(["plan", f"{CAPPED} share", "cash (million USD)", "unserved (Bcf)",
+                  "with unserved gas at VOLL (million USD)"], rows, "lrrrr")
+    text += ("\n\nThe floor is the non-US gas that can reach Mexico: must-take domestic output "
+             "and what non-US LNG origins can sell (an estimate, `lng_origins.csv`). With "
+             f"unlimited LNG the regas terminals bind and {pct(0.6, 0)} still sheds "
              f"{num(terminals_only.summary['unserved_bcf'], 1)} Bcf: a lower US share needs new "
              "regas capacity as well as LNG contracts.")
     return text
