@@ -331,7 +331,7 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
     from .optimizer import solve, solve_stochastic
     from .optimizer.errors import CaseError, InfeasiblePolicy, MissingExtra, SolverFailure
     from .optimizer.output import report, terminal
-    from .optimizer.results.plan import TABLE_NAMES
+    from .optimizer.output.plan_files import TABLE_NAMES
 
     if output == "-" and fmt != "json":
         raise click.BadParameter("'-' (standard output) needs --format json", param_hint="-o")
