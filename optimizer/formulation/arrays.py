@@ -1,7 +1,7 @@
 """The case and policy as the arrays the formulation reads (index order fixed once).
 
 Shapes: S sources, T periods, N nodes, E entries, A arcs, K storage sites, H hubs, G
-suppliers. `prepare` checks the case and the policy (models.case_problems,
+suppliers. `prepare` checks the case and the policy (models.validation,
 models.policy_problems), then computes everything the constraint families, the results and
 the studies need — prices, windows, capacities, the share rules as source indices, the
 storage-policy floors — so that none of them reads the Case again: the families are only
@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...models import Case, CaseError, Policy, Problem, case_problems
+from ...models import Case, CaseError, Policy, Problem
 from ...models.policy import checked_share_rules, in_share_base
+from ...models.validation import problems_of
 from ..lp.linear_model import INF
 
 
@@ -184,7 +185,7 @@ def prepare(case: Case, policy: Policy) -> ModelData:
     """Index the case and resolve the policy into arrays; raise CaseError on a case or a
     policy that breaks the rules of models (unknown ids, values out of range, share limits
     that contradict each other, a storage-days floor above the strategic working gas)."""
-    problems = case_problems(case)
+    problems = problems_of(case)
     if problems:
         raise CaseError(problems, case=case.name)
     rules = checked_share_rules(case, policy)
