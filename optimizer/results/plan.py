@@ -9,6 +9,7 @@ for (then they are kept).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -128,13 +129,45 @@ class Plan:
         """The whole plan as one JSON-ready document."""
         return plan_document(self)
 
-    def write(self, path: str | Path, format: str = "csv", progress=None) -> Path:
-        """Write the plan: a folder of CSV tables + summary.json (format "csv"), one JSON
-        file ("json"), or one Excel workbook ("xlsx"; needs openpyxl). The output is
-        finished in a temporary place and then moved into `path`, so an interrupted write
-        never leaves a half-written plan. `progress(step)` is called before each sheet of
-        a workbook."""
+    def write(self, path: str | Path, format: str | None = None, progress=None) -> Path:
+        """Write the plan: a folder of CSV tables + summary.json, one JSON file (a name
+        ending .json) or one Excel workbook (.xlsx; needs openpyxl); `format` ("csv",
+        "json", "xlsx") if the name does not say. The output is finished in a temporary
+        place and then moved into `path`, so an interrupted write never leaves a
+        half-written plan. `progress(step)` is called before each sheet of a workbook."""
         return write_plan(self, path, format, progress)
+
+    def report(self, path: str | Path) -> Path:
+        """Write the plan's HTML report (self-contained: inline charts, no network; needs
+        gasmix[charts]) to `path`, replacing only a previous gasmix report."""
+        from ..output.report import plan_report, write_report  # matplotlib on use only
+
+        return write_report(plan_report(self.summary, self.tables()), path)
+
+    @property
+    def plot(self):
+        """The plan's charts as matplotlib Figures: plan.plot.supply_mix(), .shares(),
+        .storage(), .prices(), .costs()."""
+        from ..output.plots import PlanPlots
+        return PlanPlots(self)
+
+    def _repr_html_(self) -> str:
+        s = self.summary
+        rows = [("status", s["status"]), ("objective", f"{s['objective_musd']:,.1f} MUSD"),
+                ("cash cost", f"{s['cash_cost_musd']:,.1f} MUSD"),
+                ("unserved gas", f"{s['unserved_bcf']:,.1f} Bcf"),
+                ("average cost of gas served", "–" if s["avg_cost_usd_mmbtu"] is None
+                 else f"{s['avg_cost_usd_mmbtu']:.2f} USD/MMBtu"),
+                ("largest shares", ", ".join(f"{g} {v:.1%}" for g, v in sorted(
+                    s["shares"].items(), key=lambda kv: -kv[1])[:4])),
+                ("HHI", f"{s['hhi']:,.0f}"), ("binding constraints", str(s["binding_constraints"]))]
+        rows += [("warning", w) for w in s["warnings"]]
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                       f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in rows)
+        case = s["case"]
+        title = html.escape(f"Plan: {case['title'] or case['name']} ({case['first_period']} to "
+                            f"{case['last_period']})")
+        return f"<table><caption style='text-align:left'><b>{title}</b></caption>{body}</table>"
 
 
 # --- building a Plan from a solution ----------------------------------------------------
