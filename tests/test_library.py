@@ -82,3 +82,19 @@ def test_the_security_table_is_an_attribute_and_tables_come_on_first_read(case):
     assert {"n1_pct", "hhi", "shannon"} <= set(plan.security.columns)
     flows = plan.flows
     assert plan.flows is flows           # … and kept once built
+
+
+def test_the_case_arrays_kept_between_solves_do_not_move():
+    # solve() indexes a case once and reuses its arrays; a sweep or scenario that changes
+    # its copy in place, or another policy, must leave the next solve's data untouched.
+    from gasmix.optimizer import solve, solve_stochastic, sweep
+
+    case = gasmix.default_case()
+    first = solve(case).summary["objective_musd"]
+    sweep(case, {"demand": "0.5,1.5", "price.HH": "2"})
+    solve_stochastic(case)
+    solve(case, caps={"US": 0.7}, exclude=["QA"], risk_weight=2.0)
+    assert solve(case).summary["objective_musd"] == first
+    doubled = case.with_demand(case.demand * 2)
+    assert solve(doubled).summary["objective_musd"] > first
+    assert solve(case).summary["objective_musd"] == first
