@@ -331,7 +331,7 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
     from .optimizer import solve, solve_stochastic
     from .optimizer.errors import CaseError, InfeasiblePolicy, MissingExtra, SolverFailure
     from .optimizer.output import report, terminal
-    from .optimizer.results.plan import TABLE_NAMES
+    from .optimizer.output.plan_files import TABLE_NAMES
 
     if output == "-" and fmt != "json":
         raise click.BadParameter("'-' (standard output) needs --format json", param_hint="-o")
@@ -342,13 +342,12 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
         if given:
             raise click.UsageError(f"{' and '.join(given)} {'shapes' if len(given) == 1 else 'shape'} the stochastic plan: add "
                                    "--scenarios [FILE] (without it the plan is deterministic)")
-    if fmt == "xlsx" and output and Path(output).suffix.lower() != ".xlsx":
-        raise click.BadParameter(f"{output!r}: a workbook's name must end in .xlsx", param_hint="-o")
-    if fmt == "json" and output not in (None, "-") and Path(output).suffix.lower() != ".json":
-        raise click.BadParameter(f"{output!r}: a JSON plan's name must end in .json", param_hint="-o")
-    if fmt == "csv" and output and Path(output).suffix.lower() in (".xlsx", ".json", ".csv"):
-        raise click.BadParameter(f"{output!r} is a folder name for --format csv; for a file give "
-                                 "--format json or xlsx", param_hint="-o")
+    if output not in (None, "-"):
+        from .optimizer.output.plan_files import plan_format
+        try:
+            plan_format(output, fmt)  # the name must say the format: one rule, the library's
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="-o") from None
     if report_file:  # a report that cannot be written is found before the solve, not after
         _check_report_target(report_file)
     # Missing extras are found before the solve, not after minutes of it.

@@ -18,10 +18,11 @@ _NAMES = {
                      "Supplier"), ".case"),
     "load_scenarios": ".disruptions",
     "CaseError": ".errors", "Problem": ".errors",
-    **dict.fromkeys(("case_problems", "default_case", "default_case_path", "embedded_cases",
-                     "load_case"), ".loader"),
-    **dict.fromkeys(("check_setting", "make_policy", "policy_problems"), ".policy"),
-    **dict.fromkeys(("SCALAR_SETTINGS", "SETTINGS", "TABLES"), ".schema"),
+    **dict.fromkeys(("default_case", "default_case_path", "embedded_cases", "load_case"),
+                    ".loader"),
+    "case_problems": ".validation",
+    **dict.fromkeys(("make_policy", "policy_problems"), ".policy"),
+    **dict.fromkeys(("SCALAR_SETTINGS", "SETTINGS", "TABLES", "check_setting"), ".schema"),
 }
 __all__ = sorted(_NAMES)
 __getattr__, __dir__ = lazy_names(globals(), _NAMES)

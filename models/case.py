@@ -10,10 +10,15 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
+from html import escape
 from types import MappingProxyType
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
+
+from .errors import CaseError
+from .validation import case_problems, content_sha256, mark_valid
 
 
 @dataclass(frozen=True)
@@ -288,9 +293,69 @@ class Case:
     def period_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.periods)
 
+    def __repr__(self) -> str:
+        periods = f"{self.periods[0].id}–{self.periods[-1].id}" if self.periods else "no periods"
+        return (f"<Case {self.name}: {len(self.periods)} periods {periods}, {len(self.nodes)} "
+                f"nodes, {len(self.sources)} sources from {len(self.suppliers)} suppliers, "
+                f"{len(self.entries)} entries, {len(self.arcs)} arcs, {len(self.storage)} "
+                f"storage sites, {len(self.scenarios)} scenarios>")
+
+    def _repr_html_(self) -> str:
+        rows = [("periods", f"{len(self.periods)}: {self.periods[0].id} to {self.periods[-1].id}"
+                 if self.periods else "0"),
+                ("nodes", ", ".join(n.id for n in self.nodes)),
+                ("suppliers", ", ".join(s.id for s in self.suppliers)),
+                ("sources", str(len(self.sources))), ("entries", str(len(self.entries))),
+                ("arcs", str(len(self.arcs))), ("storage sites", str(len(self.storage))),
+                ("LNG origins", str(len(self.origins))),
+                ("scenarios", ", ".join(s.id for s in self.scenarios) or "none"),
+                ("average demand", f"{self.demand.sum() / max(len(self.periods), 1):,.0f} MMcf/d")]
+        return _html_table(f"Case {self.name}" + (f": {self.title}" if self.title else ""), rows)
+
+    def edited(self, **changes) -> "Case":
+        """A copy with fields replaced (records, series, settings, policy, scenarios),
+        checked by the rules a case read from files obeys (models/validation.py: CaseError
+        naming every problem), its input hash replaced by the hash of its content."""
+        case = dataclasses.replace(self, **changes)
+        problems = case_problems(case)
+        if problems:
+            raise CaseError(problems, case=self.name)
+        case = dataclasses.replace(case, source_hash=content_sha256(case))
+        return mark_valid(case)
+
     def with_settings(self, **changes) -> "Case":
-        """A copy with some scalar settings changed (`--set voll_usd_mmbtu=200`)."""
-        return dataclasses.replace(self, settings=dataclasses.replace(self.settings, **changes))
+        """A copy with some scalar settings changed (`--set voll_usd_mmbtu=200`), checked."""
+        return self.edited(settings=dataclasses.replace(self.settings, **changes))
+
+    def with_demand(self, values: pd.Series | None = None, *, scale: float | None = None) -> "Case":
+        """A copy with its demand changed, checked: `values` (a Series indexed by (node,
+        period), MMcf/d) replace those pairs; `scale` multiplies all demand."""
+        return self.edited(demand=_overlay(self.demand, values, scale))
+
+    def with_prices(self, values: pd.Series | None = None, *,
+                    scale: Mapping[str, float] | None = None) -> "Case":
+        """A copy with hub prices changed, checked: `values` (a Series indexed by (hub,
+        period), USD/MMBtu) replace those pairs; `scale` multiplies each named hub."""
+        prices = _overlay(self.hub_prices, values, None)
+        for hub, factor in (scale or {}).items():
+            prices = prices.mul(np.where(prices.index.get_level_values(0) == hub, factor, 1.0))
+        return self.edited(hub_prices=prices)
+
+
+def _overlay(series: pd.Series, values: pd.Series | None, scale: float | None) -> pd.Series:
+    out = series.copy()
+    if values is not None:
+        values = pd.Series(values, dtype=float)
+        out = values.combine_first(out).reindex(out.index.union(values.index))
+        out.index.names = series.index.names
+    return out * scale if scale is not None else out
+
+
+def _html_table(title: str, rows: list[tuple[str, str]]) -> str:
+    """A small two-column table for a notebook (values escaped)."""
+    body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td style='text-align:left'>"
+                   f"{escape(v)}</td></tr>" for k, v in rows)
+    return f"<table><caption style='text-align:left'><b>{escape(title)}</b></caption>{body}</table>"
 
 
 def _empty_series(names: tuple[str, str]) -> pd.Series:

@@ -29,8 +29,9 @@ from .case import (Arc, Case, Entry, Export, Node, Origin, Period, Policy, Route
                    ShareLimit, Source, Storage, Supplier)
 from .disruptions import build_scenarios, check_disruptions
 from .errors import CaseError, Problem
-from .policy import check_setting, policy_problems
-from .schema import KINDS, SETTINGS, TABLES, TableSchema
+from .policy import policy_problems
+from .schema import KINDS, SETTINGS, TABLES, TableSchema, check_setting
+from .validation import mark_valid
 from .tables import MISSING, ParsedTable, is_workbook, read_table_file, read_text
 from .workbook import read_workbook
 
@@ -121,33 +122,7 @@ def validate_case(path: Path, config: dict, tables: dict[str, "ParsedTable"], di
     problems = policy_problems(case, case.policy, where)
     if problems:
         raise CaseError(problems, case=name)
-    return case
-
-
-def case_problems(case: Case) -> list[Problem]:
-    """The number and setting rules the loader applies to files, for a Case built or edited
-    in code (which no file check has seen): every number finite, every setting in range."""
-    problems = []
-    for name, series in (("demand", case.demand), ("hub_prices", case.hub_prices),
-                         ("entry_capacity", case.entry_capacity),
-                         ("storage_floors", case.storage_floors)):
-        bad = series[~np.isfinite(series.to_numpy(dtype=float))]
-        for key, value in bad.items():
-            problems.append(Problem(name, "must be a finite number",
-                                    column=" × ".join(map(str, key)), value=value))
-    for table in ("suppliers", "entries", "sources", "arcs", "storage"):
-        for record in getattr(case, table):
-            for f in dataclasses.fields(record):
-                value = getattr(record, f.name)
-                if isinstance(value, float) and not math.isfinite(value):
-                    problems.append(Problem(table, "must be a finite number",
-                                            column=f"{record.id}.{f.name}", value=value))
-    for f in dataclasses.fields(case.settings):
-        rule = check_setting(f.name, getattr(case.settings, f.name))
-        if isinstance(rule, str):
-            problems.append(Problem("settings", rule, column=f.name,
-                                    value=getattr(case.settings, f.name)))
-    return problems
+    return mark_valid(case)
 
 
 def _toml_place(section: str, key: str, what: str) -> dict:

@@ -1,10 +1,10 @@
 """The planner's policy: one home for its rules, wherever it comes from.
 
 A policy is read from case.toml's `[policy]` and `share_limits.csv`, or laid over the case
-in code (`solve(case, caps={"US": 0.6})`, `--cap US=0.6`). Both go through the checks here,
-so `gasmix validate` and `gasmix solve` accept and reject the same policies:
+in code (`solve(case, caps={"US": 0.6})`, `--cap US=0.6`). Both go through the checks here
+(one setting's type and range through schema.check_setting), so `gasmix validate` and
+`gasmix solve` accept and reject the same policies:
 
-* `check_setting` — one setting's type and range (case.toml, `--set`, keyword arguments);
 * `policy_problems` — a whole policy against its case: unknown suppliers, sources, kinds
   and periods, shares outside 0…1, share limits on a group with no gas in the share base,
   and share limits that contradict each other (which would otherwise be "met" by buying no
@@ -16,13 +16,12 @@ formulation builds rows from. Nothing here knows numpy or the solver.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .case import Case, Policy
 from .errors import CaseError, Problem
-from .schema import GROUP_TYPES, KINDS, SETTINGS
+from .schema import GROUP_TYPES, KINDS, check_setting, number_rule
 
 # Shares are compared with this slack: 0.1 + 0.2 + 0.7 caps "add up to 1".
 SHARE_TOLERANCE = 1e-12
@@ -40,47 +39,6 @@ class ShareRule:
     period: str | None
     bound: float
     sense: str
-
-
-def check_setting(name: str, value) -> tuple | str:
-    """Check one setting of SETTINGS; return (converted value,) or the rule it breaks."""
-    s = SETTINGS[name]
-    if s.dtype == "str":
-        return (str(value),)
-    if s.dtype == "choice":
-        return (value,) if value in s.choices else "must be one of " + ", ".join(s.choices)
-    if s.dtype == "list":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return f"must be a list of {s.unit or 'ids'}"
-        return (tuple(value),)
-    if s.dtype == "table":
-        if not isinstance(value, dict):
-            return "must be a table of supplier = share"
-        for k, v in value.items():
-            rule = number_rule(v, 0, 1)
-            if rule:
-                return f"cap for {k}: {rule}"
-        return ({k: float(v) for k, v in value.items()},)
-    if isinstance(value, str):
-        try:
-            value = float(value)
-        except ValueError:
-            return "not a number"
-    rule = number_rule(value, s.minimum, s.maximum)
-    return rule if rule else (float(value),)
-
-
-def number_rule(value, low, high) -> str | None:
-    """The rule a number breaks (not a number, not finite, out of [low, high]), or None."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "not a number"
-    if not math.isfinite(value):
-        return "must be a finite number"
-    if low is not None and value < low:
-        return f"must be ≥ {low:g}"
-    if high is not None and value > high:
-        return f"must be ≤ {high:g}"
-    return None
 
 
 def make_policy(case: Case, policy: Policy | None = None, *,

@@ -7,6 +7,7 @@ reference is written from it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 KINDS = ("pipeline", "lng", "domestic")
@@ -486,6 +487,47 @@ SETTINGS: dict[str, Setting] = {
     )
 }
 
+def check_setting(name: str, value) -> tuple | str:
+    """Check one setting of SETTINGS; return (converted value,) or the rule it breaks."""
+    s = SETTINGS[name]
+    if s.dtype == "str":
+        return (str(value),)
+    if s.dtype == "choice":
+        return (value,) if value in s.choices else "must be one of " + ", ".join(s.choices)
+    if s.dtype == "list":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"must be a list of {s.unit or 'ids'}"
+        return (tuple(value),)
+    if s.dtype == "table":
+        if not isinstance(value, dict):
+            return "must be a table of supplier = share"
+        for k, v in value.items():
+            rule = number_rule(v, 0, 1)
+            if rule:
+                return f"cap for {k}: {rule}"
+        return ({k: float(v) for k, v in value.items()},)
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return "not a number"
+    rule = number_rule(value, s.minimum, s.maximum)
+    return rule if rule else (float(value),)
+
+
+def number_rule(value, low, high) -> str | None:
+    """The rule a number breaks (not a number, not finite, out of [low, high]), or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "not a number"
+    if not math.isfinite(value):
+        return "must be a finite number"
+    if low is not None and value < low:
+        return f"must be ≥ {low:g}"
+    if high is not None and value > high:
+        return f"must be ≤ {high:g}"
+    return None
+
+
 # Scalars `--set KEY=VALUE` may override (lists and tables have their own options).
 SCALAR_SETTINGS = {k: s for k, s in SETTINGS.items()
                    if s.section != "case" and s.dtype in ("float", "str", "choice")}
@@ -494,7 +536,7 @@ SCALAR_SETTINGS = {k: s for k, s in SETTINGS.items()
 __all__ = [
     "Column", "TableSchema", "TABLES", "Setting", "SETTINGS", "SCALAR_SETTINGS",
     "KINDS", "GROUP_TYPES", "SHARE_BASES", "SHARE_OF", "CONTRACT_TERMS", "TARGET_TYPES",
-    "PRICINGS", "CANALS",
+    "PRICINGS", "CANALS", "check_setting", "number_rule",
 ]
 
 

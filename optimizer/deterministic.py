@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import highspy
 
-from ..models import Case, Policy, make_policy
+from ..models import Case, Policy, ShareLimit, make_policy
 from .errors import InfeasiblePolicy, SolverFailure, VerificationError
 from .formulation.arrays import ModelData, prepare
 from .formulation.build import build
@@ -84,19 +85,34 @@ def write_mps(case: Case, path, policy: Policy | None = None, **choices) -> Path
     return path
 
 
-def solve(case: Case, policy: Policy | None = None, *, solver: str = "highs",
-          time_limit: float | None = None, **choices) -> Plan:
-    """Solve `case` for the cheapest supply plan under its policy, with `choices` (caps,
-    max_share, risk_weight, exclude, share_basis, share_of, limits, storage_days, cover_days,
-    min_n1) laid over it.
+def solve(case: Case, policy: Policy | None = None, *,
+          caps: Mapping[str, float] | None = None, max_share: float | None = None,
+          risk_weight: float | None = None, exclude: str | Sequence[str] | None = None,
+          admit: str | Sequence[str] | None = None, share_basis: str | None = None,
+          share_of: str | None = None, limits: Sequence[ShareLimit] | None = None,
+          storage_days: float | None = None, cover_days: float | None = None,
+          min_n1: float | None = None, solver: str = "highs",
+          time_limit: float | None = None) -> Plan:
+    """Solve `case` for the cheapest supply plan under its policy; returns a verified
+    optimal Plan. `solver` "highs" or "cbc"; `time_limit` in seconds.
 
-    Raises CaseError for a policy naming unknown suppliers, InfeasiblePolicy (with a
-    diagnosis) when the policy cannot be met, SolverFailure when no verified optimal plan
-    came back.
+    Policy choices, laid over the case's own policy (`policy`, default the case's):
+    caps {supplier: maximum share}, max_share (every supplier), risk_weight λ (USD/MMBtu
+    per unit of risk score), exclude (suppliers), admit (offers), share_basis ("period"
+    or "horizon"), share_of ("supply" or "imports"), limits (ShareLimit rows),
+    storage_days, cover_days (days), min_n1 (%).
+
+    Raises CaseError for a policy that breaks the case's rules (unknown suppliers, shares
+    outside 0…1, limits that contradict each other), InfeasiblePolicy (with a diagnosis)
+    when the policy cannot be met, SolverFailure when no verified optimal plan came back.
     """
     check_solver(solver)
     started = time.perf_counter()
-    return solve_data(checked_data(case, policy, **choices), solver, time_limit, started)
+    data = checked_data(case, policy, caps=caps, max_share=max_share, risk_weight=risk_weight,
+                        exclude=exclude, admit=admit, share_basis=share_basis,
+                        share_of=share_of, limits=limits, storage_days=storage_days,
+                        cover_days=cover_days, min_n1=min_n1)
+    return solve_data(data, solver, time_limit, started)
 
 
 def solve_data(data: ModelData, solver: str = "highs", time_limit: float | None = None,

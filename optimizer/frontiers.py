@@ -14,12 +14,13 @@ Pareto-efficient when no other point is at least as good on both and better on o
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 
 import numpy as np
 import pandas as pd
 
-from ..models import Case, Policy, make_policy
+from ..models import Case, Policy, ShareLimit, make_policy
 from .errors import SweepError
 from .grid import DEFAULT_RISK_WEIGHTS, DEFAULT_SHARES, TRADE_OFFS
 from .sweeps import OPTIMAL_STATUS, sweep
@@ -46,15 +47,24 @@ def pareto_mask(x, y, valid=None) -> np.ndarray:
 def frontier(case: Case, policy: Policy | None = None, *, trade_offs=TRADE_OFFS,
              shares=DEFAULT_SHARES, supplier: str | None = None,
              risk_weights=DEFAULT_RISK_WEIGHTS, executor: Executor | None = None,
-             time_limit: float | None = None, progress=None, **choices) -> pd.DataFrame:
+    caps: Mapping[str, float] | None = None, max_share: float | None = None,
+    risk_weight: float | None = None, exclude: str | Sequence[str] | None = None,
+    admit: str | Sequence[str] | None = None, share_basis: str | None = None,
+    share_of: str | None = None, limits: Sequence[ShareLimit] | None = None,
+    storage_days: float | None = None, cover_days: float | None = None,
+    min_n1: float | None = None,
+    time_limit: float | None = None, progress=None) -> pd.DataFrame:
     """The cost–diversification and cost–risk trade-offs of `case`, one row per point.
 
     `shares` are the caps tried (on every supplier, or on `supplier` alone); `risk_weights`
     the λ values. Columns: trade_off, parameter, value, status, x (the measure), x_label,
     cost_musd, objective_musd, cash_cost_musd, unserved_bcf, largest_share, risk_exposure,
     pareto, share_<SUPPLIER>. `progress(done)` is told the points done over all the
-    trade-offs traced.
+    trade-offs traced. The policy choices (as in `solve`) set the base policy.
     """
+    choices = {k: v for k, v in dict(caps=caps, max_share=max_share, risk_weight=risk_weight, exclude=exclude,
+                   admit=admit, share_basis=share_basis, share_of=share_of, limits=limits,
+                   storage_days=storage_days, cover_days=cover_days, min_n1=min_n1).items() if v is not None}
     unknown = set(trade_offs) - set(TRADE_OFFS)
     if unknown or not trade_offs:
         raise SweepError(f"trade-offs are {', '.join(TRADE_OFFS)} (got {', '.join(map(str, trade_offs))})")

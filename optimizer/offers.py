@@ -15,12 +15,14 @@ risk penalty λ·risk·volume is reported apart, as everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..models import Case, CaseError, Disruption, Policy, Problem, Scenario, make_policy
+from ..models import (Case, CaseError, Disruption, Policy, Problem, Scenario, ShareLimit,
+                      make_policy)
 from .deterministic import checked_data, solve_data
 from .formulation.two_stage import cvar
 from .lp.solvers import check_solver
@@ -43,12 +45,18 @@ class OfferStudy:
 def offer_value(case: Case, offer: str, policy: Policy | None = None, *,
                 cutoff_probability: float = DEFAULT_CUTOFF_PROBABILITY,
                 cutoff_from: str | None = None, cvar_alpha: float = 0.95,
-                solver: str = "highs", time_limit: float | None = None,
-                **choices) -> OfferStudy:
+    caps: Mapping[str, float] | None = None, max_share: float | None = None,
+    risk_weight: float | None = None, exclude: str | Sequence[str] | None = None,
+    admit: str | Sequence[str] | None = None, share_basis: str | None = None,
+    share_of: str | None = None, limits: Sequence[ShareLimit] | None = None,
+    storage_days: float | None = None, cover_days: float | None = None,
+    min_n1: float | None = None,
+    solver: str = "highs", time_limit: float | None = None) -> OfferStudy:
     """What admitting `offer` is worth to `case` under its policy (with `choices` laid over
     it): cost, unserved gas, the offer's volume, share and risk penalty with and without it,
     and the cost and unserved gas of the plan with it if the offered supply is cut off from
-    `cutoff_from` (default: the start) with probability `cutoff_probability`."""
+    `cutoff_from` (default: the start) with probability `cutoff_probability`. The policy
+    choices as in `solve`."""
     check_solver(solver)
     offers = sorted({s.offer for s in case.sources if s.offer})
     if offer not in offers:
@@ -60,7 +68,9 @@ def offer_value(case: Case, offer: str, policy: Policy | None = None, *,
     if cutoff_from is not None and cutoff_from not in case.period_ids:
         raise CaseError([Problem("offer", "unknown period", column="cutoff_from",
                                  value=cutoff_from)], case=case.name)
-    base = make_policy(case, policy, **choices)
+    base = make_policy(case, policy, **dict(caps=caps, max_share=max_share, risk_weight=risk_weight, exclude=exclude,
+                   admit=admit, share_basis=share_basis, share_of=share_of, limits=limits,
+                   storage_days=storage_days, cover_days=cover_days, min_n1=min_n1))
     closed = base.replace(admit=tuple(a for a in base.admit if a != offer))
     without = solve_data(checked_data(case, closed), solver, time_limit)
     data = checked_data(case, closed.replace(admit=(*closed.admit, offer)))

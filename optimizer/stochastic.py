@@ -21,12 +21,13 @@ commitments] − E[cost | stochastic plan], the textbook VSS; with W > 0 it may 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..models import Case, CaseError, Policy, Problem, Scenario, load_scenarios
+from ..models import Case, CaseError, Policy, Problem, Scenario, ShareLimit, load_scenarios
 from .deterministic import checked_data, solve_data, solve_verified
 from .formulation.arrays import ModelData
 from .formulation.build import build_stochastic
@@ -180,11 +181,22 @@ def runs_table(runs, arrays) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True)
 
 
-def stress_test(case: Case, policy: Policy | None = None, *, scenarios=None, solver: str = "highs",
-                time_limit: float | None = None, **choices) -> tuple[pd.DataFrame, Plan]:
+def stress_test(case: Case, policy: Policy | None = None, *, scenarios=None,
+    caps: Mapping[str, float] | None = None, max_share: float | None = None,
+    risk_weight: float | None = None, exclude: str | Sequence[str] | None = None,
+    admit: str | Sequence[str] | None = None, share_basis: str | None = None,
+    share_of: str | None = None, limits: Sequence[ShareLimit] | None = None,
+    storage_days: float | None = None, cover_days: float | None = None,
+    min_n1: float | None = None,
+    solver: str = "highs", time_limit: float | None = None) -> tuple[pd.DataFrame, Plan]:
     """The deterministic plan's commitments (contracted volumes, storage injections) fixed;
     each scenario's operations re-solved on its own. Returns the per-scenario table (cost,
-    its change from base, unserved gas, marginal costs) and the deterministic plan."""
+    its change from base, unserved gas, marginal costs) and the deterministic plan.
+    `scenarios`: Scenario records or a disruptions file (default: the case's own); the
+    policy choices as in `solve`."""
+    choices = dict(caps=caps, max_share=max_share, risk_weight=risk_weight, exclude=exclude,
+                   admit=admit, share_basis=share_basis, share_of=share_of, limits=limits,
+                   storage_days=storage_days, cover_days=cover_days, min_n1=min_n1)
     data, chosen = _prepare(case, policy, scenarios, solver, choices)
     plan = solve_data(data, solver, time_limit)
     arrays = scenario_data(data, chosen, plan.solution.supply)
@@ -203,8 +215,14 @@ def mean_risk(costs: np.ndarray, probabilities: np.ndarray, alpha: float, weight
 
 
 def solve_stochastic(case: Case, policy: Policy | None = None, *, scenarios=None,
-                     cvar_alpha: float = 0.95, cvar_weight: float = 0.0, solver: str = "highs",
-                     time_limit: float | None = None, **choices) -> Plan:
+                     cvar_alpha: float = 0.95, cvar_weight: float = 0.0,
+    caps: Mapping[str, float] | None = None, max_share: float | None = None,
+    risk_weight: float | None = None, exclude: str | Sequence[str] | None = None,
+    admit: str | Sequence[str] | None = None, share_basis: str | None = None,
+    share_of: str | None = None, limits: Sequence[ShareLimit] | None = None,
+    storage_days: float | None = None, cover_days: float | None = None,
+    min_n1: float | None = None,
+    solver: str = "highs", time_limit: float | None = None) -> Plan:
     """The risk-averse two-stage plan over the disruption scenarios.
 
     The two-stage model decides the first stage (contracts, injections). That first stage is
@@ -221,8 +239,11 @@ def solve_stochastic(case: Case, policy: Policy | None = None, *, scenarios=None
     tail, the deterministic plan's cost), scenario_flows and commitments (the stochastic
     against the deterministic plan's contracts and injections). The summary adds
     expected_cost_musd, cvar_musd, vss_musd, vss_expected_cost_musd, evpi_musd and a
-    `stochastic` block.
+    `stochastic` block. The policy choices as in `solve`.
     """
+    choices = dict(caps=caps, max_share=max_share, risk_weight=risk_weight, exclude=exclude,
+                   admit=admit, share_basis=share_basis, share_of=share_of, limits=limits,
+                   storage_days=storage_days, cover_days=cover_days, min_n1=min_n1)
     if not 0.0 <= cvar_weight <= 1.0:
         raise CaseError([Problem("policy", "must be between 0 and 1", column="cvar_weight",
                                  value=cvar_weight)], case=case.name)

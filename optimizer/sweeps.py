@@ -21,7 +21,7 @@ import dataclasses
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
@@ -29,7 +29,7 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from ..models import Case, CaseError, Policy, make_policy, policy_problems
+from ..models import Case, CaseError, Policy, ShareLimit, make_policy, policy_problems
 from ..models.policy import share_rules as policy_share_rules
 from .deterministic import require_n1, solve
 from .errors import InfeasiblePolicy, SweepError, VerificationError
@@ -425,14 +425,19 @@ def _run_chunk(token: str, case: Case, policy: Policy, parameters, time_limit, r
 
 
 def sweep(case: Case, grid, executor: Executor | None = None, policy: Policy | None = None, *,
-          time_limit: float | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-          progress: Callable[[int], None] | None = None, **choices) -> pd.DataFrame:
+    caps: Mapping[str, float] | None = None, max_share: float | None = None,
+    risk_weight: float | None = None, exclude: str | Sequence[str] | None = None,
+    admit: str | Sequence[str] | None = None, share_basis: str | None = None,
+    share_of: str | None = None, limits: Sequence[ShareLimit] | None = None,
+    storage_days: float | None = None, cover_days: float | None = None,
+    min_n1: float | None = None,
+    time_limit: float | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """Solve `case` at every point of `grid` and return one row per point.
 
     `grid`: {key: spec or values} for the cartesian product (e.g. {"cap.US": "0.4:1:0.05",
-    "risk_weight": [0, 2]}), or a list of {key: value} points. `policy` and `choices`
-    (caps, max_share, risk_weight, exclude, share_basis, share_of, limits) set the base
-    policy the points are laid over. `executor`: any concurrent.futures.Executor (a
+    "risk_weight": [0, 2]}), or a list of {key: value} points. `policy` and the policy
+    choices (as in `solve`) set the base policy the points are laid over. `executor`: any concurrent.futures.Executor (a
     ProcessPoolExecutor, a Dask `Client.get_executor()`); None runs here. `progress` is
     called with the number of points finished so far.
 
@@ -444,6 +449,9 @@ def sweep(case: Case, grid, executor: Executor | None = None, policy: Policy | N
     (infeasible, time limit, a contradictory policy) is a row with its status.
     """
     grid = make_grid(case, grid)
+    choices = dict(caps=caps, max_share=max_share, risk_weight=risk_weight, exclude=exclude,
+                   admit=admit, share_basis=share_basis, share_of=share_of, limits=limits,
+                   storage_days=storage_days, cover_days=cover_days, min_n1=min_n1)
     base_policy = make_policy(case, policy, **choices)
     if chunk_size < 1:
         raise SweepError("chunk_size must be at least 1")

@@ -1,7 +1,7 @@
 """The case and policy as the arrays the formulation reads (index order fixed once).
 
 Shapes: S sources, T periods, N nodes, E entries, A arcs, K storage sites, H hubs, G
-suppliers. `prepare` checks the case and the policy (models.case_problems,
+suppliers. `prepare` checks the case and the policy (models.validation,
 models.policy_problems), then computes everything the constraint families, the results and
 the studies need — prices, windows, capacities, the share rules as source indices, the
 storage-policy floors — so that none of them reads the Case again: the families are only
@@ -11,12 +11,14 @@ about the algebra.
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
-from ...models import Case, CaseError, Policy, Problem, case_problems
+from ...models import Case, CaseError, Policy, Problem
 from ...models.policy import checked_share_rules, in_share_base
+from ...models.validation import problems_of
 from ..lp.linear_model import INF
 
 
@@ -180,14 +182,48 @@ def _matrix(series, items: list[str], periods: list[str], fill: np.ndarray) -> n
     return out
 
 
+# The case's own arrays, indexed once per Case object (a Case is immutable: its edits are
+# new Cases). A notebook loop of solve() then pays only for the policy and the model.
+_CASE_ARRAYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def prepare(case: Case, policy: Policy) -> ModelData:
     """Index the case and resolve the policy into arrays; raise CaseError on a case or a
     policy that breaks the rules of models (unknown ids, values out of range, share limits
     that contradict each other, a storage-days floor above the strategic working gas)."""
-    problems = case_problems(case)
+    problems = problems_of(case)
     if problems:
         raise CaseError(problems, case=case.name)
     rules = checked_share_rules(case, policy)
+    base = _CASE_ARRAYS.get(case)
+    if base is None:
+        base = _CASE_ARRAYS[case] = _case_arrays(case)
+    data = _own_copy(base)
+    data.policy = policy
+    data.risk_weight = float(policy.risk_weight_usd_mmbtu)
+    data.in_share_base = np.array([in_share_base(k, policy.share_of) for k in data.source_kind],
+                                  dtype=bool)
+    data.excluded = _excluded(data, policy)
+    data.source_max, data.source_min = _offer_bounds(data, policy)
+    data.share_rules = index_share_rules(data, rules)
+    data.storage_days_floor = storage_days_floor(data, case.name)
+    data.cover_days = cover_days(data)
+    return data
+
+
+def _own_copy(data: ModelData) -> ModelData:
+    """A copy whose arrays and lists are its own: later steps (sweeps, scenarios) may change
+    them in place, and the cached original must not move."""
+    fields = {}
+    for f in dataclasses.fields(data):
+        value = getattr(data, f.name)
+        fields[f.name] = value.copy() if isinstance(value, (np.ndarray, list)) else value
+    return ModelData(**fields)
+
+
+def _case_arrays(case: Case) -> ModelData:
+    """The arrays of the case alone, under the neutral policy (prepare adds the policy's)."""
+    policy = Policy()
     periods = list(case.period_ids)
     T = len(periods)
     days = np.array([p.days for p in case.periods], dtype=float)
@@ -310,11 +346,6 @@ def prepare(case: Case, policy: Policy) -> ModelData:
     )
     data.price = source_prices(data, hub_price)
     data.fixed_cost = fixed_payments(data)
-    data.excluded = _excluded(data, policy)
-    data.source_max, data.source_min = _offer_bounds(data, policy)
-    data.share_rules = index_share_rules(data, rules)
-    data.storage_days_floor = storage_days_floor(data, case.name)
-    data.cover_days = cover_days(data)
     return data
 
 

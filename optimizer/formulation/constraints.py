@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..lp.linear_model import LinearModel
+from ..lp.linear_model import LabelGrid, LinearModel
 from .arrays import ModelData
 from .names import BALANCE, ENTRY_CAPACITY, ORIGIN_CAPACITY, SHARE_BASE, SHARE_LIMIT, \
     SOURCE_MINIMUM, STORAGE_BALANCE, STORAGE_END, STORAGE_FLOOR
@@ -42,9 +42,10 @@ class Columns:
     unpaid: np.ndarray = field(default_factory=lambda: _NONE)
 
 
-def labels(items: list[str], periods: list[str]) -> list[tuple[str, str]]:
-    """(item, period) for every item × period, item-major: the order of a block's rows."""
-    return [(i, p) for i in items for p in periods]
+def labels(items: list[str], periods: list[str]) -> LabelGrid:
+    """(item, period) for every item × period, item-major: the order of a block's rows
+    (a sequence made on demand, not a list of tuples held through the solve)."""
+    return LabelGrid(items, periods)
 
 
 def define_variables(m: LinearModel, d: ModelData) -> Columns:

@@ -23,6 +23,7 @@ import contextlib
 import os
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,12 +32,55 @@ import pulp
 INF = float("inf")
 
 
+class LabelGrid(Sequence):
+    """The labels (item, period) of every item × period, item-major, made on demand.
+
+    A block of a large model has one label per column or row: a list of a million tuples
+    is ~100 MB held through the solver run for nothing. This keeps the two axes and builds
+    a tuple only when one is read (results, diagnosis and names read them after the solve).
+    """
+
+    __slots__ = ("items", "periods")
+
+    def __init__(self, items, periods):
+        self.items = tuple(items)
+        self.periods = tuple(periods)
+
+    def __len__(self) -> int:
+        return len(self.items) * len(self.periods)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(index)
+        item, period = divmod(index, len(self.periods))
+        return (self.items[item], self.periods[period])
+
+    def __iter__(self):
+        return ((i, p) for i in self.items for p in self.periods)
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"LabelGrid({len(self.items)} items × {len(self.periods)} periods)"
+
+
+def _label_sequence(labels) -> Sequence:
+    """Labels as a sequence the model may keep: a LabelGrid as it is, anything else copied."""
+    return labels if isinstance(labels, LabelGrid) else list(labels)
+
+
 @dataclass
 class VariableBlock:
     """Columns `start:stop` of the model, one per label (e.g. (source, period))."""
 
     family: str
-    labels: list
+    labels: Sequence
     start: int
     stop: int
 
@@ -55,7 +99,7 @@ class RowBlock:
     """
 
     family: str
-    labels: list
+    labels: Sequence
     sense: str
     start: int
     stop: int
@@ -75,7 +119,9 @@ class LinearModel:
     cost: list = field(default_factory=list)
     variables: dict[str, VariableBlock] = field(default_factory=dict)
     rows: list[RowBlock] = field(default_factory=list)
-    triplets: list = field(default_factory=list)  # (rows, cols, values) arrays
+    # (rows, cols, values) arrays per block; emptied once the matrix is assembled (the CSR
+    # holds the same entries in a third less memory) and rebuilt from it if the model grows.
+    triplets: list = field(default_factory=list)
     n_cols: int = 0
     n_rows: int = 0
     # A constant in the objective (costs paid whatever the solution: fixed payments).
@@ -87,18 +133,20 @@ class LinearModel:
     # arrays: growing the model after them would rebuild the caches and lose the edits.
     _edited_in_place: bool = field(default=False, repr=False)
     _csr_rows: np.ndarray | None = field(default=None, repr=False)
+    _triplets_folded: bool = field(default=False, repr=False)
 
     # --- columns ------------------------------------------------------------------------
     def add_variables(self, family: str, labels: list, lower=0.0, upper=INF, cost=0.0) -> np.ndarray:
         """Add one column per label; return their column indices (shaped like `lower`)."""
         self._refuse_growth_after_edits()
         n = len(labels)
-        block = VariableBlock(family, list(labels), self.n_cols, self.n_cols + n)
+        block = VariableBlock(family, _label_sequence(labels), self.n_cols, self.n_cols + n)
         self.variables[family] = block
         self.lower.append(_vector(lower, n))
         self.upper.append(_vector(upper, n))
         self.cost.append(_vector(cost, n) if not self.elastic else np.zeros(n))
         self.n_cols += n
+        self._unfold_triplets()
         self._csr = self._csr_keys = None  # keys and duplicate-summing depend on n_cols
         return block.columns
 
@@ -169,12 +217,13 @@ class LinearModel:
         """
         self._refuse_growth_after_edits()
         n = len(labels)
-        block = RowBlock(family, list(labels), sense, self.n_rows, self.n_rows + n,
+        block = RowBlock(family, _label_sequence(labels), sense, self.n_rows, self.n_rows + n,
                          _vector(rhs, n),
                          elastic=elastic and self.elastic, origin=origin)
         rows = np.asarray(rows, dtype=np.int64) + self.n_rows
         cols = np.asarray(cols, dtype=np.int64)
         values = np.asarray(values, dtype=float)
+        self._unfold_triplets()
         self.triplets.append((rows, cols, values))
         self.rows.append(block)
         self.n_rows += n
@@ -196,7 +245,19 @@ class LinearModel:
         assembled once and kept until rows are added."""
         if self._csr is None:
             self._csr = self._assemble_csr()
+            # The solver needs only the CSR: keeping the triplets too held every entry
+            # twice through the solver run (at 1M columns, ~10% of the peak memory).
+            self.triplets = []
+            self._triplets_folded = True
         return self._csr
+
+    def _unfold_triplets(self) -> None:
+        """Before the model grows, turn an assembled matrix back into triplets (the
+        assembly is rebuilt from them with the new rows or columns)."""
+        if self._triplets_folded and self._csr is not None:
+            starts, cols, vals = self._csr
+            self.triplets = [(self._entry_rows(), cols, vals)]
+        self._triplets_folded = False
 
     def _assemble_csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if self.triplets:

@@ -40,24 +40,39 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#637939", "#e7969c", "#6baed6", "#fdae6b", "#74c476", "#000000")
 
 
-def _pyplot():
-    matplotlib = require("matplotlib", "charts", "charts")
-    matplotlib.use("Agg", force=True)  # files only: never a window, works without a display
-    import matplotlib.pyplot as plt
-    return plt
+def _matplotlib():
+    """matplotlib, without pyplot: figures are made as Figure objects on the Agg canvas
+    (files only: never a window, no display needed, and no pyplot start-up cost or global
+    figure registry to close)."""
+    return require("matplotlib", "charts", "charts")
+
+
+def new_figure(size=FIGSIZE, name: str = "", constrained: bool = False):
+    """A Figure on the Agg canvas."""
+    _matplotlib()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, layout="constrained" if constrained else None)
+    FigureCanvasAgg(fig)
+    fig.set_label(name)
+    return fig
+
+
+def colormap(name: str):
+    _matplotlib()
+    from matplotlib import colormaps
+    return colormaps[name]
 
 
 def to_svg(fig, name: str, label: str) -> str:
     """A figure as an inline <svg> element that scales with the page: no width/height
     (the viewBox scales it), text kept as text, ids salted per chart so several charts in
     one page never share a clip-path id."""
-    plt = _pyplot()
-    import matplotlib
-
+    matplotlib = _matplotlib()
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
     text = buffer.getvalue()
     text = text[text.index("<svg"):]
     head, rest = text.split(">", 1)
@@ -67,10 +82,9 @@ def to_svg(fig, name: str, label: str) -> str:
 
 
 def save_png(fig, path) -> None:
-    """A figure as a PNG file (closed afterwards)."""
-    plt = _pyplot()
-    fig.savefig(path, dpi=120, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
+    """A figure as a PNG file. The study figures lay themselves out (constrained layout),
+    so no "tight" bounding box: that would draw the figure twice."""
+    fig.savefig(path, dpi=120, metadata={"Software": None})
 
 
 def supplier_colors(suppliers) -> dict[str, str]:
@@ -95,9 +109,8 @@ def _style(ax) -> None:
 
 
 def _figure(size=FIGSIZE, name: str = ""):
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=size)
-    fig.set_label(name)
+    fig = new_figure(size, name)
+    ax = fig.subplots()
     _style(ax)
     return fig, ax
 
@@ -106,10 +119,7 @@ def _canvas(into, size, name: str):
     """The (sub)figure to draw into: `into`, or a new Figure."""
     if into is not None:
         return into
-    plt = _pyplot()
-    fig = plt.figure(figsize=size, layout="constrained")
-    fig.set_label(name)
-    return fig
+    return new_figure(size, name, constrained=True)
 
 
 def _period_axis(ax, periods: list[str]) -> None:
@@ -177,10 +187,9 @@ def shares_vs_caps(shares: pd.DataFrame, periods: list[str], colors: dict):
 def storage_vs_floor(storage: pd.DataFrame, periods: list[str]):
     """Stock at the end of each period per site, with its floor and working-gas capacity,
     drawn only from the period the site enters service (`in_service`, where the table has it)."""
-    plt = _pyplot()
     fig, ax = _figure(name="storage")
     x = np.arange(len(periods))
-    palette = plt.get_cmap("tab10").colors
+    palette = colormap("tab10").colors
     for i, (site, rows) in enumerate(storage.groupby("storage", sort=False)):
         rows = rows.set_index("period").reindex(periods)
         if "in_service" in rows.columns:
@@ -204,10 +213,9 @@ def storage_vs_floor(storage: pd.DataFrame, periods: list[str]):
 
 def marginal_prices(prices: pd.DataFrame, periods: list[str]):
     """Each node's marginal cost of gas (the balance dual) by period."""
-    plt = _pyplot()
     fig, ax = _figure(name="marginal_prices")
     x = np.arange(len(periods))
-    palette = plt.get_cmap("tab10").colors
+    palette = colormap("tab10").colors
     for i, (node, rows) in enumerate(prices.groupby("node", sort=False)):
         rows = rows.set_index("period").reindex(periods)
         ax.plot(x, rows["marginal_cost_usd_mmbtu"], color=palette[i % len(palette)],
@@ -346,8 +354,7 @@ def _failed_marks(ax, xs, label: str | None = "no optimal plan") -> None:
 
 def _colour_map(values: list) -> dict:
     """A sequential colour per value of the colour parameter (light to dark)."""
-    plt = _pyplot()
-    cmap = plt.get_cmap("viridis")
+    cmap = colormap("viridis")
     n = len(values)
     return {v: cmap(0.85 * (1 - i / (n - 1)) if n > 1 else 0.35) for i, v in enumerate(values)}
 
@@ -461,11 +468,10 @@ def shares_caption(frame: pd.DataFrame, params: list[str]) -> str:
 def sweep_figure(frame: pd.DataFrame, params: list[str], colors: dict, title: str = ""):
     """The sweep's PNG: the report's cost chart above its shares chart, and a note of
     what is not drawn."""
-    plt = _pyplot()
     layout = sweep_layout(frame, params)
     panels = len(layout["panels"])
     top_height = 3.8 if panels == 1 else 3.0 + 1.6 * ((panels + 1) // 2)
-    fig = plt.figure(figsize=(9.5, top_height + 3.6), layout="constrained")
+    fig = new_figure((9.5, top_height + 3.6), constrained=True)
     top, bottom = fig.subfigures(2, 1, height_ratios=[top_height, 3.6])
     sweep_cost(frame, params, into=top)
     sweep_shares(frame, params, colors, into=bottom)
@@ -534,9 +540,8 @@ def frontier(rows: pd.DataFrame, name: str = "frontier", into=None):
 
 def frontier_figure(table: pd.DataFrame, title: str = ""):
     """The frontier's PNG: the report's chart of each trade-off, one above the other."""
-    plt = _pyplot()
     trade_offs = [t for t in ("diversification", "risk") if (table["trade_off"] == t).any()]
-    fig = plt.figure(figsize=(9.5, 3.8 * max(len(trade_offs), 1)), layout="constrained")
+    fig = new_figure((9.5, 3.8 * max(len(trade_offs), 1)), constrained=True)
     subs = np.atleast_1d(fig.subfigures(max(len(trade_offs), 1), 1))
     for sub, trade_off in zip(subs, trade_offs):
         rows = table[table["trade_off"] == trade_off]

@@ -24,19 +24,39 @@ def plan_document(plan) -> dict:
     return out
 
 
-def write_plan(plan, path: str | Path, format: str = "csv", progress=None) -> Path:
-    """Write `plan` (a Plan): a folder of CSV tables + summary.json (format
-    "csv"), one JSON file ("json"), or one Excel workbook ("xlsx": a summary sheet and a
-    sheet per table; needs openpyxl). `progress(step)` is called before each sheet of a
-    workbook."""
+def plan_format(path: str | Path, format: str | None = None) -> str:
+    """The format to write `path` in: `format` if given, else from the name: .json a JSON
+    document, .xlsx a workbook, anything else a folder of CSV tables. A name that says a
+    file of another format is a mistake (ValueError), not a folder of that name."""
+    suffix = Path(path).suffix.lower()
+    by_name = {".json": "json", ".xlsx": "xlsx"}.get(suffix, "csv")
+    if format is None:
+        return by_name
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r} ({', '.join(FORMATS)})")
+    name = str(path)
+    if format == "csv" and suffix in (".json", ".xlsx", ".csv"):
+        raise ValueError(f"{name!r} is a file name: a csv plan is a folder (for a file, the "
+                         "json or xlsx format)")
+    if format == "xlsx" and by_name != "xlsx":
+        raise ValueError(f"{name!r}: a workbook's name must end in .xlsx")
+    if format == "json" and by_name != "json":
+        raise ValueError(f"{name!r}: a JSON plan's name must end in .json")
+    return format
+
+
+def write_plan(plan, path: str | Path, format: str | None = None, progress=None) -> Path:
+    """Write `plan` (a Plan): a folder of CSV tables + summary.json ("csv"), one JSON
+    file ("json"), or one Excel workbook ("xlsx": a summary sheet and a sheet per table;
+    needs openpyxl) — by default as the name says (plan_format). `progress(step)` is called
+    before each sheet of a workbook."""
     path = Path(path)
+    format = plan_format(path, format)
     if format == "json":
         return replace_file(path, json.dumps(plan_document(plan), indent=1, allow_nan=False))
     if format == "xlsx":
         from .excel import write_plan_workbook  # openpyxl only when asked for
         return write_plan_workbook(plan, path, progress=progress)
-    if format != "csv":
-        raise ValueError(f"unknown format {format!r} ({', '.join(FORMATS)})")
     return replace_folder(path, lambda folder: write_tables(plan, folder), kind="plan")
 
 

@@ -20,6 +20,8 @@ Shannon–Wiener H = −Σ s ln s (0 for one supplier; ln G for G equal supplier
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -58,15 +60,35 @@ def area_name(d: ModelData, nodes: np.ndarray) -> str:
     return "+".join(d.node_ids[n] for n in nodes)
 
 
-def n1_areas(d: ModelData) -> pd.DataFrame:
-    """One row per calculated area and period: the N−1 terms (MMcf/d), the area's largest
-    infrastructure and N−1 (%; NaN where the area has no demand)."""
+@dataclass(frozen=True)
+class N1:
+    """The N−1 terms of every calculated area (rows) and period (columns), MMcf/d, the
+    area's largest infrastructure and its N−1 (%; NaN where the area has no demand)."""
+
+    areas: list[str]
+    ep: np.ndarray
+    pm: np.ndarray
+    sm: np.ndarray
+    lngm: np.ndarray
+    largest: np.ndarray   # areas × T, names
+    im: np.ndarray
+    dmax: np.ndarray
+    pct: np.ndarray
+
+    def worst(self) -> np.ndarray:
+        """T: the area of lowest N−1 in each period (the first area where none is defined)."""
+        return np.argmin(np.where(np.isnan(self.pct), np.inf, self.pct), axis=0)
+
+
+def n1_by_area(d: ModelData) -> N1:
+    """N−1 per calculated area and period, from the infrastructure in service: see the
+    module's docstring for the formula."""
     T = len(d.period_ids)
     kinds = d.entry_kind
     cap = d.entry_capacity  # E × T, zero outside the service windows
     withdrawal = np.where(d.storage_active & d.storage_strategic[:, None], d.withdrawal_rate, 0.0)
     dmax_all = d.peak_day_factor * d.demand  # N × T
-    frames = []
+    names, rows = [], {k: [] for k in ("ep", "pm", "sm", "lngm", "largest", "im", "dmax", "pct")}
     for nodes in calculated_areas(d):
         entries = np.isin(d.entry_node, nodes)
         sites = np.isin(d.storage_node, nodes)
@@ -74,36 +96,49 @@ def n1_areas(d: ModelData) -> pd.DataFrame:
         pm = cap[entries & (kinds == "domestic")].sum(axis=0)
         lng = cap[entries & (kinds == "lng")].sum(axis=0)
         sm = withdrawal[sites].sum(axis=0)
-        names = [d.entry_ids[e] for e in np.flatnonzero(entries)] + \
+        items = [d.entry_ids[e] for e in np.flatnonzero(entries)] + \
             [d.storage_ids[k] for k in np.flatnonzero(sites)]
-        every = np.vstack([cap[entries], withdrawal[sites]]) if names else np.zeros((1, T))
-        largest = every.argmax(axis=0)
+        every = np.vstack([cap[entries], withdrawal[sites]]) if items else np.zeros((1, T))
         im = every.max(axis=0)
         dmax = dmax_all[nodes].sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            n1 = np.where(dmax > 0, 100.0 * (ep + pm + sm + lng - im) / dmax, np.nan)
-        frames.append(pd.DataFrame({
-            "period": d.period_ids, "area": area_name(d, nodes), "ep_mmcfd": ep, "pm_mmcfd": pm,
-            "sm_mmcfd": sm, "lngm_mmcfd": lng,
-            "largest_infrastructure": [names[i] if names else "" for i in largest],
-            "im_mmcfd": im, "dmax_mmcfd": dmax, "n1_pct": n1}))
-    return pd.concat(frames, ignore_index=True)
+            pct = np.where(dmax > 0, 100.0 * (ep + pm + sm + lng - im) / dmax, np.nan)
+        largest = np.array(items, dtype=object)[every.argmax(axis=0)] if items else \
+            np.full(T, "", dtype=object)
+        names.append(area_name(d, nodes))
+        for key, value in zip(rows, (ep, pm, sm, lng, largest, im, dmax, pct)):
+            rows[key].append(value)
+    return N1(names, *(np.vstack(rows[k]) for k in rows))
 
 
-def n1_table(d: ModelData, areas: pd.DataFrame | None = None) -> pd.DataFrame:
+def n1_areas(d: ModelData, n1: N1 | None = None) -> pd.DataFrame:
+    """One row per calculated area and period: the N−1 terms (MMcf/d), the area's largest
+    infrastructure and N−1 (%; NaN where the area has no demand)."""
+    n1 = n1_by_area(d) if n1 is None else n1
+    A, T = n1.pct.shape
+    return pd.DataFrame({
+        "period": np.tile(np.array(d.period_ids, dtype=object), A),
+        "area": np.repeat(np.array(n1.areas, dtype=object), T),
+        "ep_mmcfd": n1.ep.ravel(), "pm_mmcfd": n1.pm.ravel(), "sm_mmcfd": n1.sm.ravel(),
+        "lngm_mmcfd": n1.lngm.ravel(), "largest_infrastructure": n1.largest.ravel(),
+        "im_mmcfd": n1.im.ravel(), "dmax_mmcfd": n1.dmax.ravel(), "n1_pct": n1.pct.ravel()})
+
+
+def n1_table(d: ModelData, n1: N1 | None = None) -> pd.DataFrame:
     """One row per period: the worst calculated area (lowest N−1) with its N−1 terms
-    (MMcf/d), its largest infrastructure and N−1 (%). `areas`: n1_areas(d), if at hand."""
-    areas = n1_areas(d) if areas is None else areas
-    order = {p: i for i, p in enumerate(d.period_ids)}
-    ranked = areas.assign(_t=areas["period"].map(order),
-                          _n1=areas["n1_pct"].fillna(np.inf))
-    worst = ranked.sort_values(["_t", "_n1"], kind="stable").groupby("_t", sort=True).head(1)
-    return worst.drop(columns=["_t", "_n1"]).reset_index(drop=True)
+    (MMcf/d), its largest infrastructure and N−1 (%)."""
+    n1 = n1_by_area(d) if n1 is None else n1
+    worst, t = n1.worst(), np.arange(len(d.period_ids))
+    return pd.DataFrame({
+        "period": d.period_ids, "area": np.array(n1.areas, dtype=object)[worst],
+        "ep_mmcfd": n1.ep[worst, t], "pm_mmcfd": n1.pm[worst, t], "sm_mmcfd": n1.sm[worst, t],
+        "lngm_mmcfd": n1.lngm[worst, t], "largest_infrastructure": n1.largest[worst, t],
+        "im_mmcfd": n1.im[worst, t], "dmax_mmcfd": n1.dmax[worst, t], "n1_pct": n1.pct[worst, t]})
 
 
-def security_table(d: ModelData, q: np.ndarray, areas: pd.DataFrame | None = None) -> pd.DataFrame:
+def security_table(d: ModelData, q: np.ndarray, n1: N1 | None = None) -> pd.DataFrame:
     """security.csv: per period N−1 with its terms, HHI and Shannon of the plan's supply."""
-    table = n1_table(d, areas)
+    table = n1_table(d, n1)
     by_supplier = np.zeros((len(d.supplier_ids), len(d.period_ids)))
     np.add.at(by_supplier, d.source_supplier, q)
     hhi, shannon = diversity(by_supplier)
@@ -112,29 +147,28 @@ def security_table(d: ModelData, q: np.ndarray, areas: pd.DataFrame | None = Non
     return table
 
 
-def security_summary(d: ModelData, q: np.ndarray, table: pd.DataFrame,
-                     areas: pd.DataFrame | None = None) -> dict:
-    """Summary keys: the lowest N−1 with its period, area and largest infrastructure, and
-    the horizon's Shannon index of supplier shares (beside the summary's HHI)."""
-    if not table["n1_pct"].notna().any():  # no demand anywhere: N−1 is undefined
-        worst = None
-    else:
-        worst = int(np.nanargmin(table["n1_pct"].to_numpy()))
+def security_summary(d: ModelData, q: np.ndarray, n1: N1 | None = None) -> dict:
+    """Summary keys: the lowest N−1 with its period, area and largest infrastructure, each
+    area's lowest, and the horizon's Shannon index of supplier shares (beside the HHI)."""
+    n1 = n1_by_area(d) if n1 is None else n1
     volume = np.zeros(len(d.supplier_ids))
     np.add.at(volume, d.source_supplier, (q * d.days).sum(axis=1))
     _, shannon = diversity(volume)
-
-    def at(column, cast=str):
-        return None if worst is None else cast(table[column].iloc[worst])
-
-    by_area = {}
-    for area, rows in (n1_areas(d) if areas is None else areas).groupby("area", sort=False):
-        if rows["n1_pct"].notna().any():
-            low = rows.loc[rows["n1_pct"].idxmin()]
-            by_area[area] = {"n1_min_pct": float(low["n1_pct"]), "period": str(low["period"]),
-                             "largest_infrastructure": str(low["largest_infrastructure"])}
-    return {"n1_min_pct": at("n1_pct", float), "n1_min_period": at("period"),
-            "n1_min_area": at("area"), "n1_largest_infrastructure": at("largest_infrastructure"),
+    defined = ~np.isnan(n1.pct)
+    by_area, low = {}, None
+    for a, area in enumerate(n1.areas):
+        if not defined[a].any():
+            continue
+        t = int(np.nanargmin(n1.pct[a]))
+        by_area[area] = {"n1_min_pct": float(n1.pct[a, t]), "period": d.period_ids[t],
+                         "largest_infrastructure": str(n1.largest[a, t])}
+        # The lowest over areas and periods; ties go to the earliest period, then area.
+        if low is None or (n1.pct[a, t], t) < (n1.pct[low[0], low[1]], low[1]):
+            low = (a, t)
+    return {"n1_min_pct": None if low is None else float(n1.pct[low]),
+            "n1_min_period": None if low is None else d.period_ids[low[1]],
+            "n1_min_area": None if low is None else n1.areas[low[0]],
+            "n1_largest_infrastructure": None if low is None else str(n1.largest[low]),
             "n1_by_area": by_area,
             "shannon": float(shannon),
             "storage_policy": {"storage_days": d.policy.storage_days,
@@ -147,11 +181,14 @@ def n1_shortfalls(d: ModelData) -> list[Violation]:
     required = d.policy.min_n1
     if required is None:
         return []
+    n1 = n1_by_area(d)
     out = []
-    for row in n1_areas(d).itertuples():
-        if row.n1_pct < required - 1e-9:  # (NaN: no demand in the area, nothing to cover)
-            short = (required - row.n1_pct) / 100.0 * row.dmax_mmcfd
-            out.append(Violation(N1_STANDARD, f"{required:g}% in area {row.area} without "
-                                 f"{row.largest_infrastructure} (N−1 {row.n1_pct:.1f}%)",
-                                 row.period, ">=", float(short), "MMcf/d", 0.0, "N−1 standard"))
+    for a, area in enumerate(n1.areas):
+        for t, period in enumerate(d.period_ids):
+            pct = n1.pct[a, t]
+            if pct < required - 1e-9:  # (NaN: no demand in the area, nothing to cover)
+                short = (required - pct) / 100.0 * n1.dmax[a, t]
+                out.append(Violation(N1_STANDARD, f"{required:g}% in area {area} without "
+                                     f"{n1.largest[a, t]} (N−1 {pct:.1f}%)", period, ">=",
+                                     float(short), "MMcf/d", 0.0, "N−1 standard"))
     return out

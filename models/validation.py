@@ -1,0 +1,134 @@
+"""The rules a Case obeys as records: for a case built or edited in code, which no file
+check has seen (a case read from files passes the same rules table by table in
+models/tables.py and models/loader.py). Read from the one schema (models/schema.py): every
+number finite and within its column's range, every reference a known id, every node ×
+period with a demand and every hub used × period with a price, every setting in range.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import weakref
+
+import numpy as np
+
+from .errors import Problem
+from .schema import SETTINGS, TABLES, check_setting
+
+# Record tables of a Case: attribute → table schema name.
+RECORDS = {"periods": "periods", "nodes": "nodes", "suppliers": "suppliers",
+           "entries": "entries", "sources": "sources", "arcs": "arcs", "storage": "storage",
+           "origins": "lng_origins", "routes": "lng_routes", "exports": "exports"}
+# Series of a Case: attribute → (table schema name, the value column).
+SERIES = {"demand": ("demand", "demand_mmcfd"), "hub_prices": ("hub_prices", "price_usd_mmbtu"),
+          "entry_capacity": ("entry_capacity", "capacity_mmcfd"),
+          "storage_floors": ("storage_floors", "floor_bcf"),
+          "origin_capacity": ("lng_origin_capacity", "available_mmcfd")}
+
+
+# Cases known to obey the rules: read by the loader, or checked once here. A Case is frozen
+# (edits make new objects), so a solve loop checks it once, not at every solve.
+_VALID: weakref.WeakSet = weakref.WeakSet()
+
+
+def mark_valid(case):
+    """Record that `case` obeys the rules (the loader has checked it); returns it."""
+    _VALID.add(case)
+    return case
+
+
+def problems_of(case) -> list[Problem]:
+    """case_problems, once per Case object."""
+    if case in _VALID:
+        return []
+    problems = case_problems(case)
+    if not problems:
+        _VALID.add(case)
+    return problems
+
+
+def case_problems(case) -> list[Problem]:
+    """Everything wrong with `case` as records, in one pass (see the module's docstring)."""
+    problems: list[Problem] = []
+    known = _known_ids(case)
+    for attribute, table in RECORDS.items():
+        schema = TABLES[table]
+        for record in getattr(case, attribute):
+            ident = getattr(record, "id", None) or "→".join(
+                str(getattr(record, c)) for c in schema.unique)
+            for column in schema.columns:
+                field = "id" if column.name == schema.key else column.name
+                if not hasattr(record, field):
+                    continue
+                value = getattr(record, field)
+                where = f"{ident}.{column.name}"
+                problems += _value_problems(table, where, column, value)
+                target = column.references
+                if target and value is not None and value not in known.get(target, ()):
+                    problems.append(Problem(table, f"unknown {TABLES[target].key or target}",
+                                            column=where, value=value))
+    for attribute, (table, value_column) in SERIES.items():
+        series = getattr(case, attribute)
+        column = TABLES[table].column(value_column)
+        values = series.to_numpy(dtype=float)
+        for key, value in zip(series.index, values):
+            problems += _value_problems(table, " × ".join(map(str, key)), column, float(value))
+    problems += _incomplete(case, "demand", [n.id for n in case.nodes])
+    problems += _incomplete(case, "hub_prices",
+                            sorted({s.hub for s in case.sources if s.hub} & known["hub_prices"]))
+    for f in dataclasses.fields(case.settings):
+        rule = check_setting(f.name, getattr(case.settings, f.name))
+        if isinstance(rule, str):
+            problems.append(Problem("settings", rule, column=f.name,
+                                    value=getattr(case.settings, f.name)))
+    return problems
+
+
+def _known_ids(case) -> dict[str, set]:
+    return {"periods": set(case.period_ids), "nodes": {n.id for n in case.nodes},
+            "suppliers": {s.id for s in case.suppliers}, "entries": {e.id for e in case.entries},
+            "sources": {s.id for s in case.sources}, "storage": {k.id for k in case.storage},
+            "lng_origins": {o.id for o in case.origins},
+            "hub_prices": set(case.hub_prices.index.get_level_values(0))}
+
+
+def _value_problems(table: str, where: str, column, value) -> list[Problem]:
+    if column.dtype not in ("float", "int") or value is None:
+        return []
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return [Problem(table, "not a number", column=where, value=value)]
+    if not math.isfinite(value):
+        return [Problem(table, "must be a finite number", column=where, value=value)]
+    if column.minimum is not None and value < column.minimum:
+        return [Problem(table, f"must be ≥ {column.minimum:g}", column=where, value=value)]
+    if column.maximum is not None and value > column.maximum:
+        return [Problem(table, f"must be ≤ {column.maximum:g}", column=where, value=value)]
+    return []
+
+
+def _incomplete(case, attribute: str, items: list[str]) -> list[Problem]:
+    """Every item × period is given (a node's demand, a used hub's price)."""
+    given = set(getattr(case, attribute).index)
+    out = []
+    for item in items:
+        missing = [p for p in case.period_ids if (item, p) not in given]
+        if missing:
+            out.append(Problem(attribute, f"no value for period(s) {', '.join(missing[:4])}"
+                               + (f" and {len(missing) - 4} more" if len(missing) > 4 else ""),
+                               column=item))
+    return out
+
+
+def content_sha256(case) -> str:
+    """SHA-256 of a case's content (records, series, settings, policy, scenarios): what an
+    edited case's plan names in place of the input files' hash."""
+    digest = hashlib.sha256()
+    for attribute in (*RECORDS, "settings", "policy", "scenarios"):
+        digest.update(repr(getattr(case, attribute)).encode())
+    for attribute in SERIES:
+        series = getattr(case, attribute)
+        digest.update(repr(list(series.index)).encode())
+        digest.update(np.ascontiguousarray(series.to_numpy(dtype=float)).tobytes())
+    return digest.hexdigest()
