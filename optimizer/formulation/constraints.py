@@ -159,15 +159,18 @@ def define_origin_capacity(m: LinearModel, d: ModelData, c: Columns) -> None:
     row_labels, rows, cols, rhs = [], [], [], []
     for o, origin in enumerate(d.origin_ids):
         members = np.flatnonzero(d.source_origin == o)
-        for t in (np.flatnonzero(np.isfinite(d.origin_available[o])) if len(members) else ()):
-            rows.append(np.full(len(members), len(row_labels)))
-            cols.append(c.supply[members, t])
-            row_labels.append((origin, d.period_ids[t]))
-            rhs.append(d.origin_available[o, t])
+        limited = np.flatnonzero(np.isfinite(d.origin_available[o]))
+        if not len(members) or not len(limited):
+            continue
+        # one row per limited period, each over the origin's sources
+        rows.append(np.repeat(len(row_labels) + np.arange(len(limited)), len(members)))
+        cols.append(c.supply[np.ix_(members, limited)].T.ravel())
+        row_labels.extend((origin, d.period_ids[t]) for t in limited)
+        rhs.append(d.origin_available[o, limited])
     if row_labels:
         rows = np.concatenate(rows)
         m.add_rows(ORIGIN_CAPACITY, row_labels, "<=", rows, np.concatenate(cols),
-                   np.ones(len(rows)), np.array(rhs))
+                   np.ones(len(rows)), np.concatenate(rhs))
 
 
 def define_source_bounds(m: LinearModel, d: ModelData, c: Columns) -> None:
