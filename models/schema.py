@@ -211,12 +211,14 @@ TABLES: dict[str, TableSchema] = {
                        minimum=0, maximum=1),
                 Column("origin", "id", description="liquefaction origin of LNG (its volume "
                        "counts against the origin's availability; needed for fob and netback "
-                       "pricing)", required=False, references="lng_origins"),
+                       "pricing, with a route from it to the source's entry; the source's "
+                       "supplier must be the origin's)", required=False, references="lng_origins"),
                 Column("pricing", "choice",
                        description="what the formula multiplier × hub + adder gives: delivered "
                                    "(the price at the entry); fob (the price at the origin: "
                                    "freight origin → entry is added); netback (the origin's "
-                                   "netback FOB stands in for the hub, freight added; no hub)",
+                                   "netback FOB stands in for the hub, freight added; no hub; "
+                                   "the origin needs a route to some market)",
                        required=False, default="delivered", choices=PRICINGS),
                 Column("offer", "id", description="an offer the source belongs to (e.g. a "
                        "sanctioned supplier's): unavailable unless the policy admits it",
@@ -433,6 +435,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("settings", "voll_usd_mmbtu", "float", "USD/MMBtu",
                 "value of lost load: the cost of gas demand left unserved", 100.0,
                 minimum=0.01, maximum=10_000),
+        Setting("settings", "export_curtailment_usd_mmbtu", "float", "USD/MMBtu",
+                "the cost of feed gas of an LNG export plant (exports.csv) left uncarried "
+                "when the system cannot take it (empty: VOLL)", None, minimum=0.0, maximum=10_000),
         Setting("settings", "peak_day_factor", "float", "–",
                 "peak-day demand ÷ the period's average daily demand (for N−1)", 1.0,
                 minimum=1.0, maximum=5.0),
@@ -490,6 +495,8 @@ SETTINGS: dict[str, Setting] = {
 def check_setting(name: str, value) -> tuple | str:
     """Check one setting of SETTINGS; return (converted value,) or the rule it breaks."""
     s = SETTINGS[name]
+    if value is None and s.default is None:  # an optional setting left unset
+        return (None,)
     if s.dtype == "str":
         return (str(value),)
     if s.dtype == "choice":

@@ -94,7 +94,7 @@ def offer_value(case: Case, offer: str, policy: Policy | None = None, *,
                 "cash_cost_musd": s["cash_cost_musd"], "unserved_bcf": s["unserved_bcf"],
                 "risk_penalty_musd": s["risk_penalty_musd"]}
 
-    cut_cost = float(cut_row["cash_cost_musd"]) + _unserved_cost(cut_row, data)
+    cut_cost = float(cut_row["cash_cost_musd"]) + float(cut_row["unserved_cost_musd"])
     rows = [state("without", without, 1.0),
             state("with", with_offer, 1.0 - cutoff_probability),
             {"state": "with_cut_off", "probability": cutoff_probability, "cost_musd": cut_cost,
@@ -123,8 +123,3 @@ def offer_value(case: Case, offer: str, policy: Policy | None = None, *,
         "value_on_cvar_musd": float(table.loc[0, "cost_musd"]) - tail,
     }
     return OfferStudy(table, summary, without, with_offer)
-
-
-def _unserved_cost(row, data) -> float:
-    """Unserved gas at VOLL of a re-solve (its table gives the volume, Bcf)."""
-    return float(row["unserved_bcf"]) * 1000.0 * data.energy * data.voll

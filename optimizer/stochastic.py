@@ -94,6 +94,8 @@ def scenario_table(sm: StochasticModel, result) -> pd.DataFrame:
         u = x[cols.unserved]
         penalty = float((wt * d.risk_weight * d.risk[:, None] * x[cols.supply]).sum())
         unserved_cost = float((wt * d.voll * u).sum())
+        if cols.curtailed.size:  # export feed not carried: valued like unserved gas, not cash
+            unserved_cost += float((wt * d.export_curtailment * x[cols.curtailed]).sum())
         balance = [b for b in sm.model.rows[sc.rows[0]:sc.rows[1]] if b.family == BALANCE][0]
         dual = result.row_dual[balance.start:balance.stop]
         marginal = marginal_cost(d, dual, weight) if weight > 1e-12 else \
@@ -111,6 +113,7 @@ def scenario_table(sm: StochasticModel, result) -> pd.DataFrame:
             "scenario": sc.scenario.id, "probability": sc.probability,
             "cost_musd": float(cost), "cash_cost_musd": float(cost) - penalty - unserved_cost,
             "unserved_bcf": float((u * d.days / 1000).sum()),
+            "unserved_cost_musd": unserved_cost,
             "avg_marginal_usd_mmbtu": average,
             "peak_marginal_usd_mmbtu": float(marginal[peak]) if peak else np.nan,
             "peak_at": f"{d.node_ids[peak[0]]} {d.period_ids[peak[1]]}" if peak else "",

@@ -37,7 +37,7 @@ from .grid import DEFAULT_CHUNK_SIZE, SHARE_KINDS, Grid, Parameter, make_grid
 from .formulation.arrays import (ModelData, index_share_rules, prepare, scaled_hubs, source_prices,
                                  storage_days_floor)
 from .formulation.build import build
-from .formulation.constraints import supply_bounds, supply_cost, unserved_cost
+from .formulation.constraints import curtailment_cost, supply_bounds, supply_cost, unserved_cost
 from .formulation.diagnose import diagnose
 from .formulation.names import BALANCE, ENTRY_CAPACITY, SHARE_LIMIT, STORAGE_DAYS
 from .lp.solvers import HighsSession, SolverResult, SolveStatus
@@ -233,6 +233,8 @@ class SweepModel:
             m.set_cost(c.supply.ravel(), supply_cost(d).ravel())
         if touches["unserved_cost"]:
             m.set_cost(c.unserved.ravel(), unserved_cost(d).ravel())
+            if c.curtailed.size:  # its cost is VOLL's unless the case sets its own
+                m.set_cost(c.curtailed.ravel(), curtailment_cost(d).ravel())
         if touches["supply_bounds"]:
             lower, upper = supply_bounds(d)
             m.set_bounds(c.supply.ravel(), lower.ravel(), upper.ravel())
@@ -346,13 +348,15 @@ def _same_figures_data(a: ModelData, b: ModelData) -> bool:
     """Whether two points' data give the same figures for the same solution: the arrays the
     figures read are the same objects (a point that changes none of them shares them)."""
     return (a.price is b.price and a.demand is b.demand and a.voll == b.voll
+            and a.export_curtailment == b.export_curtailment
             and a.risk_weight == b.risk_weight and a.in_share_base is b.in_share_base)
 
 
 def _figures(d: ModelData, c, result) -> dict:
     x = result.x
-    q, f, inj, wd, u = (x[k] for k in (c.supply, c.flow, c.inject, c.withdraw, c.unserved))
-    h = headline(d, q, f, inj, wd, u)
+    q, f, inj, wd, u, r = (x[k] for k in (c.supply, c.flow, c.inject, c.withdraw, c.unserved,
+                                          c.curtailed))
+    h = headline(d, q, f, inj, wd, u, r)
     in_base_volume, period_share, in_base = base_shares(d, q)
     # Over the horizon, each supplier's share of the caps' base (all supply, or imports).
     base_volume = (in_base_volume * d.days).sum(axis=1)

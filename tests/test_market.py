@@ -181,6 +181,55 @@ def test_pass_through_feed_gas_takes_entry_capacity_and_stays_out_of_costs_and_s
     assert table["carried_mmcfd"].item() == pytest.approx(50.0)
 
 
+def _export_case(arc_capacity=None, entry_capacity=1e6, demand_n1=100.0, curtailment=None):
+    """N1 (demand `demand_n1`) with source A (3.0) through E_A; an export plant X at N2 asks
+    50 of feed gas through E_A; N1→N2 arc of `arc_capacity` (None: no arc)."""
+    from cases import arc
+    case = tiny_case(nodes=("N1", "N2"), demand={"N1": demand_n1, "N2": 0.0},
+                     sources=[source("A", 3.0, entry_capacity=entry_capacity)])
+    arcs = () if arc_capacity is None else (arc("N1_N2", "N1", "N2", arc_capacity),)
+    settings = dataclasses.replace(case.settings, export_curtailment_usd_mmbtu=curtailment)
+    return dataclasses.replace(case, arcs=arcs, exports=(Export("X", "N2", "E_A", 50.0),),
+                               settings=settings)
+
+
+def test_feed_gas_with_no_path_to_its_plant_is_curtailed_not_infeasible():
+    # No arc N1→N2: the 50 of feed cannot reach X. It is curtailed at its cost (VOLL 100 when
+    # the case sets none): 100·3 + 50·100 = 5,300; demand is served in full.
+    plan = solve(_export_case())
+    assert plan.summary["unserved_bcf"] == pytest.approx(0.0)
+    assert plan.summary["export_curtailed_bcf"] == pytest.approx(50 * 30 / 1000)
+    assert plan.summary["pass_through_bcf"] == pytest.approx(0.0)
+    assert plan.objective == pytest.approx((100 * 3 + 50 * 100) * W)
+    assert plan.summary["cash_cost_musd"] == pytest.approx(300 * W)
+    assert plan.summary["cost_breakdown_musd"]["export_curtailment"] == pytest.approx(5000 * W)
+    assert plan.summary["objective_musd"] == pytest.approx(
+        plan.summary["cash_cost_musd"] + plan.summary["unserved_cost_musd"])
+    # The two-stage model curtails it the same way.
+    from gasmix.optimizer import solve_stochastic
+    stochastic = solve_stochastic(dataclasses.replace(_export_case(), scenarios=(Scenario("base", 1.0),)))
+    assert stochastic.summary["expected_cost_musd"] == pytest.approx((100 * 3 + 50 * 100) * W)
+    # An arc of 40 carries 40 of it: 10 curtailed.
+    table = solve(_export_case(arc_capacity=40.0)).extra["pass_through"]
+    assert table["carried_mmcfd"].item() == pytest.approx(40.0)
+    assert table["curtailed_mmcfd"].item() == pytest.approx(10.0)
+
+
+def test_feed_gas_goes_before_demand_when_its_curtailment_costs_less_than_voll():
+    # E_A holds 120: demand 100 and feed 50 cannot both pass. At a curtailment cost of 20
+    # (< VOLL 100) the plan cuts the feed to 20: 100·3 + 30·20 = 900. At the default (VOLL)
+    # shedding demand is cheaper — it also saves the gas's price — 70·3 + 30·100 = 3,210:
+    # a case that puts its own demand first sets the cost below VOLL less its dearest gas.
+    cheap = solve(_export_case(arc_capacity=60.0, entry_capacity=120.0, curtailment=20.0))
+    assert cheap.summary["unserved_bcf"] == pytest.approx(0.0)
+    assert cheap.extra["pass_through"]["carried_mmcfd"].item() == pytest.approx(20.0)
+    assert cheap.objective == pytest.approx((100 * 3 + 30 * 20) * W)
+    default = solve(_export_case(arc_capacity=60.0, entry_capacity=120.0))
+    assert default.objective == pytest.approx((70 * 3 + 30 * 100) * W)
+    assert default.summary["unserved_bcf"] == pytest.approx(30 * 30 / 1000)
+    assert default.summary["export_curtailed_bcf"] == pytest.approx(0.0)
+
+
 def test_what_an_offer_is_worth_with_and_without_and_cut_off():
     # Without B's offer: O1's 60 and 40 unserved at VOLL 100: 630 + 4,000 = 4,630. With it:
     # 1,158. Cut off (the offer withdrawn, nothing else committed): back to 4,630. With

@@ -97,6 +97,7 @@ class ModelData:
     export_node: np.ndarray      # X
     export_entry: np.ndarray     # X
     export_feed: np.ndarray      # X × T, MMcf/d (0 outside its window)
+    export_curtailment: float    # USD/MMBtu: the cost of feed gas left uncarried (VOLL if unset)
     arc_ids: list[str]
     arc_from: np.ndarray
     arc_to: np.ndarray
@@ -137,7 +138,7 @@ class ModelData:
 
     @property
     def pass_through(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(feed carried X × T, entry capacity it takes E × T, net inflow by node N × T):
+        """(feed asked X × T, entry capacity it takes E × T, net inflow by node N × T):
         see pass_through()."""
         return pass_through(self)
 
@@ -339,7 +340,10 @@ def _case_arrays(case: Case) -> ModelData:
         withdrawal_rate=np.where(active, np.array([k.withdrawal_mmcfd for k in storage], float)[:, None], 0.0),
         injection_cost=np.array([k.injection_cost_usd_mmbtu for k in storage], dtype=float),
         withdrawal_cost=np.array([k.withdrawal_cost_usd_mmbtu for k in storage], dtype=float),
-        voll=case.settings.voll_usd_mmbtu, risk_weight=float(policy.risk_weight_usd_mmbtu),
+        voll=case.settings.voll_usd_mmbtu,
+        export_curtailment=case.settings.voll_usd_mmbtu if case.settings.export_curtailment_usd_mmbtu is None
+        else case.settings.export_curtailment_usd_mmbtu,
+        risk_weight=float(policy.risk_weight_usd_mmbtu),
         in_share_base=np.array([in_share_base(k, policy.share_of) for k in source_kind], dtype=bool),
         share_rules=[], fixed_cost=np.zeros(T), storage_days_floor=np.zeros(T),
         cover_days=np.zeros(T),
@@ -446,28 +450,25 @@ def scaled_hubs(d: ModelData, factors: dict[str, np.ndarray | float]) -> np.ndar
     return hub_price
 
 
-def pass_through(d: ModelData, entry_capacity: np.ndarray | None = None):
-    """Feed gas of LNG export plants (exports.csv) carried through the system:
+def pass_through(d: ModelData):
+    """Feed gas of LNG export plants (exports.csv) asked of the system, in full:
 
-        carried[x,t]  = feed[x,t], scaled down pro rata where its entry's capacity is short
-        reserved[e,t] = Σ_{x: entry(x)=e} carried[x,t]          (taken from the entry's capacity)
-        transit[n,t]  = Σ_{x at n} carried[x,t] − Σ_{x: node(entry(x))=n} carried[x,t]
+        feed[x,t]                                                (exports.csv, in its window)
+        reserved[e,t] = Σ_{x: entry(x)=e} feed[x,t]             (taken from the entry's capacity)
+        transit[n,t]  = Σ_{x at n} feed[x,t] − Σ_{x: node(entry(x))=n} feed[x,t]
 
     The exporter's own gas: it enters, crosses the network to the plant and leaves, outside
-    the plan's costs and shares. Returns (carried X × T, reserved E × T, transit N × T)."""
-    capacity = d.entry_capacity if entry_capacity is None else entry_capacity
-    E, T = capacity.shape
-    wanted = np.zeros((E, T))
-    np.add.at(wanted, d.export_entry, d.export_feed)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        room = np.where(wanted > 0, np.minimum(1.0, capacity / wanted), 1.0)
-    carried = d.export_feed * room[d.export_entry] if len(d.export_ids) else np.zeros((0, T))
+    the plan's costs and shares. Where the system cannot carry it all (an entry or a path
+    too small), the LP curtails it: r[x,t] (constraints.py) at export_curtailment per MMBtu.
+    Returns (feed X × T, reserved E × T, transit N × T)."""
+    E, T = d.entry_capacity.shape
+    feed = d.export_feed if len(d.export_ids) else np.zeros((0, T))
     reserved = np.zeros((E, T))
-    np.add.at(reserved, d.export_entry, carried)
+    np.add.at(reserved, d.export_entry, feed)
     transit = np.zeros((len(d.node_ids), T))
-    np.add.at(transit, d.export_node, carried)
-    np.add.at(transit, d.entry_node[d.export_entry], -carried)
-    return carried, reserved, transit
+    np.add.at(transit, d.export_node, feed)
+    np.add.at(transit, d.entry_node[d.export_entry], -feed)
+    return feed, reserved, transit
 
 
 def index_share_rules(d: ModelData, rules) -> list[IndexedShareRule]:
@@ -511,7 +512,7 @@ def strategic_reach(d: ModelData) -> np.ndarray:
 def storage_days_floor(d: ModelData, case_name: str = "") -> np.ndarray:
     """T, Bcf: the total strategic stock the storage-days policy asks for (0: none).
 
-    D days of average demand, D̄ = mean_t Σ_n demand[n,t] (MMcf/d), is D·D̄/1000 Bcf, held
+    D days of average demand, D̄ = Σ_t d_t·Σ_n demand[n,t] / Σ_t d_t (MMcf/d), is D·D̄/1000 Bcf, held
     in the strategic sites only (storage.csv `n1_deliverability` not `no`). From the first
     period with a strategic site in service; and never more than those sites can hold by
     then filling as fast as they can since they opened (`strategic_reach`), so a floor the
@@ -522,7 +523,7 @@ def storage_days_floor(d: ModelData, case_name: str = "") -> np.ndarray:
     T = len(d.period_ids)
     if not days:
         return np.zeros(T)
-    average = float(d.demand.sum(axis=0).mean())
+    average = float((d.demand.sum(axis=0) * d.days).sum() / d.days.sum())
     target = days * average / 1000.0
     capacity = float(d.working_gas[d.storage_strategic].sum())
     if target > capacity + 1e-9:

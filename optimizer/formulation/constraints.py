@@ -40,6 +40,8 @@ class Columns:
     # scenarios, and z[s,t] contracted gas paid for but not taken (s ∈ C with τ_s > 0).
     contract: np.ndarray = field(default_factory=lambda: _NONE)
     unpaid: np.ndarray = field(default_factory=lambda: _NONE)
+    # r[x,t], X × T, MMcf/d: feed gas of LNG export plants the system does not carry.
+    curtailed: np.ndarray = field(default_factory=lambda: _NONE)
 
 
 def labels(items: list[str], periods: list[str]) -> LabelGrid:
@@ -53,12 +55,15 @@ def define_variables(m: LinearModel, d: ModelData) -> Columns:
 
         min Σ_t w_t·( Σ_s (price[s,t] + λ·risk[g(s)])·q[s,t] + Σ_a tariff_a·f[a,t]
                       + Σ_k (cost_in_k·y_in[k,t] + cost_out_k·y_out[k,t])
-                      + VOLL·Σ_n u[n,t] )
+                      + VOLL·Σ_n u[n,t] + c_X·Σ_x r[x,t] )  +  F
 
     w_t = d_t·E, E = heat content (MMBtu/Mcf) × 1000 / 10⁶. price[s,t] = multiplier_s ×
     hub_price[hub(s),t] + adder_s + tariff_e(s) (without a hub: adder_s + tariff_e(s)).
     q, f, y_in, y_out, u in MMcf/d; v in Bcf (no cost); b in MMcf/d (no cost). The risk
-    term λ·risk is a penalty, not cash: the plan reports the two apart.
+    term λ·risk is a penalty, not cash: the plan reports the two apart. r[x,t] ≤ feed[x,t]
+    is export feed gas left uncarried, at c_X = export_curtailment_usd_mmbtu (VOLL if unset).
+    F = Σ_t fixed[t], the reservation payments on firm capacity (arrays.fixed_payments): a
+    constant, paid whatever flows, part of the cash cost.
     """
     T = len(d.period_ids)
     wt = d.weight[None, :]
@@ -78,7 +83,24 @@ def define_variables(m: LinearModel, d: ModelData) -> Columns:
         stock=block("v", d.storage_ids, np.zeros((K, T))),
         unserved=block("u", d.node_ids, unserved_cost(d)),
         share_base=m.add_variables("b", list(d.period_ids)) if d.share_rules else _NONE,
+        curtailed=curtailment_columns(m, d, block),
     )
+
+
+def curtailment_columns(m: LinearModel, d: ModelData, block) -> np.ndarray:
+    """r[x,t] for each export plant, 0 ≤ r ≤ feed[x,t], at its curtailment cost (none
+    without exports). `block(name, items, cost)` adds a priced item × period block."""
+    if not len(d.export_ids):
+        return _NONE
+    cols = block("r", d.export_ids, curtailment_cost(d))
+    m.set_upper(cols.ravel(), d.export_feed.ravel())
+    return cols
+
+
+def curtailment_cost(d: ModelData) -> np.ndarray:
+    """Objective coefficient of r[x,t]: w_t·c_X, X × T."""
+    return np.broadcast_to(d.weight[None, :] * d.export_curtailment,
+                           (len(d.export_ids), len(d.period_ids)))
 
 
 def supply_cost(d: ModelData) -> np.ndarray:
@@ -103,13 +125,16 @@ def define_balance(m: LinearModel, d: ModelData, c: Columns) -> None:
     """balance[n,t], and the bound of unserved gas:
 
         Σ_{s: n(s)=n} q[s,t] + Σ_{a: to(a)=n} f[a,t] − Σ_{a: from(a)=n} f[a,t]
-            + Σ_{k at n} (y_out[k,t] − y_in[k,t]) + u[n,t] = demand[n,t] + transit[n,t]
+            + Σ_{k at n} (y_out[k,t] − y_in[k,t]) + u[n,t]
+            + Σ_{x at n} r[x,t] − Σ_{x: node(entry(x))=n} r[x,t] = demand[n,t] + transit[n,t]
         0 ≤ u[n,t] ≤ demand[n,t]
 
     Unserved gas stands for demand that is not met, so it never exceeds that demand: it
     cannot be injected into storage or shipped on. transit[n,t] is the pass-through feed
     gas of LNG export plants (exports.csv): + at the plant's node, − at the node of the
-    entry it comes through (arrays.pass_through); 0 without exports.
+    entry it comes through (arrays.pass_through); 0 without exports. The feed left
+    uncarried, r, is taken off both ends: the plant draws feed − r, its entry brings in
+    feed − r.
     """
     T = len(d.period_ids)
     t = np.arange(T)
@@ -122,6 +147,10 @@ def define_balance(m: LinearModel, d: ModelData, c: Columns) -> None:
             row(d.storage_node), row(nodes)]
     cols = [c.supply, c.flow, c.flow, c.withdraw, c.inject, c.unserved]
     signs = [1.0, 1.0, -1.0, 1.0, -1.0, 1.0]
+    if c.curtailed.size:
+        rows += [row(d.export_node), row(d.entry_node[d.export_entry])]
+        cols += [c.curtailed, c.curtailed]
+        signs += [1.0, -1.0]
     _, _, transit = d.pass_through
     m.add_rows(BALANCE, labels(d.node_ids, d.period_ids), "==",
                np.concatenate(rows), np.concatenate([x.ravel() for x in cols]),
@@ -131,21 +160,29 @@ def define_balance(m: LinearModel, d: ModelData, c: Columns) -> None:
 
 
 def define_entry_capacity(m: LinearModel, d: ModelData, c: Columns) -> None:
-    """entry_capacity[e,t]:  Σ_{s: e(s)=e} q[s,t] ≤ capacity[e,t] − reserved[e,t]
+    """entry_capacity[e,t]:  Σ_{s: e(s)=e} q[s,t] − Σ_{x: entry(x)=e} r[x,t] ≤ capacity[e,t] − reserved[e,t]
 
     capacity[e,t] is the entry's capacity (entry_capacity.csv overrides capacity_mmcfd by
-    period), 0 outside its service window; reserved[e,t] the pass-through feed gas it
-    carries for LNG export plants (arrays.pass_through; 0 without exports). Only entries
-    that some source uses get a row.
+    period), 0 outside its service window; reserved[e,t] the pass-through feed gas it is
+    asked to carry for LNG export plants (arrays.pass_through; 0 without exports), less
+    what is curtailed (r). Only entries that some source or export uses get a row.
     """
     T = len(d.period_ids)
-    used = np.unique(d.source_entry)
+    used = np.unique(np.concatenate([d.source_entry, d.export_entry]).astype(int))
     position = {e: i for i, e in enumerate(used)}
-    entry_row = np.array([position[e] for e in d.source_entry], dtype=int)
-    rows = (entry_row[:, None] * T + np.arange(T)[None, :]).ravel()
+
+    def row(entry_of_item: np.ndarray) -> np.ndarray:
+        at = np.array([position[e] for e in entry_of_item], dtype=int)
+        return (at[:, None] * T + np.arange(T)[None, :]).ravel()
+
     _, reserved, _ = d.pass_through
+    rows, cols, values = [row(d.source_entry)], [c.supply.ravel()], [np.ones(c.supply.size)]
+    if c.curtailed.size:
+        rows.append(row(d.export_entry))
+        cols.append(c.curtailed.ravel())
+        values.append(-np.ones(c.curtailed.size))
     m.add_rows(ENTRY_CAPACITY, labels([d.entry_ids[e] for e in used], d.period_ids), "<=",
-               rows, c.supply.ravel(), np.ones(c.supply.size),
+               np.concatenate(rows), np.concatenate(cols), np.concatenate(values),
                (d.entry_capacity - reserved)[used].ravel())
 
 

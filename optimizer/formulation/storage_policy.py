@@ -21,11 +21,12 @@ from .names import STORAGE_COVER, STORAGE_DAYS
 def define_storage_days(m: LinearModel, d: ModelData, c: Columns) -> None:
     """storage_days[t] (policy `storage_days` = D):
 
-        Σ_{k strategic} v[k,t] ≥ min(D·D̄/1000, reach[t])   for every t with a strategic
-                                                            site in service
+        Σ_{k strategic, in service at t} v[k,t] ≥ min(D·D̄/1000, reach[t])
+            for every t with a strategic site in service
 
-    D̄ = mean_t Σ_n demand[n,t], the average national demand (MMcf/d); strategic sites are
-    those with n1_deliverability not `no`; reach[t] = Σ_{k strategic, in service at t}
+    D̄ = Σ_t d_t·Σ_n demand[n,t] / Σ_t d_t, the average national demand (MMcf/d); strategic
+    sites are those with n1_deliverability not `no` (a site not yet in service cannot
+    deliver, so its stock does not count); reach[t] = Σ_{k strategic, in service at t}
     min(working_gas_k, initial_k + Σ_{τ ≤ t, k in service} d_τ·injection_k/1000), the most
     stock they can hold by t filling at full rate since they opened (Bcf). D·D̄/1000 above
     the strategic working gas is an input error.
@@ -34,11 +35,14 @@ def define_storage_days(m: LinearModel, d: ModelData, c: Columns) -> None:
     periods = np.flatnonzero(floor > 0)
     if len(periods) == 0 or c.stock.size == 0:
         return
-    v = c.stock[d.storage_strategic]
-    K = v.shape[0]
+    rows, cols = [], []
+    for r, t in enumerate(periods):
+        sites = np.flatnonzero(d.storage_strategic & d.storage_active[:, t])
+        rows.append(np.full(len(sites), r))
+        cols.append(c.stock[sites, t])
     m.add_rows(STORAGE_DAYS, [("total", d.period_ids[t]) for t in periods], ">=",
-               np.repeat(np.arange(len(periods)), K), v[:, periods].T.ravel(),
-               np.ones(len(periods) * K), floor[periods], elastic=True)
+               np.concatenate(rows), np.concatenate(cols), np.ones(sum(len(x) for x in cols)),
+               floor[periods], elastic=True)
 
 
 def cover_suppliers(d: ModelData) -> list[int]:
@@ -50,7 +54,7 @@ def cover_suppliers(d: ModelData) -> list[int]:
 def define_storage_cover(m: LinearModel, d: ModelData, c: Columns) -> None:
     """storage_cover[g,t] (policy `cover_days` = D), supply-loss cover:
 
-        Σ_{k strategic} v[k,t] − (D_t/1000) · Σ_{s∈g, s imported} q[s,t] ≥ 0
+        Σ_{k strategic, in service at t} v[k,t] − (D_t/1000) · Σ_{s∈g, s imported} q[s,t] ≥ 0
             for every import supplier g and every period t with D_t > 0,
         D_t = D · min(1, reach[t] / WG[t])
 
@@ -67,18 +71,18 @@ def define_storage_cover(m: LinearModel, d: ModelData, c: Columns) -> None:
     periods = np.flatnonzero(covered > 0)
     if len(periods) == 0:
         return
-    v = c.stock[d.storage_strategic]
-    K = v.shape[0]
     imported = d.source_kind != "domestic"
     row_labels, rows, cols, vals = [], [], [], []
     for g in cover_suppliers(d):
         members = np.flatnonzero((d.source_supplier == g) & imported)
         for t in periods:
+            sites = np.flatnonzero(d.storage_strategic & d.storage_active[:, t])
             r = len(row_labels)
             row_labels.append((d.supplier_ids[g], d.period_ids[t]))
-            rows.append(np.full(K + len(members), r))
-            cols.append(np.concatenate([v[:, t], c.supply[members, t]]))
-            vals.append(np.concatenate([np.ones(K), np.full(len(members), -covered[t] / 1000.0)]))
+            rows.append(np.full(len(sites) + len(members), r))
+            cols.append(np.concatenate([c.stock[sites, t], c.supply[members, t]]))
+            vals.append(np.concatenate([np.ones(len(sites)),
+                                        np.full(len(members), -covered[t] / 1000.0)]))
     if not row_labels:  # nothing imported: nothing to cover
         return
     m.add_rows(STORAGE_COVER, row_labels, ">=", np.concatenate(rows), np.concatenate(cols),

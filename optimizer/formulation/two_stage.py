@@ -16,7 +16,7 @@ First stage (decided before the scenario is known):
 Second stage, per scenario ω:
     q[s,t,ω]  purchase (spot sources) or take (contracted sources)
     z[s,t,ω]  contracted gas paid for but not taken (take-or-pay deficiency), s ∈ C, τ_s > 0
-    f, y_out, v, u, b as in the deterministic model
+    f, y_out, v, u, b, r as in the deterministic model
 
 Cost of scenario ω (million USD):
 
@@ -24,7 +24,7 @@ Cost of scenario ω (million USD):
                        + Σ_s (price_ω[s,t] − r_s + λ·risk[g(s)])·q[s,t,ω]
                        + Σ_{s∈C, τ_s>0} max(price_ω[s,t] − r_s, 0)·z[s,t,ω]
                        + Σ_a tariff_a·f[a,t,ω] + Σ_k cost_out_k·y_out[k,t,ω]
-                       + VOLL·Σ_n u[n,t,ω] )  +  F
+                       + VOLL·Σ_n u[n,t,ω] + c_X·Σ_x r[x,t,ω] )  +  F
 
 F = Σ_t fixed[t], the reservation payments on firm capacity: paid in every scenario.
 
@@ -56,7 +56,7 @@ import numpy as np
 from ...models import Scenario
 from ..lp.linear_model import INF, LinearModel
 from .arrays import ModelData
-from .constraints import Columns, labels
+from .constraints import Columns, curtailment_cost, labels
 from .names import CONTRACT_TAKE, CVAR, EXPORT_LIMIT, TAKE_OR_PAY, UNPAID_CAP
 
 
@@ -133,7 +133,7 @@ def define_scenario_variables(m: LinearModel, d: ModelData, sid: str, first: Fir
     """Second-stage columns of scenario ω and the unit costs of every column in cost_ω:
 
         q: w_t·(price_ω[s,t] − r_s + λ·risk[g(s)])   z: w_t·max(price_ω[s,t] − r_s, 0)
-        f: w_t·tariff_a   y_out: w_t·cost_out_k   u: w_t·VOLL   v, b: 0
+        f: w_t·tariff_a   y_out: w_t·cost_out_k   u: w_t·VOLL   r: w_t·c_X   v, b: 0
         (first stage, in every scenario: c: w_t·r_s   y_in: w_t·cost_in_k)
 
     Each second-stage column's objective coefficient is its unit cost × (1 − W)·p_ω
@@ -170,9 +170,13 @@ def define_scenario_variables(m: LinearModel, d: ModelData, sid: str, first: Fir
     # The share base b[t] of the share-limit family (no cost), per scenario like q.
     share_base = m.add_variables(f"b[{sid}]", list(d.period_ids)) if d.share_rules else \
         np.zeros(0, dtype=int)
+    curtailed = block("r", d.export_ids, curtailment_cost(d)) if len(d.export_ids) else \
+        np.zeros(0, dtype=int)
+    if len(d.export_ids):
+        m.set_upper(curtailed.ravel(), d.export_feed.ravel())
     cols = Columns(supply=supply, flow=flow, inject=first.inject, withdraw=withdraw,
                    stock=stock, unserved=unserved, share_base=share_base,
-                   contract=first.contract, unpaid=unpaid)
+                   contract=first.contract, unpaid=unpaid, curtailed=curtailed)
     return cols, unit
 
 

@@ -23,7 +23,8 @@ class Headline:
     stranded_musd: float           # the part of them for reserved capacity left unused
     cash_cost_musd: float          # supply + transport + storage + fixed
     risk_penalty_musd: float       # λ·risk·volume: a weight in the objective, not cash
-    unserved_cost_musd: float      # unserved gas valued at VOLL
+    unserved_cost_musd: float      # gas not delivered: demand at VOLL, export feed at its curtailment cost
+    curtailment_musd: float        # the export-feed part of it
     unserved_bcf: float
     supply_bcf: float
     avg_cost_usd_mmbtu: float | None  # cash cost per MMBtu served
@@ -34,15 +35,18 @@ class Headline:
 
     @property
     def total_cost_musd(self) -> float:
-        """Cash cost plus unserved gas at VOLL: what the plan costs the country."""
+        """Cash cost plus gas not delivered (demand at VOLL, export feed at its curtailment
+        cost): what the plan costs the country."""
         return self.cash_cost_musd + self.unserved_cost_musd
 
 
 def headline(d: ModelData, q: np.ndarray, f: np.ndarray, inj: np.ndarray, wd: np.ndarray,
-             u: np.ndarray) -> Headline:
+             u: np.ndarray, r: np.ndarray | None = None) -> Headline:
     """The headline figures of supply q (S×T), arc flows f (A×T), injections and
-    withdrawals (K×T) and unserved gas u (N×T), all in MMcf/d."""
+    withdrawals (K×T), unserved gas u (N×T) and curtailed export feed r (X×T; none if
+    None), all in MMcf/d."""
     wt = d.weight
+    curtailment = float((wt * d.export_curtailment * r).sum()) if r is not None and r.size else 0.0
     volume = q * d.days / 1000  # Bcf
     total = float(volume.sum())
     G = len(d.supplier_ids)
@@ -60,7 +64,8 @@ def headline(d: ModelData, q: np.ndarray, f: np.ndarray, inj: np.ndarray, wd: np
         supply_musd=supply, transport_musd=transport, storage_musd=storage, fixed_musd=fixed,
         stranded_musd=float(stranded_capacity(d, q, f)[1].sum()), cash_cost_musd=cash,
         risk_penalty_musd=float((wt * d.risk_weight * d.risk[:, None] * q).sum()),
-        unserved_cost_musd=float((wt * d.voll * u).sum()),
+        unserved_cost_musd=float((wt * d.voll * u).sum()) + curtailment,
+        curtailment_musd=curtailment,
         unserved_bcf=float((u * d.days / 1000).sum()),
         supply_bcf=total,
         avg_cost_usd_mmbtu=cash / served_energy if served_energy > 0 else None,

@@ -77,7 +77,7 @@ class Plan:
         if (data.entry_firm > 0).any() or (data.arc_firm > 0).any():
             builders["firm_capacity"] = lambda: firm_capacity_table(data, raw)
         if len(data.export_ids):
-            builders["pass_through"] = lambda: pass_through_table(data)
+            builders["pass_through"] = lambda: pass_through_table(data, raw)
         for name, table in (tables or {}).items():
             builders[name] = (lambda t=table: t)
         self.extra = LazyTables(builders)
@@ -186,12 +186,14 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     the solves) in place of the one solve's own time."""
     x = result.x
     raw = Solution(*(x[c] for c in (cols.supply, cols.flow, cols.inject, cols.withdraw,
-                                    cols.stock, cols.unserved)))
+                                    cols.stock, cols.unserved)),
+                   curtailed=x[cols.curtailed].reshape(len(data.export_ids), len(data.period_ids)))
     balance = model.block(BALANCE)[0]
     marginal = marginal_cost(data, result.row_dual[balance.start:balance.stop], 1.0)
     facts = constraint_facts(data, cols, model, x, result.row_dual, result.col_dual,
                              check.activity)
-    figures = headline(data, raw.supply, raw.flow, raw.inject, raw.withdraw, raw.unserved)
+    figures = headline(data, raw.supply, raw.flow, raw.inject, raw.withdraw, raw.unserved,
+                       raw.curtailed)
     summary = _summary(data, result, check, timings, figures, raw, facts)
     for part, value in (hidden_cash or {}).items():
         summary["cost_breakdown_musd"][part] = value
@@ -240,13 +242,17 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
         "cost_breakdown_musd": {"supply": figures.supply_musd, "transport": figures.transport_musd,
                                 "storage": figures.storage_musd,
                                 "fixed_capacity": figures.fixed_musd,
-                                "unserved_at_voll": figures.unserved_cost_musd,
+                                "unserved_at_voll": figures.unserved_cost_musd - figures.curtailment_musd,
+                                "export_curtailment": figures.curtailment_musd,
                                 "risk_penalty": figures.risk_penalty_musd},
         # Reservation payments on firm capacity (in the cash cost), and the part of them
         # paid for reserved capacity the plan leaves unused.
         "fixed_capacity_musd": figures.fixed_musd,
         "stranded_capacity_musd": figures.stranded_musd,
-        "pass_through_bcf": float((data.pass_through[0] * data.days / 1000).sum()),
+        # Feed gas of LNG export plants carried across Mexico, and what the system could not
+        # carry (valued at the export curtailment cost inside unserved_cost_musd).
+        "pass_through_bcf": float(((data.export_feed - x.curtailed) * data.days / 1000).sum()),
+        "export_curtailed_bcf": float((x.curtailed * data.days / 1000).sum()),
         "unserved_bcf": figures.unserved_bcf,
         "supply_bcf": figures.supply_bcf,
         "avg_cost_usd_mmbtu": figures.avg_cost_usd_mmbtu,

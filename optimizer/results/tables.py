@@ -12,12 +12,12 @@ Tables (pandas DataFrames, one row per item × period, rows in the case's period
   lng_prices     period, source, origin, entry, pricing, market, fob_usd_mmbtu,
                  freight_usd_mmbtu, delivered_usd_mmbtu          (a case with LNG origins)
   firm_capacity  period, asset, kind, firm_mmcfd, unused_mmcfd, fixed_musd, stranded_musd
-  pass_through   period, export, entry, node, feed_mmcfd, carried_mmcfd
+  pass_through   period, export, entry, node, feed_mmcfd, carried_mmcfd, curtailed_mmcfd
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -57,10 +57,13 @@ class Solution:
     withdraw: np.ndarray  # K × T
     stock: np.ndarray     # K × T
     unserved: np.ndarray  # N × T
+    # X × T: export feed gas the system did not carry (none without exports)
+    curtailed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
     def denoised(self) -> "Solution":
         return Solution(*(denoise(a) for a in (self.supply, self.flow, self.inject,
-                                               self.withdraw, self.stock, self.unserved)))
+                                               self.withdraw, self.stock, self.unserved,
+                                               self.curtailed)))
 
 
 def period_major(periods, items: dict, values: dict) -> pd.DataFrame:
@@ -200,15 +203,16 @@ def firm_capacity_table(d: ModelData, x: Solution) -> pd.DataFrame:
                          "stranded_musd": stranded[keep]})
 
 
-def pass_through_table(d: ModelData) -> pd.DataFrame:
-    """period × LNG export plant: feed gas asked and carried (MMcf/d), its entry and node."""
+def pass_through_table(d: ModelData, x: Solution) -> pd.DataFrame:
+    """period × LNG export plant: feed gas asked, carried and curtailed (MMcf/d), its entry
+    and node."""
     if not len(d.export_ids):
         return pd.DataFrame()
-    carried, _, _ = d.pass_through
     return period_major(d.period_ids,
                         {"export": d.export_ids, "entry": _names(d.entry_ids, d.export_entry),
                          "node": _names(d.node_ids, d.export_node)},
-                        {"feed_mmcfd": d.export_feed, "carried_mmcfd": carried})
+                        {"feed_mmcfd": d.export_feed, "carried_mmcfd": d.export_feed - x.curtailed,
+                         "curtailed_mmcfd": x.curtailed})
 
 
 # --- the limits and their shadow prices -------------------------------------------------
