@@ -510,7 +510,7 @@ def _bottleneck_words(neck: dict, plan, case) -> str:
     return text + "."
 
 
-def lowest_cap(case, basis: str, supplier: str = CAPPED, step: float = 0.001, **choices) -> float:
+def lowest_cap(case, basis: str, supplier: str = CAPPED, step: float = 0.0001, **choices) -> float:
     """The lowest cap on `supplier` (to `step`) under which no demand goes unserved, found by
     bisection between 0 and its uncapped share (more non-US gas never hurts: unserved gas
     only grows as the cap tightens)."""
@@ -518,7 +518,7 @@ def lowest_cap(case, basis: str, supplier: str = CAPPED, step: float = 0.001, **
 
     def serves(cap: float) -> bool:
         plan = solve(case, caps={supplier: cap}, share_basis=basis, **choices)
-        return plan.summary["unserved_bcf"] < 0.05
+        return plan.summary["unserved_bcf"] < 1e-4
 
     low, high = 0.0, 1.0
     while high - low > step:
@@ -551,8 +551,8 @@ def mexico_reach(r: Runs) -> str:
 
     rows = [
         ["uncapped plan", pct(r.base.summary["shares"][CAPPED])] + figures(r.base),
-        ["lowest cap that serves all demand, every month", pct(every_month)] + figures(every_plan),
-        ["lowest cap that serves all demand, over the horizon", pct(horizon_cap)] + figures(horizon_plan),
+        ["lowest cap that serves all demand, every month", pct(every_month, 2)] + figures(every_plan),
+        ["lowest cap that serves all demand, over the horizon", pct(horizon_cap, 2)] + figures(horizon_plan),
         [f"{pct(0.6, 0)} every month", pct(0.6, 0)] + figures(at_60),
         [f"… with Russian LNG admitted ({', '.join(ru_offers)})", pct(0.6, 0)] + figures(with_russia),
         ["… with LNG origins unlimited (only the terminals bind)", pct(0.6, 0)] + figures(terminals_only),
