@@ -320,7 +320,7 @@ def test_plan_workbook_sheets_in_order(plan_workbook):
     book = openpyxl.load_workbook(path)
     # The summary, the six plan tables, then the plan's further tables (security: N−1, HHI).
     assert book.sheetnames == ["summary", "flows", "storage", "transport", "prices", "shares",
-                               "constraints", "security"]
+                               "constraints", "savings", "security"]
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref == ws.dimensions
