@@ -396,30 +396,46 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
 
 
 @main.command("report")
-@click.argument("source", metavar="PLAN_DIR", type=click.Path())
-@click.option("-o", "--output", default="report.html", show_default=True, metavar="FILE.html",
-              help="The HTML file to write (replaces only a previous gasmix report).")
+@click.argument("sources", metavar="SOURCE...", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", default=None, metavar="FILE.html",
+              help="The HTML file to write. Default: report.html inside a folder SOURCE, "
+                   "NAME.html beside a JSON plan NAME.json; required to compare plans. Only a "
+                   "previous gasmix report is ever replaced, and the command says so.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def report_command(source, output, quiet):
+def report_command(sources, output, quiet):
     """Write one self-contained HTML report (inline charts, no network) of a plan folder,
-    a JSON plan, a sweep folder or a frontier folder.
+    a JSON plan, a sweep, frontier or stress folder — or, given two or more plans, a
+    comparison of them (the first is the reference).
 
     \b
     Examples:
-      gasmix solve --cap US=0.6 -o us60 && gasmix report us60 -o us60.html
+      gasmix solve --cap US=0.6 -o us60 && gasmix report us60     # → us60/report.html
       gasmix report sweep-us-cap/ -o sweep.html
+      gasmix report base us60 us60h -o compare.html                # what the caps change
     """
     from .optimizer.errors import ReportError
     from .optimizer.output import report, terminal
 
-    _check_report_target(output)
     try:
-        kind = report.report_kind(Path(source))
+        kinds = [report.report_kind(Path(source)) for source in sources]
     except ReportError as exc:
         _fail_on(exc)
-    _write_report(lambda step: report.render(source, step), output, kind, quiet)
+    if len(sources) > 1:
+        if any(kind != "plan" for kind in kinds):
+            _fail(f"only plans can be compared: {', '.join(f'{s} is a {k}' for s, k in zip(sources, kinds) if k != 'plan')}",
+                  EXIT_INPUT)
+        if output is None:
+            raise click.UsageError("comparing plans: name the report with -o FILE.html")
+    target = output or str(report.default_report_path(Path(sources[0])))
+    _check_report_target(target)
+    replaced = Path(target).exists()
+    kind = "comparison" if len(sources) > 1 else kinds[0]
+    _write_report(lambda step: report.render(list(sources), step), target, kind, quiet)
+    for source in map(Path, sources):  # a report written into an output folder joins it
+        if source.is_dir() and Path(target).parent.resolve() == source.resolve():
+            report.register_report(source, Path(target))
     if not quiet:
-        terminal.print_report_written(terminal.out, output, kind)
+        terminal.print_report_written(terminal.out, target, kind, replaced)
 
 
 @main.command("stress")
@@ -669,7 +685,8 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
                                                         **choices),
                        len(grid), "sweep", workers, scheduler, quiet)
     about = {"case": case.name, "title": f"{case.title or case.name}: sweep over {', '.join(grid.keys)}",
-             "base_policy": _jsonable(choices), "seconds": table.attrs.get("seconds")}
+             "base_policy": _jsonable(choices), "seconds": table.attrs.get("seconds"),
+             "names": {s.id: s.name for s in case.suppliers if s.name}}
     try:
         notes = write_sweep(table, Path(output), grid.keys, about)
     except OSError as exc:

@@ -57,9 +57,11 @@ def print_case_written(console: Console, target: Path, workbook: bool, name: str
                       f"tables, then `gasmix validate {escape(str(target))}`")
 
 
-def print_report_written(console: Console, target: str, kind: str = "") -> None:
-    """"report written to FILE", or "<kind> report written to FILE"."""
-    console.print(f"{kind + ' ' if kind else ''}report written to {escape(target)}")
+def print_report_written(console: Console, target: str, kind: str = "", replaced: bool = False) -> None:
+    """"report written to FILE", or "<kind> report written to FILE", saying when it
+    replaced a previous report."""
+    console.print(f"{kind + ' ' if kind else ''}report written to {escape(target)}"
+                  + (" (it replaced the previous gasmix report there)" if replaced else ""))
 
 
 # --- progress ----------------------------------------------------------------------------
@@ -384,17 +386,16 @@ def _sweep_reading(table: pd.DataFrame, keys: list[str]) -> list[str]:
 
 def print_frontier(console: Console, table: pd.DataFrame, written: Path, notes: list[str]) -> None:
     for trade_off, part in table.groupby("trade_off", sort=False):
-        efficient = part[part["pareto"]].sort_values(["x", "value"])
-        distinct = efficient.drop_duplicates(["x", "cost_musd"])
-        console.print(f"[bold]{trade_off}[/]: {_plural(len(part), 'point')}, {len(efficient)} "
-                      f"Pareto-efficient, {_plural(len(distinct), 'distinct plan')} "
+        distinct = part[part["pareto"]].sort_values(["x", "value"])  # one point per plan
+        console.print(f"[bold]{trade_off}[/]: {_plural(len(part), 'point')}, "
+                      f"{_plural(len(distinct), 'Pareto-efficient plan')} "
                       f"({part['x_label'].iloc[0]})")
         view = Table(box=None, header_style="bold")
         for name in ("parameter", "measure", "cost MUSD", "unserved Bcf"):
             view.add_column(name, justify="right")
         percent = trade_off == "diversification"
         for _, row in distinct.iterrows():
-            view.add_row(f"{row['parameter']}={row['value']:g}",
+            view.add_row(f"{row['parameter']}={param_value(row['parameter'], row['value'])}",
                         f"{row['x']:.1%}" if percent else f"{row['x']:.3f}",
                         _money(row["cost_musd"]), f"{row['unserved_bcf']:,.1f}")
         console.print(view)
