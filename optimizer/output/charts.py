@@ -137,8 +137,9 @@ def series(fig) -> list[str]:
 
 def to_svg(fig, name: str, label: str, form: str | None = None) -> str:
     """A figure as an inline <svg> element that scales with the page: no width/height
-    (the viewBox scales it), text kept as text, ids salted per chart so several charts in
-    one page never share an id, a <title> on every artist with a hover value, and the
+    (the viewBox scales it), text kept as text, every id prefixed with the chart's name
+    and form so several charts in one page never share one, a <title> on every artist
+    with a hover value, and the
     legend's labels in `data-series`; `form` (wide, narrow) is written as `data-form`."""
     matplotlib = _matplotlib()
     ident = f"{name}-{form}" if form else name  # ids unique in a page that holds both forms
@@ -153,6 +154,9 @@ def to_svg(fig, name: str, label: str, form: str | None = None) -> str:
     for i, (_, tip_text) in enumerate(tips):
         gid = f'<g id="{ident}-tip-{i}">'
         text = text.replace(gid, f"{gid}<title>{escape(tip_text)}</title>", 1)
+    # Every id unique in a page of many charts: prefixed, and so are the references to it.
+    text = text.replace(' id="', f' id="{ident}-').replace("url(#", f"url(#{ident}-")
+    text = text.replace('href="#', f'href="#{ident}-')
     head, rest = text.split(">", 1)
     head = re.sub(r'\s(width|height)="[^"]*"', "", head)
     drawn = escape("|".join(series(fig)))

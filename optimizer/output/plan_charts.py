@@ -150,6 +150,7 @@ def utilisation(grid: pd.DataFrame, periods: list[str], form: Form = WIDE):
     bar = fig.colorbar(ScalarMappable(Normalize(0, 100), cmap), ax=ax,
                        orientation="horizontal" if form.narrow else "vertical",
                        fraction=0.05 if not form.narrow else 0.04, pad=0.02, aspect=30)
+    bar.solids.set_rasterized(False)  # vector, like the rest: no embedded image
     bar.set_label("% of capacity", fontsize=SMALL)
     bar.ax.tick_params(labelsize=SMALL)
     return fig

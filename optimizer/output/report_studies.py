@@ -135,7 +135,8 @@ def sweep_report(meta: dict, frame: pd.DataFrame, progress=None, where="sweep.js
         if "risk_penalty_musd" in frame.columns else False
     shown = params + ["status", "cash_cost_musd", "cash_change_musd", "unserved_bcf",
                       "total_cost_musd", *(["objective_musd"] if penalty else []),
-                      "avg_cost_usd_mmbtu", "hhi", "largest_supplier", "largest_share"]
+                      "avg_cost_usd_mmbtu", "hhi", "import_dependence", "largest_supplier",
+                      "largest_share"]
     ref = param_value(first, reference_value(first, frame[first]))
     parts.append(html.section("Points", html.table(
         table, shown, detail="message", css={"status": _failed_css},

@@ -196,6 +196,10 @@ def sweep_cost(frame: pd.DataFrame, params: list[str], names: dict | None = None
     for ax in ([last] if not panel else axes[:len(layout["panels"])]):
         _x_axis(ax, frame, x, order, names)
     handles, labels = _unique_handles(axes)
+    if colour:  # the colour key first, then what the marks mean
+        keys = [param_value(colour, v) for v in layout["colours"]]
+        order = sorted(range(len(labels)), key=lambda i: (labels[i] not in keys, i))
+        handles, labels = [handles[i] for i in order], [labels[i] for i in order]
     form.legend(fig, handles, labels, title=param_label(colour, names) if colour else None)
     return fig
 
