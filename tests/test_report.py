@@ -454,7 +454,7 @@ def test_stochastic_plan_report_shows_the_risk_figures_and_scenarios(run_gasmix)
         assert f'<td class="short">{scenario}</td>' in html
     # a scenario's description is a full-width row, not a column
     scenarios = pd.read_csv(run_gasmix.cwd / "risk" / "scenarios.csv")
-    assert f'<tr class="detail"><td colspan="10">{scenarios["description"][0]}</td></tr>' in html
+    assert f'<tr class="detail"><td colspan="10"><div>{scenarios["description"][0]}</div></td></tr>' in html
     assert "Supply mix and monthly balance (base scenario)" in html
     assert "What binds, and what loosening it saves (base scenario)" in html
     # The same from a JSON plan.

@@ -38,6 +38,8 @@ OPTIMAL = "optimal"
 # Text sizes in points: nothing smaller than SMALL, so the narrow form keeps ≥ 9 px on a
 # 420 px screen.
 SMALL, TEXT = 8.5, 9.5
+NARROW_LEGEND_CHARS = 56   # characters of legend text across a narrow chart
+NARROW_LABEL_CHARS = 44    # characters of an axis label across a narrow chart
 # Distinct colours, in the order suppliers get them (their position in the case): tab10,
 # then darker and lighter hues far from those (the 11th, Mexico's domestic gas in the
 # embedded case, is indigo: never confused with Russia's green).
@@ -70,10 +72,23 @@ class Form:
             if labels is not None:
                 kwargs.update(labels=labels)
         if self.narrow:
-            count = len(handles) if handles is not None else len(fig.axes[0].get_legend_handles_labels()[0])
-            fig.legend(loc="outside lower center", ncol=min(3, max(count, 1)), **kwargs)
+            if labels is None:
+                labels = [h.get_label() for h in handles] if handles is not None else \
+                    fig.axes[0].get_legend_handles_labels()[1]
+            # as many columns as fit the narrow width (a legend wider than the chart would
+            # widen the SVG, and shrink all its text)
+            longest = max((len(str(label)) for label in labels), default=1)
+            columns = max(1, min(len(labels), NARROW_LEGEND_CHARS // (longest + 4)))
+            fig.legend(loc="outside lower center", ncol=columns, **kwargs)
         else:
             fig.legend(loc="outside right upper", **kwargs)
+
+    def wrap(self, text: str) -> str:
+        """An axis label, broken into lines that fit the narrow form."""
+        if not self.narrow:
+            return text
+        import textwrap
+        return "\n".join(textwrap.wrap(text, NARROW_LABEL_CHARS)) or text
 
 
 WIDE = Form("wide", 8.0, False)

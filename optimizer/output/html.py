@@ -92,7 +92,8 @@ def table(frame: pd.DataFrame, columns: list[str], detail: str | None = None,
         note = "" if note in ("nan", "None") else note.strip()
         body.append(("<tr class=\"has-detail\">" if note else "<tr>") + "".join(cells) + "</tr>")
         if note:
-            body.append(f'<tr class="detail"><td colspan="{len(columns)}">{escape(note)}</td></tr>')
+            body.append(f'<tr class="detail"><td colspan="{len(columns)}"><div>{escape(note)}</div>'
+                        "</td></tr>")
     more = (f"<p>First {MAX_TABLE_ROWS} of {len(frame):,} rows.</p>" if len(frame) > MAX_TABLE_ROWS else "")
     return (f"<div class=\"scroll\"><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>{more}")
@@ -215,6 +216,8 @@ td.short { white-space: nowrap; }
 td.failed { color: #c0392b; font-weight: 600; }
 tr.has-detail td { border-bottom: none; }
 tr.detail td { color: var(--muted); font-size: .85rem; padding-top: 0; }
+/* long text stays within the screen while a wide table scrolls under it */
+tr.detail div { position: sticky; left: .5rem; max-width: calc(100vw - 3rem); }
 .note { color: var(--muted); font-style: italic; }
 footer { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; overflow-wrap: anywhere; }
 @media (max-width: %NARROW%px) {

@@ -294,7 +294,7 @@ def cost_breakdown(breakdown: dict[str, float], form: Form = WIDE):
         ax.annotate(f"{value:,.1f}", (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     xytext=(4, 0), textcoords="offset points", va="center", fontsize=SMALL)
         tip(bar, f"{label}: {value:,.1f} million USD")
-    ax.set_xlabel("cost over the horizon (million USD)")
+    ax.set_xlabel(form.wrap("cost over the horizon (million USD)"))
     ax.set_xlim(0, max(max(values, default=0.0), 1.0) * (1.3 if form.narrow else 1.15))
     thousands(ax, "x")
     if form.narrow:
@@ -391,7 +391,8 @@ def commitments(table: pd.DataFrame, form: Form = WIDE, most: int = 12):
     names = [f"{i} ({k})" if k != "contract" else str(i) for i, k in zip(mean["item"], mean["kind"])]
     ax.set_yticks(y, [n if not form.narrow or len(n) <= 20 else n[:19] + "…" for n in names],
                   fontsize=SMALL)
-    ax.set_xlabel("stochastic − deterministic commitment, MMcf/d (horizon average)", fontsize=TEXT)
+    ax.set_xlabel(form.wrap("stochastic − deterministic commitment, MMcf/d (horizon average)"),
+                  fontsize=TEXT)
     thousands(ax, "x")
     form.legend(fig)
     return fig

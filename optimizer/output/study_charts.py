@@ -339,7 +339,7 @@ def frontier(rows: pd.DataFrame, name: str = "frontier", form: Form = WIDE, into
                  f"{point.plot_y:+,.0f} MUSD, cost incl. VOLL {point.cost_musd:,.0f} MUSD, "
                  f"unserved {point.unserved_bcf:,.1f} Bcf")
     ax.axhline(0, color="#888888", linewidth=0.8, zorder=1)
-    ax.set_xlabel(label)
+    ax.set_xlabel(form.wrap(label))
     if "(%)" in label:
         percent_ticks(ax)
     ax.set_ylabel(f"cash cost change vs\n{key} = {param_value(key, ref['value'])} (million USD)")
@@ -351,7 +351,7 @@ def frontier(rows: pd.DataFrame, name: str = "frontier", form: Form = WIDE, into
         labels.append("failed points: see the table")
     form.legend(fig, handles, labels)
     _place_labels(fig, ax, list(zip(pareto["plot_x"], pareto["plot_y"])),
-                  [param_value(key, v) for v in pareto["value"]])
+                  [("λ=" if key == "risk_weight" else "") + param_value(key, v) for v in pareto["value"]])
     return fig
 
 
@@ -398,7 +398,7 @@ def stress_costs(table: pd.DataFrame, form: Form = WIDE):
                     (max(value, 0), yi), xytext=(4, 0), textcoords="offset points", va="center",
                     fontsize=SMALL)
     ax.set_yticks(y, names, fontsize=SMALL)
-    ax.set_xlabel("cost over the base (million USD, cash + unserved at VOLL)")
+    ax.set_xlabel(form.wrap("cost over the base (million USD, cash + unserved at VOLL)"))
     ax.set_xlim(min(0, float(change.min(initial=0))) * 1.1, max(float(change.max(initial=1)), 1) * 1.6)
     thousands(ax, "x")
     form.legend(fig)
@@ -459,7 +459,7 @@ def compare_shares(names: list[str], summaries: list[dict], colors: dict, form: 
         left += share * 100
     ax.set_yticks(y, names, fontsize=SMALL)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("share of supply over the horizon (%)")
+    ax.set_xlabel(form.wrap("share of supply over the horizon (%)"))
     percent_ticks(ax)
     form.legend(fig)
     return fig
