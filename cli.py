@@ -638,6 +638,34 @@ def _no_plan_at_all(table, output: str) -> None:
     _fail(f"no point gave an optimal plan (statuses in {output}/); see the message column", code)
 
 
+def _study_target(output: str | None, fmt: str, kind: str) -> str:
+    """Where a sweep or frontier goes: a folder (csv) or a workbook (xlsx), checked before
+    any solving — a foreign folder or file is never replaced, openpyxl must be there."""
+    if fmt == "csv":
+        target = output or kind
+        if Path(target).suffix.lower() == ".xlsx":
+            raise click.BadParameter(f"{target!r} is a workbook name: add --format xlsx",
+                                     param_hint="-o")
+        _check_output(target, kind)
+        return target
+    from .models.extras import require
+    from .optimizer.errors import MissingExtra
+    from .optimizer.output.study_workbooks import is_study_workbook
+
+    target = output or f"{kind}.xlsx"
+    if Path(target).suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{target!r}: a workbook's name must end in .xlsx", param_hint="-o")
+    try:
+        require("openpyxl", "excel", "--format xlsx")
+    except MissingExtra as exc:
+        _fail_on(exc)
+    path = Path(target)
+    if path.exists() and (path.is_dir() or not is_study_workbook(path, kind)):
+        _fail(f"cannot write the {kind}: {target} exists and is not a gasmix {kind} workbook; "
+              "choose a new file name", EXIT_INPUT)
+    return target
+
+
 def _jsonable(choices: dict) -> dict:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in choices.items()}
 
@@ -649,14 +677,19 @@ def _jsonable(choices: dict) -> dict:
                    "max_share, risk_weight, voll, price.<HUB>, demand, capacity.<ENTRY> "
                    "(multipliers for price, demand, capacity), exclude (e.g. none,RU,RU+QA). "
                    "Several --param: every combination.")
-@click.option("-o", "--output", default="sweep", show_default=True, help="Output folder.")
+@click.option("-o", "--output", default=None,
+              help="Output folder (csv; default sweep/) or workbook (xlsx; default sweep.xlsx).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
+              help="csv: a folder (sweep.csv, sweep.json, sweep.png); xlsx: one Excel workbook "
+                   "(points, a pivot of the first two parameters, about).")
 @scale_options
 @click.option("--chunk-size", type=click.IntRange(min=1), default=DEFAULT_CHUNK_SIZE, show_default=True,
               help="Points per task: each starts from the same reference basis, so the table does not "
                    "depend on where chunks ran.")
 @policy_options(base=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chunk_size, policy, quiet):
+def sweep_command(case_dir, params, output, fmt, workers, scheduler, time_limit, chunk_size, policy,
+                  quiet):
     """Solve CASE over a grid of parameters; write sweep.csv and sweep.png.
 
     \b
@@ -665,14 +698,15 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
       gasmix sweep --param risk_weight=0:5:0.25 --param price.HH=1,1.5,2 -o sweep-risk
       gasmix sweep --param demand=0.9:1.2:0.05 --workers 2 -o sweep-demand
       gasmix sweep --param exclude=none,RU,RU+QA --scheduler tcp://127.0.0.1:8786 -o sweep-exclude
+      gasmix sweep --param cap.US=0.5:1:0.05 --param price.HH=1,1.5 --format xlsx -o sweep.xlsx
     """
     from .optimizer import make_grid, sweep
     from .optimizer.errors import SweepError
     from .optimizer.output import terminal
     from .optimizer.output.studies import write_sweep
 
+    output = _study_target(output, fmt, "sweep")
     case, choices = policy.case_and_choices(case_dir)
-    _check_output(output, "sweep")
     spec = dict(_pairs(params, "--param"))
     if len(spec) != len(params):
         raise click.BadParameter("a parameter is given twice", param_hint="--param")
@@ -688,11 +722,16 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
              "base_policy": _jsonable(choices), "seconds": table.attrs.get("seconds"),
              "names": {s.id: s.name for s in case.suppliers if s.name}}
     try:
-        notes = write_sweep(table, Path(output), grid.keys, about)
+        if fmt == "xlsx":
+            from .optimizer.output.study_workbooks import write_sweep_workbook
+            write_sweep_workbook(table, Path(output), grid.keys, about)
+            notes = []
+        else:
+            notes = write_sweep(table, Path(output), grid.keys, about)
     except OSError as exc:
         _fail(f"cannot write the sweep: {exc}", EXIT_INPUT)
     if not quiet:
-        terminal.print_sweep(terminal.out, table, grid.keys, Path(output), notes)
+        terminal.print_sweep(terminal.out, table, grid.keys, Path(output), notes, fmt)
     _no_plan_at_all(table, output)
 
 
@@ -706,12 +745,16 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
               help="Cap this supplier alone (default: every supplier, max_share).")
 @click.option("--risk-weights", default=DEFAULT_RISK_WEIGHTS, show_default=True, metavar="SPEC",
               help="λ values to try, USD/MMBtu per unit of risk score.")
-@click.option("-o", "--output", default="frontier", show_default=True, help="Output folder.")
+@click.option("-o", "--output", default=None,
+              help="Output folder (csv; default frontier/) or workbook (xlsx; default frontier.xlsx).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
+              help="csv: a folder (frontier.csv, frontier.json, frontier.png); xlsx: one Excel "
+                   "workbook (points, about).")
 @scale_options
 @policy_options(base=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, output, workers, scheduler,
-                     time_limit, policy, quiet):
+def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, output, fmt, workers,
+                     scheduler, time_limit, policy, quiet):
     """Trace what diversification and lower risk cost; mark the Pareto-efficient plans.
 
     \b
@@ -719,15 +762,16 @@ def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, outpu
       gasmix frontier                                  # both trade-offs, embedded case
       gasmix frontier --supplier US --shares 0.5:1:0.02 --trade-off diversification
       gasmix frontier --trade-off risk --risk-weights 0:10:0.5 -o frontier-risk
+      gasmix frontier --format xlsx -o frontier.xlsx
     """
     from .optimizer import frontier, make_grid
     from .optimizer.errors import SweepError
     from .optimizer.output import terminal
     from .optimizer.output.studies import write_frontier
 
+    output = _study_target(output, fmt, "frontier")
     case, choices = policy.case_and_choices(case_dir)
     chosen = TRADE_OFFS if trade_offs == "both" else (trade_offs,)
-    _check_output(output, "frontier")
     if supplier and "diversification" not in chosen:
         raise click.BadParameter("applies to the diversification trade-off only", param_hint="--supplier")
     if supplier and supplier not in {s.id for s in case.suppliers}:
@@ -751,11 +795,16 @@ def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, outpu
     about = {"case": case.name, "title": f"{case.title or case.name}: cost of diversification and risk",
              "base_policy": _jsonable(choices), "supplier": supplier}
     try:
-        notes = write_frontier(table, Path(output), about)
+        if fmt == "xlsx":
+            from .optimizer.output.study_workbooks import write_frontier_workbook
+            write_frontier_workbook(table, Path(output), about)
+            notes = []
+        else:
+            notes = write_frontier(table, Path(output), about)
     except OSError as exc:
         _fail(f"cannot write the frontier: {exc}", EXIT_INPUT)
     if not quiet:
-        terminal.print_frontier(terminal.out, table, Path(output), notes)
+        terminal.print_frontier(terminal.out, table, Path(output), notes, fmt)
     _no_plan_at_all(table, output)
 
 

@@ -446,7 +446,7 @@ SETTINGS: dict[str, Setting] = {
                 default="supply", choices=SHARE_OF),
         Setting("policy", "exclude", "list", "supplier codes",
                 description="suppliers excluded outright", default=()),
-        Setting("policy", "caps", "table", description="supplier → maximum share", default={}),
+        Setting("policy", "caps", "table", "0–1", "supplier → maximum share", default={}),
         Setting("policy", "storage_days", "float", "days",
                 "total stock ≥ this many days of average demand in every period with storage",
                 0.0, minimum=0, maximum=365),

@@ -36,15 +36,25 @@ HEADERS = {
     "binding_periods": "binding periods",
 }
 # Fractions in sweep and frontier tables (and a stochastic plan's scenarios), shown as %.
-PERCENT_NAMES = ("import_dependence", "largest_share", "largest_period_share", "probability")
+PERCENT_NAMES = ("import_dependence", "largest_share", "largest_period_share", "largest_base_share",
+                 "probability")
+# Column name prefixes of shares by supplier (sweep and frontier tables), shown as %.
+PERCENT_PREFIXES = ("share_", "base_share_")
 PERCENT_FORMAT = "0.0%"
 # Constraint rows mix units (the `unit` column says which): enough digits for all.
 PLAIN_FORMAT = "#,##0.00##"
+# Savings as the terminal and the report show them: one decimal from 10 up, three below.
+SAVING_FORMAT = "[>=10]#,##0.0;0.000"
 
 
 # Words that are acronyms, written as such wherever a name becomes a label.
 ACRONYMS = {"voll": "VOLL", "hhi": "HHI", "cvar": "CVaR", "vss": "VSS", "evpi": "EVPI",
             "var": "VaR", "lng": "LNG", "n1": "N−1"}
+
+
+def flags(series):
+    """true/false cells (CSV text or booleans) as booleans."""
+    return series.map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
 
 
 def words(name: str) -> str:
@@ -65,7 +75,7 @@ def column_label(name: str) -> str:
     for suffix, unit, _ in UNITS:
         if name.endswith(suffix) and len(name) > len(suffix):
             return f"{words(name[:-len(suffix)])} ({unit})"
-    if name in PERCENT_COLUMNS or name in PERCENT_NAMES:
+    if name in PERCENT_COLUMNS or name in PERCENT_NAMES or name.startswith(PERCENT_PREFIXES):
         return f"{words(name)} (%)"
     return words(name)
 
@@ -75,12 +85,18 @@ def number_format(name: str) -> str | None:
     for suffix, _, fmt in UNITS:
         if name.endswith(suffix):
             return fmt
-    if name in PERCENT_COLUMNS or name in PERCENT_NAMES:
+    if name in PERCENT_COLUMNS or name in PERCENT_NAMES or name.startswith(PERCENT_PREFIXES):
         return PERCENT_FORMAT
-    if name in ("limit", "value", "slack", "shadow_price", "horizon_saving", "peak_saving"):
+    if name in ("shadow_price", "horizon_saving", "peak_saving"):
+        return SAVING_FORMAT
+    if name in ("limit", "value", "slack"):
         return PLAIN_FORMAT
-    if name == "shannon":
+    if name in ("shannon", "risk_exposure"):
         return "0.000"
+    if name == "hhi":
+        return "#,##0"
+    if name.endswith("_pct"):
+        return "0.0"
     return None
 
 

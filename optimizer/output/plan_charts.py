@@ -13,8 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .balance import monthly_balance, suppliers_of
 from .charts import (FAILED_COLOR, SHED_COLOR, SMALL, TEXT, WIDE, Form, colormap, figure,
                      period_axis, thousands, tip)
+from .labels import flags
 
 EPSILON = 1e-6            # MMcf/d: less is nothing to draw
 WITHDRAWAL_COLOR = "#9e9e9e"
@@ -23,17 +25,6 @@ TIGHT = 0.995             # utilisation at or above this counts as at capacity
 # A node price at or above this share of VOLL is VOLL less the tariffs of the way there:
 # demand at the margin would go unserved.
 AT_VOLL = 0.9
-
-
-def _flags(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
-
-
-def _by_period(frame: pd.DataFrame, column: str, periods: list[str]) -> np.ndarray:
-    if not len(frame) or column not in frame.columns:
-        return np.zeros(len(periods))
-    total = frame.groupby(frame["period"].astype(str), sort=False)[column].sum()
-    return total.reindex(periods).fillna(0.0).to_numpy(dtype=float)
 
 
 def darker(color, by: float = 0.45):
@@ -54,18 +45,13 @@ def _hover_points(ax, x, y, texts) -> None:
 
 def balance_parts(flows: pd.DataFrame, storage: pd.DataFrame, prices: pd.DataFrame,
                   periods: list[str]) -> dict:
-    """The system balance by period, MMcf/d: supply by supplier (frame), storage
-    withdrawal and injection, unserved gas, demand. supply + withdrawal + unserved =
-    demand + injection (pass-through feed gas enters and leaves within the network)."""
-    supply = flows.pivot_table(index="period", columns="supplier", values="flow_mmcfd",
-                               aggfunc="sum", sort=False).reindex(periods).fillna(0.0)
-    supply = supply.loc[:, supply.sum() > EPSILON]
-    supply = supply[supply.sum().sort_values(ascending=False).index]
-    return {"supply": supply,
-            "withdrawal": _by_period(storage, "withdrawal_mmcfd", periods),
-            "injection": _by_period(storage, "injection_mmcfd", periods),
-            "unserved": _by_period(prices, "unserved_mmcfd", periods),
-            "demand": _by_period(prices, "demand_mmcfd", periods)}
+    """The system balance by period (balance.monthly_balance), as arrays: supply by
+    supplier (frame), storage withdrawal and injection, unserved gas, demand, MMcf/d."""
+    table = monthly_balance(flows, storage, prices, periods)
+    return {"supply": table[suppliers_of(table)],
+            "withdrawal": table["storage withdrawal"].to_numpy(),
+            "injection": table["storage injection"].to_numpy(),
+            "unserved": table["unserved"].to_numpy(), "demand": table["demand"].to_numpy()}
 
 
 def balance(flows: pd.DataFrame, storage: pd.DataFrame, prices: pd.DataFrame,
@@ -202,7 +188,7 @@ def storage_vs_floor(storage: pd.DataFrame, periods: list[str], form: Form = WID
     palette = colormap("tab10").colors
     for i, (site, rows) in enumerate(storage.groupby("storage", sort=False)):
         rows = rows.set_index(rows["period"].astype(str)).reindex(periods)
-        active = _flags(rows["in_service"]) if "in_service" in rows.columns else \
+        active = flags(rows["in_service"]) if "in_service" in rows.columns else \
             pd.Series(True, index=rows.index)
         color = palette[i % len(palette)]
         stock = rows["stock_bcf"].astype(float).where(active)
@@ -335,7 +321,7 @@ def scenario_costs(scenarios: pd.DataFrame, form: Form = WIDE):
     y = np.arange(len(names))
     cost = scenarios["cost_musd"].astype(float).to_numpy()[::-1]
     tail = scenarios.get("in_cvar_tail", pd.Series(False, index=scenarios.index))
-    tail = _flags(tail).to_numpy()[::-1]
+    tail = flags(tail).to_numpy()[::-1]
     bars = ax.barh(y, cost, height=0.6, color=np.where(tail, "#08519c", "#6baed6"),
                    label="stochastic plan")
     for bar, name, value in zip(bars, names, cost):

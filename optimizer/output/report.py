@@ -108,11 +108,6 @@ def _read_json(path: Path) -> dict:
     return content
 
 
-def _flag(series: pd.Series) -> pd.Series:
-    """true/false cells (CSV text or booleans) as booleans."""
-    return series.map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
-
-
 def _kind_of(value) -> str:
     return {dict: "an object", list: "a list", str: "text", bool: "true/false",
             type(None): "null"}.get(type(value), "a number")
@@ -371,7 +366,6 @@ def chart_count(kind: str) -> int:
 # Built in report_plan.py (a plan) and report_studies.py (sweeps, frontiers, stress tests,
 # comparisons) from html.py's pieces; named here, where a report is read and written.
 
-from .html import cell  # noqa: E402  (a table cell as the reports show it)
 from .report_plan import plan_report  # noqa: E402
 from .report_studies import compare_report, frontier_report, stress_report  # noqa: E402
 from .report_studies import sweep_report as _sweep_report  # noqa: E402

@@ -16,7 +16,7 @@ from . import html, plan_charts
 from .charts import supplier_colors
 from .html import Key
 from .plan_charts import AT_VOLL
-from .labels import SAVING_STEPS, headline_values, limit_label, stochastic_values
+from .labels import SAVING_STEPS, flags, headline_values, limit_label, stochastic_values
 
 # The kind of an entry as a utilisation row shows it.
 ENTRY_KINDS = {"lng": "LNG", "pipeline": "entry", "domestic": "domestic"}
@@ -231,7 +231,7 @@ def utilisation_grid(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                    "unit": "MMcf/d"}))
     storage = tables["storage"]
     if len(storage):
-        active = plan_charts._flags(storage["in_service"]) if "in_service" in storage.columns else True
+        active = flags(storage["in_service"]) if "in_service" in storage.columns else True
         parts.append(pd.DataFrame({"asset": storage["storage"].astype(str) + " · storage",
                                    "group": "storage", "period": storage["period"].astype(str),
                                    "used": storage["stock_bcf"].astype(float),
@@ -359,7 +359,7 @@ def _scenarios(summary: dict, scenarios: pd.DataFrame | None) -> str:
              "in_cvar_tail"]
     frame = scenarios.copy()
     if "in_cvar_tail" in frame.columns:
-        frame["in_cvar_tail"] = plan_charts._flags(frame["in_cvar_tail"]).map({True: "✓", False: ""})
+        frame["in_cvar_tail"] = flags(frame["in_cvar_tail"]).map({True: "✓", False: ""})
     return html.section("Scenarios", text + body + html.table(frame, shown, detail="description"),
                         "scenarios", "scenarios")
 

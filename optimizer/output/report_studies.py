@@ -13,7 +13,7 @@ import pandas as pd
 from . import html, study_charts
 from .charts import supplier_colors
 from .html import Key, plural
-from .labels import headline_values, limit_label, param_label, param_value
+from .labels import flags, headline_values, limit_label, param_label, param_value
 from .study_reading import OPTIMAL, cash_change, reference_value, shed, tightest_served
 
 
@@ -24,10 +24,6 @@ def _no_chart(title: str, why: str) -> str:
 def _statuses(frame: pd.DataFrame) -> str:
     counts = frame.loc[frame["status"] != OPTIMAL, "status"].value_counts()
     return ", ".join(f"{n} {status}" for status, n in counts.items())
-
-
-def _flag(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
 
 
 def _failed_css(text: str) -> str:
@@ -154,7 +150,7 @@ def sweep_report(meta: dict, frame: pd.DataFrame, progress=None, where="sweep.js
 def frontier_report(meta: dict, frame: pd.DataFrame, progress=None) -> str:
     step = progress or (lambda name: None)
     frame = frame.copy()
-    frame["pareto"] = _flag(frame["pareto"])
+    frame["pareto"] = flags(frame["pareto"])
     case = meta.get("case", "")
     failed = int((frame["status"] != OPTIMAL).sum())
     parts = [html.header("Cost frontier" + (f" — case {case}" if case else ""),

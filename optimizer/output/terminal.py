@@ -283,7 +283,7 @@ def print_stress(console: Console, table: pd.DataFrame, plan, written: Path) -> 
 # --- sweeps and frontiers ----------------------------------------------------------------
 
 def print_sweep(console: Console, table: pd.DataFrame, keys: list[str], written: Path,
-                notes: list[str]) -> None:
+                notes: list[str], fmt: str = "csv") -> None:
     """The points (one parameter) or a pivot of the first two (several), then what the
     sweep says: the cash cost change from the reference point and where demand is shed."""
     statuses = ", ".join(f"{n} {s}" for s, n in table["status"].value_counts().items())
@@ -298,8 +298,7 @@ def print_sweep(console: Console, table: pd.DataFrame, keys: list[str], written:
         console.print(line)
     for note in notes:
         console.print(f"[yellow]note:[/] {escape(note)}")
-    console.print(f"wrote {escape(str(written))}/ (sweep.csv, sweep.json"
-                  f"{', sweep.png' if not notes else ''})")
+    console.print(_written(written, fmt, "sweep", notes))
 
 
 def _sweep_points(table: pd.DataFrame, key: str) -> Table:
@@ -384,7 +383,15 @@ def _sweep_reading(table: pd.DataFrame, keys: list[str]) -> list[str]:
     return lines
 
 
-def print_frontier(console: Console, table: pd.DataFrame, written: Path, notes: list[str]) -> None:
+def _written(written: Path, fmt: str, kind: str, notes: list[str]) -> str:
+    if fmt == "xlsx":
+        return f"wrote {escape(str(written))}"
+    return (f"wrote {escape(str(written))}/ ({kind}.csv, {kind}.json"
+            f"{f', {kind}.png' if not notes else ''})")
+
+
+def print_frontier(console: Console, table: pd.DataFrame, written: Path, notes: list[str],
+                   fmt: str = "csv") -> None:
     for trade_off, part in table.groupby("trade_off", sort=False):
         distinct = part[part["pareto"]].sort_values(["x", "value"])  # one point per plan
         console.print(f"[bold]{trade_off}[/]: {_plural(len(part), 'point')}, "
@@ -401,8 +408,7 @@ def print_frontier(console: Console, table: pd.DataFrame, written: Path, notes: 
         console.print(view)
     for note in notes:
         console.print(f"[yellow]note:[/] {escape(note)}")
-    console.print(f"wrote {escape(str(written))}/ (frontier.csv, frontier.json"
-                  f"{', frontier.png' if not notes else ''})")
+    console.print(_written(written, fmt, "frontier", notes))
 
 
 def print_offer(console: Console, study, written: Path) -> None:
