@@ -104,7 +104,7 @@ def number_format(name: str) -> str | None:
 
 # A binding limit's kind, as a word after its name ("ALTAMIRA entry").
 LIMIT_WORDS = {"share_cap": "share cap", "share_min": "share floor", "entry_capacity": "entry",
-               "origin_capacity": "LNG origin", "arc_capacity": "pipeline",
+               "origin_capacity": "LNG origin", "arc_capacity": "arc",
                "storage_injection": "injection", "storage_withdrawal": "withdrawal",
                "storage_working_gas": "working gas", "storage_days": "storage days",
                "storage_cover": "supply-loss cover"}
