@@ -128,6 +128,14 @@ def _balance_caption(drawn: list[str]) -> list:
     return parts + [" Hover a bar for its value, the line for the month's whole balance."]
 
 
+def _keys(labels: list[str], separator: str = ", ") -> list:
+    """Keys for `labels`, separated: the series a caption names."""
+    out: list = []
+    for label in labels:
+        out += ([separator] if out else []) + [Key(label)]
+    return out
+
+
 def _shares_caption(summary: dict):
     horizon = any(lim.get("basis") == "horizon" for lim in
                   (summary.get("policy") or {}).get("share_limits") or [])
@@ -136,10 +144,8 @@ def _shares_caption(summary: dict):
         caps = [d for d in drawn if d.endswith(" cap")]
         parts = ["Each supplier's share by period (solid)"]
         if caps:
-            parts += ["; its per-period cap dashed in the same colour, drawn on top ("]
-            for i, cap in enumerate(caps):
-                parts += ([", "] if i else []) + [Key(cap)]
-            parts.append(")")
+            parts += ["; its per-period cap dashed in a darker shade, drawn on top (",
+                      *_keys(caps), ")"]
         parts.append(".")
         if horizon:
             parts.append(" A cap over the horizon holds on the average, so it is not drawn per period.")
@@ -151,10 +157,7 @@ def _storage_caption(drawn: list[str]) -> list:
     floors = [d for d in drawn if d.endswith(" floor")]
     parts = ["End-of-period stock (Bcf) per site, its working-gas capacity (dotted)"]
     if floors:
-        parts += [" and its strategic floor (dashed, on top: "]
-        for i, floor in enumerate(floors):
-            parts += ([", "] if i else []) + [Key(floor)]
-        parts.append(")")
+        parts += [" and its strategic floor (dashed, on top: ", *_keys(floors), ")"]
     return parts + [", from the period the site enters service."]
 
 
@@ -319,8 +322,9 @@ def _commitments(table: pd.DataFrame) -> str:
                           "Where the stochastic plan commits more or less than the deterministic",
                           lambda drawn: ["What the stochastic plan commits to beyond the "
                                          "deterministic plan, horizon average, MMcf/d: "]
-                          + _either(drawn, "more than the deterministic plan",
-                                    "less than the deterministic plan")
+                          + _keys([label for label in ("more than the deterministic plan",
+                                                       "less than the deterministic plan")
+                                   if label in drawn], " and ")
                           + [" (largest differences first, at most 12; the table has every "
                              "commitment of both plans)."])
     return html.section("Commitments", text + body + html.table(
@@ -328,14 +332,6 @@ def _commitments(table: pd.DataFrame) -> str:
         headers={"stochastic_mmcfd": "stochastic plan (MMcf/d)",
                  "deterministic_mmcfd": "deterministic plan (MMcf/d)",
                  "difference_mmcfd": "difference (MMcf/d)"}), "commitments")
-
-
-def _either(drawn: list[str], *labels: str) -> list:
-    """The Keys of those `labels` the chart drew, joined by 'and'."""
-    out: list = []
-    for label in [label for label in labels if label in drawn]:
-        out += ([" and "] if out else []) + [Key(label)]
-    return out
 
 
 def _scenarios(summary: dict, scenarios: pd.DataFrame | None) -> str:
