@@ -265,15 +265,19 @@ def _savings(savings: pd.DataFrame | None, of: str) -> str:
             "solver's marginal values, the same in the terminal, the workbook and "
             "savings.csv: a whole step saves at most this much.</p>")
     body = []
-    frame = savings.assign(limit=[limit_label(f, n) for f, n in zip(savings["family"], savings["name"])])
+    frame = savings.assign(
+        limit=[limit_label(f, n) for f, n in zip(savings["family"], savings["name"])],
+        largest=[f"{html.cell('peak_saving', v)[0]} ({p})"
+                 for v, p in zip(savings["peak_saving"], savings["peak_period"])],
+        when=[f"binding in {html.plural(int(n), 'period')}: {b}"
+              for n, b in zip(savings["binding_periods"], savings["binding_in"])])
     for unit, group in frame.groupby("unit", sort=False):
         body.append(f"<h3>MUSD saved {SAVING_STEPS.get(unit, unit)}</h3>")
-        body.append(html.table(group, ["limit", "binding_in", "binding_periods", "horizon_saving",
-                                       "peak_saving", "peak_period"],
-                               headers={"binding_in": "binding in", "binding_periods": "periods",
-                                        "horizon_saving": "over the horizon",
-                                        "peak_saving": "largest month",
-                                        "peak_period": "which month"}))
+        # when it binds is long text: a row of its own, so the figures fit a phone
+        body.append(html.table(group, ["limit", "horizon_saving", "largest"], detail="when",
+                               css={"largest": lambda text: "num"},
+                               headers={"horizon_saving": "over the horizon",
+                                        "largest": "largest month"}))
     return html.section(title, text + "".join(body), "binds", "binding")
 
 
