@@ -62,8 +62,13 @@ def plan_dir(tmp_path_factory):
     return folder
 
 
-def test_plan_report_is_self_contained_with_its_charts(plan_dir):
-    html = report.render(plan_dir)
+@pytest.fixture(scope="module")
+def plan_html(plan_dir):
+    return report.render(plan_dir)
+
+
+def test_plan_report_is_self_contained_with_its_charts(plan_dir, plan_html):
+    html = plan_html
     page = Page(html)
     assert page.charts == PLAN_CHARTS
     # each chart in both forms, the narrow one shown on a phone by CSS
@@ -83,9 +88,9 @@ def test_plan_report_is_self_contained_with_its_charts(plan_dir):
     assert "<title>" in html.split("<body>")[1]  # hover values as SVG titles, no script
 
 
-def test_plan_report_figures_match_summary(plan_dir):
+def test_plan_report_figures_match_summary(plan_dir, plan_html):
     summary = json.loads((plan_dir / "summary.json").read_text())
-    html = report.render(plan_dir)
+    html = plan_html
     figures = Page(html).figures
     for key in ("objective_musd", "cash_cost_musd", "unserved_bcf", "avg_cost_usd_mmbtu",
                 "import_dependence", "hhi"):
@@ -419,8 +424,8 @@ def test_supplier_colours_are_fixed_by_case_position():
     assert min(distances) > 0.2, min(distances)
 
 
-def test_report_footer_wraps_without_breaking_words(plan_dir):
-    html = report.render(plan_dir)
+def test_report_footer_wraps_without_breaking_words(plan_dir, plan_html):
+    html = plan_html
     assert "overflow-wrap: anywhere" in html and "word-break: break-all" not in html
     assert "unserved at VOLL" in html and "unserved at voll" not in html
 

@@ -163,7 +163,9 @@ def to_svg(fig, name: str, label: str, form: str | None = None) -> str:
         artist.set_gid(f"{ident}-tip-{i}")
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": ident}):
-        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        # laid out already (constrained layout, legends outside the axes included): no
+        # "tight" box, which would draw the figure twice
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     text = text[text.index("<svg"):]
     for i, (_, tip_text) in enumerate(tips):

@@ -136,7 +136,8 @@ def utilisation(grid: pd.DataFrame, periods: list[str], form: Form = WIDE):
     bar = fig.colorbar(ScalarMappable(Normalize(0, 100), cmap), ax=ax,
                        orientation="horizontal" if form.narrow else "vertical",
                        fraction=0.05 if not form.narrow else 0.04, pad=0.02, aspect=30)
-    bar.solids.set_rasterized(False)  # vector, like the rest: no embedded image
+    bar.solids.set_rasterized(False)  # vector, like the rest: no embedded image …
+    bar.solids.set_edgecolor("face")  # … and no seams between its steps
     bar.set_label("% of capacity", fontsize=SMALL)
     bar.ax.tick_params(labelsize=SMALL)
     return fig
@@ -261,7 +262,8 @@ def cost_breakdown(breakdown: dict[str, float], form: Form = WIDE):
     from .labels import part_label
 
     parts = [(k, float(v)) for k, v in breakdown.items() if v is not None]
-    fig, ax = figure(form, 0.9 + 0.42 * max(len(parts), 1), "cost_breakdown")
+    fig, ax = figure(form, 0.8 + (0.42 if form.narrow else 0.3) * max(len(parts), 1),
+                     "cost_breakdown")
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.grid(axis="y", visible=False)
     labels = [part_label(k) for k, _ in parts]

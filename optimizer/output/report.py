@@ -310,7 +310,7 @@ def _study_frame(frame: pd.DataFrame, where: Path) -> pd.DataFrame:
         if column in frame.columns:
             frame[column] = _numbers(frame, column, where)
     if "message" in frame.columns:
-        frame["message"] = frame["message"].fillna("").astype(str)
+        frame["message"] = frame["message"].astype(object).where(frame["message"].notna(), "").astype(str)
     return frame
 
 
