@@ -529,3 +529,59 @@ def test_storage_chart_starts_each_site_when_it_enters_service():
     assert np.isnan(jaf[:periods.index("2026-07")]).all()
     assert (jaf[periods.index("2026-07"):] == 10).all()
     assert not np.isnan(lines["OPS_LINEPACK working gas"]).any()
+
+
+# --- comparing plans, and a stress test --------------------------------------------------------
+
+def test_comparison_report_sets_plans_side_by_side(run_gasmix):
+    for args in (["-o", "base"], ["--cap", "US=0.6", "-o", "us60"],
+                 ["--cap", "US=0.6", "--share-basis", "horizon", "--format", "json", "-o", "us60h.json"]):
+        assert run_gasmix("solve", "-q", *args).returncode == 0
+    done = run_gasmix("report", "base", "us60", "us60h.json", "-o", "compare.html")
+    assert done.returncode == 0, done.stderr
+    assert "comparison report written to compare.html" in done.stdout
+    html = (run_gasmix.cwd / "compare.html").read_text()
+    page = Page(html)
+    assert page.charts == ["compare_costs", "compare_shares"]
+    assert_self_contained(html, page)
+    base = json.loads((run_gasmix.cwd / "base" / "summary.json").read_text())
+    us60 = json.loads((run_gasmix.cwd / "us60" / "summary.json").read_text())
+    assert "Comparison of 3 plans: base, us60, us60h" in html
+    figures = html[html.index('id="figures"'):html.index('id="costs"')]
+    assert f"{us60['cash_cost_musd']:,.1f}" in figures
+    assert f"{us60['cash_cost_musd'] - base['cash_cost_musd']:+,.1f}" in figures  # us60 vs base
+    assert "US ≤ 60%, basis period" in figures and "US ≤ 60%, basis horizon" in figures
+    assert f"us60: {us60['warnings'][0]}" in html  # each plan's warnings, named
+    # what changed: the Russian LNG the cap brings in, and the cap that binds only under it
+    changed = html[html.index('id="changed"'):html.index('id="binds"')]
+    flows = pd.read_csv(run_gasmix.cwd / "us60" / "flows.csv")
+    russian = flows.loc[(flows["supplier"] == "RU") & (flows["kind"] == "lng"), "volume_bcf"].sum()
+    assert f"<td>RU</td><td>lng</td><td class=\"num\">0.0</td><td class=\"num\">{russian:,.1f}</td>" in changed
+    binds = html[html.index('id="binds"'):]
+    savings = pd.read_csv(run_gasmix.cwd / "us60" / "savings.csv").set_index("name")
+    assert (f"<tr><td>cap US</td><td class=\"num\">–</td><td class=\"num\">"
+            f"{savings.loc['cap US', 'horizon_saving']:,.1f}</td>") in binds
+    # only plans are compared
+    (run_gasmix.cwd / "s").mkdir()
+    done = run_gasmix("report", "base", str(write_sweep(run_gasmix.cwd / "s" / "sweep")), "-o", "x.html")
+    assert done.returncode == 2 and "only plans can be compared" in done.stderr
+
+
+def test_stress_report(run_gasmix):
+    assert run_gasmix("stress", "-o", "stress", "-q").returncode == 0
+    done = run_gasmix("report", "stress")
+    assert done.returncode == 0, done.stderr
+    assert "stress report written to stress/report.html" in done.stdout
+    html = (run_gasmix.cwd / "stress" / "report.html").read_text()
+    page = Page(html)
+    assert page.charts == ["stress_costs"]
+    summary = json.loads((run_gasmix.cwd / "stress" / "summary.json").read_text())
+    plan = summary["deterministic_plan"]
+    assert float(page.figures["objective_musd"]) == pytest.approx(plan["objective_musd"], rel=1e-12)
+    table = pd.read_csv(run_gasmix.cwd / "stress" / "stress.csv")
+    worst = table.loc[table["change_from_base_musd"].idxmax()]
+    assert (f"The costliest disruption is {worst['scenario']}: "
+            f"{worst['change_from_base_musd']:+,.0f} million USD") in html
+    for row in table.itertuples():  # every scenario, its description on a row of its own
+        assert f'<td class="short">{row.scenario}</td>' in html
+        assert f"<div>{row.description}</div>" in html

@@ -13,7 +13,8 @@ import pandas as pd
 from . import html, study_charts
 from .charts import supplier_colors
 from .html import Key, plural
-from .labels import flags, headline_values, limit_label, param_label, param_value
+from .labels import (SAVING_STEPS, flags, headline_values, limit_label, param_label,
+                     param_value)
 from .study_reading import OPTIMAL, cash_change, reference_value, shed, tightest_served
 
 
@@ -411,10 +412,13 @@ def _binding_changes(names: list[str], tables: list[dict]) -> str:
     frame = pd.concat(savings, axis=1, keys=names)
     if not len(frame):
         return "<p>No limit binds in any of the plans.</p>"
-    header = ["limit", "unit", *names]
-    rows = [[limit, unit, *[("–" if v != v else f"{v:,.1f}") for v in frame.loc[(limit, unit)]]]
-            for limit, unit in frame.index]
-    return ("<p>What loosening each binding limit by one step in every period saves (the "
-            "savings of the plan reports; – where the limit does not bind). A limit that binds "
-            "in one plan and not another is what the policy change moved.</p>"
-            + _rows_table(header, rows, numeric_from=2))
+    out = ["<p>What loosening each binding limit by one step in every period saves (the "
+           "savings of the plan reports; – where the limit does not bind). A limit that binds "
+           "in one plan and not another is what the policy change moved.</p>"]
+    for unit in dict.fromkeys(frame.index.get_level_values(1)):
+        part = frame.xs(unit, level=1)
+        out.append(f"<h3>MUSD saved {html.escape(SAVING_STEPS.get(unit, unit))}</h3>")
+        out.append(_rows_table(["limit", *names], [
+            [limit, *[("–" if v != v else html.cell("horizon_saving", v)[0]) for v in part.loc[limit]]]
+            for limit in part.index]))
+    return "".join(out)
