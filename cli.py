@@ -384,6 +384,7 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
             written = plan.write(target, format=fmt, progress=step)
     except OSError as exc:  # PlanWriteError among them
         _fail(f"cannot write the plan: {exc}", EXIT_INPUT)
+    replaced = bool(report_file) and Path(report_file).exists()
     if report_file:
         _write_report(lambda step: report.plan_report(plan.summary, plan.tables(), step),
                       report_file, "plan", quiet)
@@ -392,7 +393,7 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
         if "stochastic" in plan.summary:
             terminal.print_stochastic(terminal.out, plan)
         if report_file:
-            terminal.print_report_written(terminal.out, report_file)
+            terminal.print_report_written(terminal.out, report_file, replaced=replaced)
 
 
 @main.command("report")
