@@ -289,10 +289,14 @@ def frontier_reference(rows: pd.DataFrame) -> pd.Series:
 def _place_labels(fig, ax, points, texts) -> None:
     """Label points where a label fits: above right, below right, above left or below left
     of its point, inside the axes and clear of the labels already placed; else no label."""
+    from matplotlib.transforms import Bbox
+
     fig.canvas.draw()  # lay out first: the labels are placed where they will be drawn
     renderer = fig.canvas.get_renderer()
     inside = ax.get_window_extent(renderer)
-    placed = []
+    # The points themselves are taken: a label must not sit on a neighbour's marker.
+    placed = [Bbox.from_bounds(x - 6, y - 12, 12, 24)
+              for x, y in ax.transData.transform(np.asarray(points, dtype=float).reshape(-1, 2))]
     for (px, py), text in zip(points, texts):
         for dx, dy, ha in ((5, 5, "left"), (5, -12, "left"), (-5, 5, "right"), (-5, -12, "right")):
             note = ax.annotate(text, (px, py), textcoords="offset points", xytext=(dx, dy),
@@ -301,7 +305,9 @@ def _place_labels(fig, ax, points, texts) -> None:
             box = note.get_window_extent(renderer).expanded(1.05, 1.15)
             fits = (inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0
                     and box.y1 <= inside.y1)
-            if fits and not any(box.overlaps(other) for other in placed):
+            own = ax.transData.transform((px, py))
+            others = [b for b in placed if not b.contains(*own)]  # its own point may touch
+            if fits and not any(box.overlaps(other) for other in others):
                 placed.append(box)
                 break
             note.remove()
