@@ -117,3 +117,27 @@ def test_savings_table_orders_share_limits_first_and_names_spans():
     assert period_span(["horizon"], ["P1"]) == "horizon"
     assert period_span([f"P{i}" for i in range(1, 12, 2)], [f"P{i}" for i in range(1, 12)],
                        most=4) == "P1, P3, P5, P7, …"
+
+
+def test_terminal_report_and_workbook_show_the_same_savings(run_gasmix):
+    """One convention everywhere: the US cap's saving over the horizon and in its largest
+    month read the same in the terminal, the HTML report and the workbook."""
+    import openpyxl
+
+    done = run_gasmix("solve", "--cap", "US=0.6", "--format", "xlsx", "-o", "us60.xlsx",
+                      "--report", "us60.html")
+    assert done.returncode == 0, done.stderr
+    ws = openpyxl.load_workbook(run_gasmix.cwd / "us60.xlsx")["savings"]
+    header = [c.value for c in ws[1]]
+    row = {h: c for h, c in zip(header, next(r for r in ws.iter_rows(min_row=2) if r[1].value == "cap US"))}
+    horizon, peak = row["saving over the horizon (see unit)"], row["saving in the largest month (see unit)"]
+    assert horizon.value > peak.value > 0 and row["unit"].value == "MUSD per pp"
+    shown = f"{horizon.value:,.1f}", f"{peak.value:,.1f}"  # what the cells' format shows (≥ 10)
+    assert horizon.number_format.startswith("[>=10]#,##0.0")
+    month = row["largest month"].value
+    line = next(line for line in done.stdout.splitlines() if line.startswith("cap US"))
+    assert shown[0] in line and f"{shown[1]} ({month})" in line
+    html = (run_gasmix.cwd / "us60.html").read_text()
+    binds = html[html.index('id="binds"'):]
+    assert (f'<td class="short">cap US</td><td class="num">{shown[0]}</td>'
+            f'<td class="num">{shown[1]} ({month})</td>') in binds
