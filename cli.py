@@ -384,6 +384,7 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
             written = plan.write(target, format=fmt, progress=step)
     except OSError as exc:  # PlanWriteError among them
         _fail(f"cannot write the plan: {exc}", EXIT_INPUT)
+    replaced = bool(report_file) and Path(report_file).exists()
     if report_file:
         _write_report(lambda step: report.plan_report(plan.summary, plan.tables(), step),
                       report_file, "plan", quiet)
@@ -392,34 +393,50 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
         if "stochastic" in plan.summary:
             terminal.print_stochastic(terminal.out, plan)
         if report_file:
-            terminal.print_report_written(terminal.out, report_file)
+            terminal.print_report_written(terminal.out, report_file, replaced=replaced)
 
 
 @main.command("report")
-@click.argument("source", metavar="PLAN_DIR", type=click.Path())
-@click.option("-o", "--output", default="report.html", show_default=True, metavar="FILE.html",
-              help="The HTML file to write (replaces only a previous gasmix report).")
+@click.argument("sources", metavar="SOURCE...", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", default=None, metavar="FILE.html",
+              help="The HTML file to write. Default: report.html inside a folder SOURCE, "
+                   "NAME.html beside a JSON plan NAME.json; required to compare plans. Only a "
+                   "previous gasmix report is ever replaced, and the command says so.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def report_command(source, output, quiet):
+def report_command(sources, output, quiet):
     """Write one self-contained HTML report (inline charts, no network) of a plan folder,
-    a JSON plan, a sweep folder or a frontier folder.
+    a JSON plan, a sweep, frontier or stress folder — or, given two or more plans, a
+    comparison of them (the first is the reference).
 
     \b
     Examples:
-      gasmix solve --cap US=0.6 -o us60 && gasmix report us60 -o us60.html
+      gasmix solve --cap US=0.6 -o us60 && gasmix report us60     # → us60/report.html
       gasmix report sweep-us-cap/ -o sweep.html
+      gasmix report base us60 us60h -o compare.html                # what the caps change
     """
     from .optimizer.errors import ReportError
     from .optimizer.output import report, terminal
 
-    _check_report_target(output)
     try:
-        kind = report.report_kind(Path(source))
+        kinds = [report.report_kind(Path(source)) for source in sources]
     except ReportError as exc:
         _fail_on(exc)
-    _write_report(lambda step: report.render(source, step), output, kind, quiet)
+    if len(sources) > 1:
+        if any(kind != "plan" for kind in kinds):
+            _fail(f"only plans can be compared: {', '.join(f'{s} is a {k}' for s, k in zip(sources, kinds) if k != 'plan')}",
+                  EXIT_INPUT)
+        if output is None:
+            raise click.UsageError("comparing plans: name the report with -o FILE.html")
+    target = output or str(report.default_report_path(Path(sources[0])))
+    _check_report_target(target)
+    replaced = Path(target).exists()
+    kind = "comparison" if len(sources) > 1 else kinds[0]
+    _write_report(lambda step: report.render(list(sources), step), target, kind, quiet)
+    for source in map(Path, sources):  # a report written into an output folder joins it
+        if source.is_dir() and Path(target).parent.resolve() == source.resolve():
+            report.register_report(source, Path(target))
     if not quiet:
-        terminal.print_report_written(terminal.out, output, kind)
+        terminal.print_report_written(terminal.out, target, kind, replaced)
 
 
 @main.command("stress")
@@ -622,6 +639,34 @@ def _no_plan_at_all(table, output: str) -> None:
     _fail(f"no point gave an optimal plan (statuses in {output}/); see the message column", code)
 
 
+def _study_target(output: str | None, fmt: str, kind: str) -> str:
+    """Where a sweep or frontier goes: a folder (csv) or a workbook (xlsx), checked before
+    any solving — a foreign folder or file is never replaced, openpyxl must be there."""
+    if fmt == "csv":
+        target = output or kind
+        if Path(target).suffix.lower() == ".xlsx":
+            raise click.BadParameter(f"{target!r} is a workbook name: add --format xlsx",
+                                     param_hint="-o")
+        _check_output(target, kind)
+        return target
+    from .models.extras import require
+    from .optimizer.errors import MissingExtra
+    from .optimizer.output.study_workbooks import is_study_workbook
+
+    target = output or f"{kind}.xlsx"
+    if Path(target).suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{target!r}: a workbook's name must end in .xlsx", param_hint="-o")
+    try:
+        require("openpyxl", "excel", "--format xlsx")
+    except MissingExtra as exc:
+        _fail_on(exc)
+    path = Path(target)
+    if path.exists() and (path.is_dir() or not is_study_workbook(path, kind)):
+        _fail(f"cannot write the {kind}: {target} exists and is not a gasmix {kind} workbook; "
+              "choose a new file name", EXIT_INPUT)
+    return target
+
+
 def _jsonable(choices: dict) -> dict:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in choices.items()}
 
@@ -633,14 +678,19 @@ def _jsonable(choices: dict) -> dict:
                    "max_share, risk_weight, voll, price.<HUB>, demand, capacity.<ENTRY> "
                    "(multipliers for price, demand, capacity), exclude (e.g. none,RU,RU+QA). "
                    "Several --param: every combination.")
-@click.option("-o", "--output", default="sweep", show_default=True, help="Output folder.")
+@click.option("-o", "--output", default=None,
+              help="Output folder (csv; default sweep/) or workbook (xlsx; default sweep.xlsx).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
+              help="csv: a folder (sweep.csv, sweep.json, sweep.png); xlsx: one Excel workbook "
+                   "(points, a pivot of the first two parameters, about).")
 @scale_options
 @click.option("--chunk-size", type=click.IntRange(min=1), default=DEFAULT_CHUNK_SIZE, show_default=True,
               help="Points per task: each starts from the same reference basis, so the table does not "
                    "depend on where chunks ran.")
 @policy_options(base=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chunk_size, policy, quiet):
+def sweep_command(case_dir, params, output, fmt, workers, scheduler, time_limit, chunk_size, policy,
+                  quiet):
     """Solve CASE over a grid of parameters; write sweep.csv and sweep.png.
 
     \b
@@ -649,14 +699,15 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
       gasmix sweep --param risk_weight=0:5:0.25 --param price.HH=1,1.5,2 -o sweep-risk
       gasmix sweep --param demand=0.9:1.2:0.05 --workers 2 -o sweep-demand
       gasmix sweep --param exclude=none,RU,RU+QA --scheduler tcp://127.0.0.1:8786 -o sweep-exclude
+      gasmix sweep --param cap.US=0.5:1:0.05 --param price.HH=1,1.5 --format xlsx -o sweep.xlsx
     """
     from .optimizer import make_grid, sweep
     from .optimizer.errors import SweepError
     from .optimizer.output import terminal
     from .optimizer.output.studies import write_sweep
 
+    output = _study_target(output, fmt, "sweep")
     case, choices = policy.case_and_choices(case_dir)
-    _check_output(output, "sweep")
     spec = dict(_pairs(params, "--param"))
     if len(spec) != len(params):
         raise click.BadParameter("a parameter is given twice", param_hint="--param")
@@ -669,13 +720,19 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
                                                         **choices),
                        len(grid), "sweep", workers, scheduler, quiet)
     about = {"case": case.name, "title": f"{case.title or case.name}: sweep over {', '.join(grid.keys)}",
-             "base_policy": _jsonable(choices), "seconds": table.attrs.get("seconds")}
+             "base_policy": _jsonable(choices), "seconds": table.attrs.get("seconds"),
+             "names": {s.id: s.name for s in case.suppliers if s.name}}
     try:
-        notes = write_sweep(table, Path(output), grid.keys, about)
+        if fmt == "xlsx":
+            from .optimizer.output.study_workbooks import write_sweep_workbook
+            write_sweep_workbook(table, Path(output), grid.keys, about)
+            notes = []
+        else:
+            notes = write_sweep(table, Path(output), grid.keys, about)
     except OSError as exc:
         _fail(f"cannot write the sweep: {exc}", EXIT_INPUT)
     if not quiet:
-        terminal.print_sweep(terminal.out, table, grid.keys, Path(output), notes)
+        terminal.print_sweep(terminal.out, table, grid.keys, Path(output), notes, fmt)
     _no_plan_at_all(table, output)
 
 
@@ -689,12 +746,16 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
               help="Cap this supplier alone (default: every supplier, max_share).")
 @click.option("--risk-weights", default=DEFAULT_RISK_WEIGHTS, show_default=True, metavar="SPEC",
               help="λ values to try, USD/MMBtu per unit of risk score.")
-@click.option("-o", "--output", default="frontier", show_default=True, help="Output folder.")
+@click.option("-o", "--output", default=None,
+              help="Output folder (csv; default frontier/) or workbook (xlsx; default frontier.xlsx).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
+              help="csv: a folder (frontier.csv, frontier.json, frontier.png); xlsx: one Excel "
+                   "workbook (points, about).")
 @scale_options
 @policy_options(base=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, output, workers, scheduler,
-                     time_limit, policy, quiet):
+def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, output, fmt, workers,
+                     scheduler, time_limit, policy, quiet):
     """Trace what diversification and lower risk cost; mark the Pareto-efficient plans.
 
     \b
@@ -702,15 +763,16 @@ def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, outpu
       gasmix frontier                                  # both trade-offs, embedded case
       gasmix frontier --supplier US --shares 0.5:1:0.02 --trade-off diversification
       gasmix frontier --trade-off risk --risk-weights 0:10:0.5 -o frontier-risk
+      gasmix frontier --format xlsx -o frontier.xlsx
     """
     from .optimizer import frontier, make_grid
     from .optimizer.errors import SweepError
     from .optimizer.output import terminal
     from .optimizer.output.studies import write_frontier
 
+    output = _study_target(output, fmt, "frontier")
     case, choices = policy.case_and_choices(case_dir)
     chosen = TRADE_OFFS if trade_offs == "both" else (trade_offs,)
-    _check_output(output, "frontier")
     if supplier and "diversification" not in chosen:
         raise click.BadParameter("applies to the diversification trade-off only", param_hint="--supplier")
     if supplier and supplier not in {s.id for s in case.suppliers}:
@@ -734,11 +796,16 @@ def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, outpu
     about = {"case": case.name, "title": f"{case.title or case.name}: cost of diversification and risk",
              "base_policy": _jsonable(choices), "supplier": supplier}
     try:
-        notes = write_frontier(table, Path(output), about)
+        if fmt == "xlsx":
+            from .optimizer.output.study_workbooks import write_frontier_workbook
+            write_frontier_workbook(table, Path(output), about)
+            notes = []
+        else:
+            notes = write_frontier(table, Path(output), about)
     except OSError as exc:
         _fail(f"cannot write the frontier: {exc}", EXIT_INPUT)
     if not quiet:
-        terminal.print_frontier(terminal.out, table, Path(output), notes)
+        terminal.print_frontier(terminal.out, table, Path(output), notes, fmt)
     _no_plan_at_all(table, output)
 
 

@@ -393,14 +393,14 @@ CAPACITY_FAMILIES = ("entry_capacity", "arc_capacity", "origin_capacity")
 
 
 def bottleneck(plan, case) -> dict | None:
-    """The capacities worth most in a plan (entries, arcs and LNG origins, USD/MMBtu): those
-    of the family with the largest shadow price within half of it, with where and when it
-    peaks."""
+    """The capacities worth most in a plan (entries, arcs and LNG origins; their saving in
+    MUSD per 100 MMcf/d in a month): those of the family with the largest saving within
+    half of it, with where and when it peaks."""
     c = plan.constraints
     capacity = c[c["binding"] & c["family"].isin(CAPACITY_FAMILIES)]
     if not len(capacity):
         return None
-    worth = capacity.assign(worth=capacity["shadow_price"].abs())
+    worth = capacity.assign(worth=capacity["shadow_price"])
     peak = worth.loc[worth["worth"].idxmax()]
     same = worth[(worth["family"] == peak["family"]) & (worth["worth"] > 0)]
     by_name = same.groupby("name", sort=False)["worth"].max()
@@ -471,14 +471,14 @@ def worked_example_reading(r: Runs) -> str:
 
 
 def _bottleneck_words(neck: dict, plan, case) -> str:
-    """One sentence: which capacity is worth most in `plan`, up to how much, and why it can
-    exceed VOLL under a share cap."""
+    """One sentence: which capacity is worth most in `plan`, up to how much (MUSD per 100
+    MMcf/d in a month), and why it can exceed what unserved gas costs under a share cap."""
+    worth = f"100 MMcf/d more is worth up to {num(neck['peak'])} million USD in a month"
     if neck["family"] == "origin_capacity":
         origins = {o.id: o for o in case.origins}
         names = {n: supplier_name(case, origins[n].supplier) if n in origins else n for n in neck["names"]}
-        what = "LNG the origins can sell: one more MMcf/d from"
         where = listing(list(dict.fromkeys(names.values())))
-        text = (f"What binds is the {what} {where} is worth up to {price(neck['peak'])} USD/MMBtu "
+        text = (f"What binds is the LNG the origins can sell: from {where}, {worth} "
                 f"({names[neck['at']]} in {month(neck['period'])})")
     else:
         entries = {e.id: e for e in case.entries}
@@ -497,14 +497,16 @@ def _bottleneck_words(neck: dict, plan, case) -> str:
             at = entries[neck["at"]]
             closed = bool((at.last_period and neck["period"] > at.last_period)
                           or (at.first_period and neck["period"] < at.first_period))
-        text = (f"The capacity worth most is {what} {where}: one more MMcf/d is worth "
-                f"up to {price(neck['peak'])} USD/MMBtu ({names[neck['at']]} in "
+        text = (f"The capacity worth most is {what} {where}: {worth} ({names[neck['at']]} in "
                 f"{month(neck['period'])}{', when it is out of service' if closed else ''})")
     voll = case.settings.voll_usd_mmbtu
+    days = {p.id: p.days for p in case.periods}[neck["period"]]
+    at_voll = 100 * days * case.settings.heat_content_mmbtu_per_mcf / 1000 * voll
     c = plan.constraints
     cap_binds = ((c["family"] == "share_cap") & c["binding"] & (c["period"] == neck["period"])).any()
-    if neck["peak"] > voll and cap_binds:
-        text += (f", more than VOLL ({voll:g}), because under the cap each extra MMcf/d of "
+    if neck["peak"] > at_voll and cap_binds:
+        text += (f", more than the {num(at_voll)} million USD that 100 MMcf/d of unserved gas "
+                 f"costs at VOLL that month, because under the cap each extra MMcf/d of "
                  f"non-{CAPPED} gas also lets {num(CAP / (1 - CAP), 1)} MMcf/d more "
                  f"{CAPPED} gas in")
     return text + "."
@@ -596,19 +598,22 @@ def backcast(r: Runs) -> str:
 
 @block("binding-constraints")
 def binding_constraints(r: Runs) -> str:
-    """The capped-every-month plan's binding constraints, worth most first."""
+    """The capped-every-month plan's binding limits (its savings table), share limits
+    first, then by what loosening each saves over the horizon."""
     case = r.case
+    from gasmix.optimizer.output.labels import limit_label
+
     c = r.capped.constraints
-    binding = c[c["binding"]].assign(worth=lambda f: f["shadow_price"].abs())
-    grouped = binding.groupby(["family", "name", "unit"], sort=False).agg(
-        periods=("period", list), peak=("worth", "max"), mean=("worth", "mean"))
-    grouped = grouped.sort_values("peak", ascending=False)
     rows = []
-    for (family, name, unit), g in grouped.iterrows():
-        rows.append([f"{family.replace('_', ' ')}: `{name}`", span(g["periods"], case, short=True),
-                     num(g["peak"], 2), num(g["mean"], 2), unit])
-    return table(["constraint", "binding in", "largest value", "mean value", "unit"], rows,
-                 "llrrl")
+    for _, g in r.capped.savings.iterrows():
+        periods = list(c.loc[(c["family"] == g["family"]) & (c["name"] == g["name"]) & c["binding"],
+                             "period"])
+        rows.append([f"`{limit_label(g['family'], g['name'])}`", span(periods, case, short=True),
+                     num(g["horizon_saving"], 1 if g["horizon_saving"] >= 10 else 2),
+                     f"{num(g['peak_saving'], 1 if g['peak_saving'] >= 10 else 2)} "
+                     f"({month(g['peak_period'], short=True)})", g["unit"]])
+    return table(["limit", "binding in", "saving over the horizon", "largest month", "unit"],
+                 rows, "llrrl")
 
 
 @block("risk-and-exclusion")
@@ -695,16 +700,17 @@ def frontier_example(r: Runs) -> str:
     t = r.frontier
     parts = []
     for trade_off, part in t.groupby("trade_off", sort=False):
-        efficient = part[part["pareto"]].sort_values(["x", "value"])
-        distinct = efficient.drop_duplicates(["x", "cost_musd"])
+        efficient = part[part["pareto"]].sort_values(["x", "value"])  # each plan once
+        repeats = int(part["same_plan_as"].notna().sum())
         percent = trade_off == "diversification"
         rows = [[f"{row['parameter']} = {row['value']:g}",
                  pct(row["x"]) if percent else num(row["x"], 3),
-                 num(row["cost_musd"]), num(row["unserved_bcf"], 1)] for _, row in distinct.iterrows()]
+                 num(row["cost_musd"]), num(row["unserved_bcf"], 1)] for _, row in efficient.iterrows()]
         failed = int((part["status"] != "optimal").sum())
         parts.append(
-            f"**{trade_off}** — {len(part)} points, {len(efficient)} Pareto-efficient, "
-            f"{len(distinct)} distinct plans"
+            f"**{trade_off}** — {len(part)} points, {len(efficient)} Pareto-efficient plans"
+            + (f" ({repeats} points repeat a plan of a smaller {part['parameter'].iloc[0]} and "
+               "count once)" if repeats else "")
             + (f", {failed} without a plan (their status and diagnosis are in `frontier.csv`)"
                if failed else "") + ":\n\n"
             + table(["point", part["x_label"].iloc[0], "cost (million USD)", "unserved (Bcf)"], rows))
@@ -1115,6 +1121,7 @@ def set_keys(r: Runs) -> str:
 TABLE_ROWS = {
     "flows": "period × source", "storage": "period × storage site", "transport": "period × arc",
     "prices": "period × node", "shares": "period × supplier", "constraints": "limit × period",
+    "savings": "binding limit",
     "security": "period (its worst calculated area)",
     "scenarios": "scenario", "scenario_flows": "scenario × period × source",
     "commitments": "period × contract or storage site",
@@ -1193,30 +1200,31 @@ def study_files(r: Runs) -> str:
          .replace("`message`", "`share_<SUPPLIER>` (of supply), `base_share_<SUPPLIER>` (of imports, "
                   "with `--share-of imports`), `message`")],
         ["`frontier.csv`", "point", ", ".join(f"`{c}`" for c in frontier_columns)
-         .replace("`pareto`", "`pareto`, `share_<SUPPLIER>`")],
+         .replace("`same_plan_as`", "`same_plan_as`, `share_<SUPPLIER>`")],
     ]
     return table(["file", "one row per", "columns"], rows, "lll")
 
 
 @block("shadow-prices")
 def shadow_prices(r: Runs) -> str:
+    from gasmix.optimizer.results.savings import STEPS
+
     frames = [p.constraints for p in (r.base, r.capped, r.storage_days, r.cover_1)]
     c = pd.concat(frames, ignore_index=True)
     units = c.groupby("family", sort=False)["unit"].first()
-    rows = [[f"`{family}`", unit] for family, unit in units.items()]
-    caps = r.capped.constraints
-    binding = caps[(caps["family"] == "share_cap") & caps["binding"]]["shadow_price"]
-    if not len(binding):
-        raise RuntimeError("the capped plan has no binding cap: pick another example")
-    if (binding < 0).all():
-        sign = ("the change in the objective when the limit rises by one unit, so a binding cap "
-                "or capacity has a negative value: what loosening it would save")
-    elif (binding > 0).all():
-        sign = "what loosening the limit by one unit would save (positive on a binding limit)"
-    else:
-        raise RuntimeError("binding caps with shadow prices of both signs")
-    return (f"`shadow_price` is {sign}. Its unit follows the family:\n\n"
-            + table(["family", "unit of `shadow_price`"], rows, "ll"))
+    step_words = {"MUSD per pp": "one percentage point", "MUSD per 100 MMcf/d": "100 MMcf/d",
+                  "MUSD per Bcf": "1 Bcf"}
+    floors = ("share_min", "storage_days", "storage_cover")
+    rows = [[f"`{family}`", ("lowered" if family in floors else "raised") + " by "
+             + step_words[unit], unit] for family, unit in units.items()]
+    if set(units.index) - set(STEPS):
+        raise RuntimeError("a family without a planner step")
+    binding = c[c["binding"]]["shadow_price"]
+    if not len(binding) or not (binding > 0).all():
+        raise RuntimeError("binding limits must show a positive saving")
+    return ("`shadow_price` is what loosening the limit by one step in the row's period "
+            "saves, in million USD — positive on every binding limit:\n\n"
+            + table(["family", "loosened", "unit of `shadow_price`"], rows, "lll"))
 
 
 # --- docs/model.md (written from the constraint-family registry) -----------------------------

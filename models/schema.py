@@ -451,7 +451,7 @@ SETTINGS: dict[str, Setting] = {
                 default="supply", choices=SHARE_OF),
         Setting("policy", "exclude", "list", "supplier codes",
                 description="suppliers excluded outright", default=()),
-        Setting("policy", "caps", "table", description="supplier → maximum share", default={}),
+        Setting("policy", "caps", "table", "0–1", "supplier → maximum share", default={}),
         Setting("policy", "storage_days", "float", "days",
                 "total stock ≥ this many days of average demand in every period with storage",
                 0.0, minimum=0, maximum=365),
@@ -573,11 +573,16 @@ def reference_markdown() -> str:
     out.append("A case can also be one Excel workbook (`gasmix init --xlsx FILE` writes one): a "
                "sheet per table, named as the table, with the same columns as its CSV file "
                "(header in row 1, one row per record), and a `case` sheet for case.toml. Numbers "
-               "must be stored as numbers and dates as dates (or YYYY-MM-DD text); ids are text. "
-               "Messages name the workbook, the sheet, the row as Excel numbers it and the column.\n")
+               "must be stored as numbers and dates as dates (or YYYY-MM-DD text); ids are text "
+               "(the sheets `gasmix init --xlsx` writes format id and period columns as text, "
+               "so a period typed there stays text, and each header cell notes the column's "
+               "meaning and unit). Messages name the workbook, the sheet, the row as Excel "
+               "numbers it and the column.\n")
     out.append("| sheet | required | holds |")
     out.append("|---|---|---|")
-    out.append("| `case` | yes | case.toml's settings, one per row, columns `section`, `key`, `value` |")
+    out.append("| `case` | yes | case.toml's settings, one per row, columns `section`, `key`, "
+               "`value`, then `unit` and `note` if you like (for the reader, never read); a row "
+               "whose section starts with `#` is a comment |")
     for table in TABLES.values():
         out.append(f"| `{table.name}` | {'yes' if table.required else 'no'} | the rows of `{table.file}` |")
     out.append("")

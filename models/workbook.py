@@ -1,9 +1,14 @@
 """A case as one Excel workbook: one sheet per table, and a `case` sheet for case.toml.
 
 A table's sheet is named after the table (`demand`, `sources`, …) and holds the same
-columns as its CSV file, header in row 1. The `case` sheet has the columns `section`,
-`key`, `value`, one row per case.toml setting: `caps.US` for a key of the caps table (as a
-dotted TOML key), and `exclude` as a comma-separated list (empty: nobody excluded).
+columns as its CSV file, header in row 1 (each header cell carries the column's unit and
+meaning as an Excel comment; ids and periods are formatted as text, so a period typed as
+2026-03 stays text). The `case` sheet has the columns `section`, `key`, `value`, then
+`unit` and `note` (for the reader; never read), one row per case.toml setting: `caps.US`
+for a key of the caps table (as a dotted TOML key), and `exclude` as a comma-separated list
+(empty: nobody excluded). A row whose section starts with `#` is a comment, as in
+case.toml: case.toml's comments and commented-out examples become such rows (a caps
+example is always there: delete the `#` to use it).
 
 Reading only turns cells into the text and the settings dict the CSV reader produces; every
 rule is then checked by models/tables.py and models/loader.py, the same code that checks a case folder. What is
@@ -26,6 +31,9 @@ from .schema import SETTINGS, TABLES, Column, TableSchema
 
 CASE_SHEET = "case"
 CASE_COLUMNS = ("section", "key", "value")
+# Columns after the value, for the person editing: read past, never as settings.
+NOTE_COLUMNS = ("unit", "note")
+COMMENT = "#"  # a case-sheet row whose section starts with it is a comment, as in case.toml
 NUMERIC = ("float", "int")
 # What Excel stores in a cell whose formula failed.
 EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!")
@@ -204,14 +212,20 @@ def _read_case_sheet(ws, origin: Origin, problems: list[Problem], formulas=None)
     header = [("" if h is None else str(h)).strip() for h in header]
     while header and not header[-1]:
         header.pop()
-    if header != list(CASE_COLUMNS):
-        problems.append(origin.problem("the header must be: " + ", ".join(CASE_COLUMNS), row=header_row,
+    if header[:3] != list(CASE_COLUMNS) or any(h not in NOTE_COLUMNS for h in header[3:]):
+        problems.append(origin.problem("the header must be: " + ", ".join(CASE_COLUMNS)
+                                       + " (then unit and note, if you like)", row=header_row,
                                        value=", ".join(header)))
         return config, rows
+    width = len(header)  # unit and note are for the reader: never read as settings
     for number, cells in numbered[1:]:
-        cells = list(cells) + [None] * 3
-        if any(not blank(c) for c in cells[3:]):
-            problems.append(origin.problem("a cell right of the value column", row=number))
+        cells = list(cells) + [None] * width
+        if _is_comment(cells[0]):  # "# policy": a comment row, as in case.toml
+            continue
+        if any(not blank(c) for c in cells[width:]):
+            problems.append(origin.problem("a cell right of the "
+                                           + ("value" if width == 3 else header[-1]) + " column",
+                                           row=number))
             continue
         section, key, value = cells[:3]
         formula = [c for c, v in zip(CASE_COLUMNS, (section, key, value)) if isinstance(v, Formula)]
@@ -248,6 +262,10 @@ def _read_case_sheet(ws, origin: Origin, problems: list[Problem], formulas=None)
 
 
 _SKIP = object()
+
+
+def _is_comment(cell) -> bool:
+    return isinstance(cell, str) and cell.strip().startswith(COMMENT)
 
 
 def _setting_value(setting, is_item: bool, cell, origin: Origin, number: int,
@@ -298,6 +316,85 @@ def case_sheet_rows(config: dict) -> list[tuple[str, str, object]]:
     return rows
 
 
+def _split_comment(line: str) -> tuple[str, str]:
+    """(what is left of a TOML line, its comment) — a '#' inside quotes is no comment."""
+    quote = None
+    for i, char in enumerate(line):
+        if char in "\"'" and quote in (None, char):
+            quote = None if quote else char
+        elif char == "#" and quote is None:
+            return line[:i].rstrip(), line[i + 1:].strip()
+    return line.rstrip(), ""
+
+
+def _assignment(text: str) -> dict | None:
+    """`key = value` as TOML reads it, or None for prose."""
+    try:
+        value = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    return value if len(value) == 1 else None
+
+
+def _toml_notes(text: str) -> tuple[list[str], dict, list[tuple[str, str, object, str]]]:
+    """What case.toml says beside its settings: the comment lines before its first
+    section, each setting's comment ((section, key) → text: the comment on its line, else
+    the comment lines just above it), and its commented-out settings (examples) as
+    (section, key, value, comment)."""
+    head, notes, examples = [], {}, []
+    section, pending = None, []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            pending = []
+        elif line.startswith("["):
+            section, pending = line.strip("[] "), []
+        elif line.startswith("#"):
+            body = line.lstrip("#").strip()
+            setting, comment = _split_comment(body)
+            value = _assignment(setting) if section else None
+            if value:
+                (key, item), = value.items()
+                examples.append((section, key, item, comment or " ".join(pending)))
+            elif section is None:
+                head.append(body)
+            else:
+                pending.append(body)
+        else:
+            setting, comment = _split_comment(line)
+            key = setting.partition("=")[0].strip()
+            notes[(section, key)] = comment or " ".join(pending)
+            pending = []
+    return head, notes, examples
+
+
+def annotated_case_rows(text: str, supplier: str | None = None) -> list[tuple]:
+    """The `case` sheet of case.toml's `text`: (section, key, value, unit, note) rows — its
+    head comments first, then every setting with its unit and comment (else the setting's
+    description), then its commented-out examples as comment rows ('# policy'); when it
+    gives no caps, a caps example on `supplier` (delete the # to use it)."""
+    config = tomllib.loads(text)
+    head, notes, examples = _toml_notes(text)
+
+    def row(section, key, value, note):
+        setting = SETTINGS.get(key.partition(".")[0])
+        unit = setting.unit if setting else ""
+        return (section, key, value, unit, note or (setting.description if setting else ""))
+
+    rows = [(f"{COMMENT} {line}", None, None, None, None) for line in head]
+    rows += [row(section, key, value, notes.get((section, key.partition(".")[0])))
+             for section, key, value in case_sheet_rows(config)]
+    for section, key, value, note in examples:
+        for s, k, v in case_sheet_rows({section: {key: value}}):
+            rows.append(row(f"{COMMENT} {s}", k, v, "example (delete the # to use it): " + note))
+    has_caps = any(str(r[1]).startswith("caps.") for r in rows if r[1])
+    if not has_caps and supplier:
+        rows.append(row(f"{COMMENT} policy", f"caps.{supplier}", 0.6,
+                        f"example (delete the # to use it): {supplier} at most 60% of supply; "
+                        "one row per supplier capped"))
+    return rows
+
+
 def _typed(column: Column, text: str):
     """A CSV cell as the typed cell a planner would type into Excel."""
     text = text.strip()
@@ -320,17 +417,20 @@ def write_case_workbook(folder: Path, path: Path) -> None:
     """Write the case folder `folder` (case.toml + CSV tables) as a workbook at `path`
     (not atomic: the caller writes to a temporary file and moves it into place).
 
-    The cells are typed from the schemas (numbers as numbers, dates as dates), so the
-    workbook reads back to exactly the case the folder holds."""
+    The cells are typed from the schemas (numbers as numbers, dates as dates, ids and
+    periods as text), so the workbook reads back to exactly the case the folder holds; the
+    header cells carry each column's unit and meaning as comments, and the case sheet
+    case.toml's comments, units and examples."""
     import csv
 
     openpyxl = _openpyxl("writing an .xlsx case")
+    from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter
 
     book = openpyxl.Workbook()
     book.remove(book.active)
 
-    def add_sheet(title: str, header: list[str], rows: list[list]) -> None:
+    def add_sheet(title: str, header: list[str], rows: list[list], widest: int = 60):
         ws = book.create_sheet(title)
         ws.append(header)
         for row in rows:
@@ -339,12 +439,24 @@ def write_case_workbook(folder: Path, path: Path) -> None:
         for i, name in enumerate(header, 1):
             cells = [name] + [r[i - 1] for r in rows]
             width = max(len(str(c)) if c is not None else 0 for c in cells)
-            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
+            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), widest)
         for cell in ws[1]:
             cell.font = openpyxl.styles.Font(bold=True)
+        return ws
 
-    config = tomllib.loads((folder / "case.toml").read_text(encoding="utf-8-sig"))
-    add_sheet(CASE_SHEET, list(CASE_COLUMNS), [list(r) for r in case_sheet_rows(config)])
+    def as_text(ws, index: int) -> None:
+        """Column `index` formatted as text: what is typed there later stays text too."""
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].number_format = TEXT
+        for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+            cell.number_format = TEXT
+
+    text = (folder / "case.toml").read_text(encoding="utf-8-sig")
+    first_supplier = _first_value(folder / TABLES["suppliers"].file)
+    rows = [list(r) for r in annotated_case_rows(text, first_supplier)]
+    ws = add_sheet(CASE_SHEET, [*CASE_COLUMNS, *NOTE_COLUMNS], rows, widest=50)
+    for index in (1, 2, 4, 5):
+        as_text(ws, index)
     for name, schema in TABLES.items():
         file = folder / schema.file
         if not file.exists():
@@ -354,9 +466,33 @@ def write_case_workbook(folder: Path, path: Path) -> None:
         header = [h.strip() for h in records[0]]
         columns = [schema.column(h) if h in schema.column_names else None for h in header]
         rows = [[_typed(c, v) if c else v for c, v in zip(columns, r)] for r in records[1:]]
-        add_sheet(name, header, rows)
+        ws = add_sheet(name, header, rows)
         for i, column in enumerate(columns, 1):
-            if column is not None and column.dtype == "date":
-                for (cell,) in book[name].iter_rows(min_row=2, min_col=i, max_col=i):
+            if column is None:
+                continue
+            if column.dtype == "date":
+                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                     cell.number_format = "yyyy-mm-dd"
+            elif column.dtype not in NUMERIC:  # ids, periods, names, choices
+                as_text(ws, i)
+            about = "; ".join(t for t in (column.description, column.unit and f"unit: {column.unit}",
+                                          column.range_text() and f"values: {column.range_text()}")
+                              if t)
+            if about:
+                ws.cell(1, i).comment = Comment(about, "gasmix", width=260, height=90)
     book.save(path)
+
+
+TEXT = "@"  # Excel's text format
+
+
+def _first_value(file: Path) -> str | None:
+    """The first data cell of a CSV file (the first supplier's id), or None."""
+    import csv
+
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            rows = [r for r in csv.reader(handle) if any(c.strip() for c in r)]
+    except OSError:
+        return None
+    return rows[1][0].strip() if len(rows) > 1 and rows[1] else None

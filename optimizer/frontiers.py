@@ -9,7 +9,9 @@ Two sweeps, each read as a curve of (measure, cost):
 
 Cost is cash plus unserved gas at VOLL — a plan that meets a cap by leaving demand unserved
 is not cheap — and the risk penalty is left out (it is a weight, not money). A point is
-Pareto-efficient when no other point is at least as good on both and better on one.
+Pareto-efficient when no other point is at least as good on both and better on one; a
+point that repeats an earlier point's plan (a higher λ that changes nothing) is not counted
+again (`same_plan_as` names the first).
 """
 
 from __future__ import annotations
@@ -44,6 +46,28 @@ def pareto_mask(x, y, valid=None) -> np.ndarray:
     return valid & ~dominates.any(axis=0)
 
 
+def repeated_plans(x, y, values) -> np.ndarray:
+    """For each point, the parameter value of an earlier point (smallest value first) with
+    the same plan — the same measure and the same cost, within the tolerances — or NaN:
+    a higher λ or a looser cap that changes nothing gives the same plan again, and a
+    frontier counts each plan once."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    values = np.asarray(values, dtype=float)
+    same = np.full(len(x), np.nan)
+    order = np.argsort(values, kind="stable")
+    firsts: list[int] = []
+    for i in order:
+        if not (np.isfinite(x[i]) and np.isfinite(y[i])):
+            continue
+        for j in firsts:
+            if abs(x[j] - x[i]) <= 1e-9 and abs(y[j] - y[i]) <= COST_TOLERANCE * max(1.0, abs(y[j])):
+                same[i] = values[j]
+                break
+        else:
+            firsts.append(i)
+    return same
+
+
 def frontier(case: Case, policy: Policy | None = None, *, trade_offs=TRADE_OFFS,
              shares=DEFAULT_SHARES, supplier: str | None = None,
              risk_weights=DEFAULT_RISK_WEIGHTS, executor: Executor | None = None,
@@ -59,7 +83,8 @@ def frontier(case: Case, policy: Policy | None = None, *, trade_offs=TRADE_OFFS,
     `shares` are the caps tried (on every supplier, or on `supplier` alone); `risk_weights`
     the λ values. Columns: trade_off, parameter, value, status, x (the measure), x_label,
     cost_musd, objective_musd, cash_cost_musd, unserved_bcf, largest_share, risk_exposure,
-    pareto, share_<SUPPLIER>. `progress(done)` is told the points done over all the
+    pareto (efficient, one point per distinct plan), same_plan_as (the parameter value of
+    the point whose plan this one repeats, else empty), share_<SUPPLIER>. `progress(done)` is told the points done over all the
     trade-offs traced. The policy choices (as in `solve`) set the base policy.
     """
     choices = {k: v for k, v in dict(caps=caps, max_share=max_share, risk_weight=risk_weight, exclude=exclude,
@@ -109,4 +134,7 @@ def _frame(table: pd.DataFrame, trade_off: str, key: str, measure: pd.Series, la
         "risk_exposure": table["risk_exposure"],
         "pareto": pareto_mask(measure, cost, ok),
     })
+    # One Pareto point per distinct plan: a repeat names the point whose plan it repeats.
+    frame["same_plan_as"] = repeated_plans(measure.where(ok), cost.where(ok), table[key])
+    frame.loc[frame["same_plan_as"].notna(), "pareto"] = False
     return pd.concat([frame, table[shares], table[["message"]]], axis=1)

@@ -79,7 +79,7 @@ def test_every_case_toml_setting_round_trips(tmp_path):
     assert (a.name, a.title, a.settings) == (b.name, b.title, b.settings)
     assert a.policy == b.policy
     assert dict(b.policy.caps) == {"US": 0.6, "NO": 0.3} and b.policy.exclude == ("RU", "QA")
-    rows = list(openpyxl.load_workbook(path)["case"].values)
+    rows = [r[:3] for r in openpyxl.load_workbook(path)["case"].values]
     assert rows[0] == ("section", "key", "value")
     assert ("policy", "caps.US", 0.6) in rows and ("policy", "exclude", "RU, QA") in rows
     assert case_sheet_rows({"policy": {"exclude": []}}) == [("policy", "exclude", "")]
@@ -318,16 +318,75 @@ def plan_workbook(tmp_path_factory):
 def test_plan_workbook_sheets_in_order(plan_workbook):
     plan, path = plan_workbook
     book = openpyxl.load_workbook(path)
-    # The summary, the six plan tables, then the plan's further tables (security: N−1, HHI;
-    # LNG prices by origin and terminal; firm capacity and its payments; pass-through gas).
-    assert book.sheetnames == ["summary", "flows", "storage", "transport", "prices", "shares",
-                               "constraints", "security", "lng_prices", "firm_capacity",
-                               "pass_through"]
+    # The summary, the month × supplier balance, the plan tables, then the plan's further
+    # tables (security: N−1, HHI; LNG prices by origin and terminal; firm capacity and its
+    # payments; pass-through gas).
+    assert book.sheetnames == ["summary", "supply by month", "flows", "storage", "transport",
+                               "prices", "shares", "constraints", "savings", "security",
+                               "lng_prices", "firm_capacity", "pass_through"]
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref == ws.dimensions
         assert all(ws.column_dimensions[c].width >= 8 for c in "ABC")
     assert book["flows"].max_row == len(plan.flows) + 1
+
+
+def test_plan_workbook_prints_landscape_one_page_wide_with_its_header(plan_workbook):
+    _, path = plan_workbook
+    for ws in openpyxl.load_workbook(path).worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title  # the header on every page
+
+
+def test_plan_workbook_periods_are_text_and_headers_readable(plan_workbook):
+    plan, path = plan_workbook
+    book = openpyxl.load_workbook(path)
+    for name in ("flows", "prices", "security", "supply by month"):
+        ws = book[name]
+        assert ws["A1"].value == "period" and ws["A2"].value == "2026-01", name
+        assert ws["A2"].number_format == "@", name          # text, never a date
+        assert ws.column_dimensions["A"].number_format == "@", name  # rows added later too
+    header = [c.value for c in book["security"][1]]
+    assert not {"ep (MMcf/d)", "pm (MMcf/d)", "sm (MMcf/d)", "lngm (MMcf/d)"} & set(header)
+    assert "pipeline entry capacity EPm (MMcf/d)" in header and "LNG regas capacity LNGm (MMcf/d)" in header
+    assert "N−1 (%)" in header and "HHI" in header
+    n1 = book["security"].cell(2, header.index("N−1 (%)") + 1)
+    assert n1.number_format == "0.0" and n1.value == pytest.approx(plan.security["n1_pct"][0])
+
+
+def test_plan_workbook_month_by_supplier_matrix_closes(plan_workbook):
+    plan, path = plan_workbook
+    ws = openpyxl.load_workbook(path)["supply by month"]
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["period", "US (MMcf/d)", "MX (MMcf/d)", "RU (MMcf/d)"]
+    assert header[-4:] == ["storage withdrawal (MMcf/d)", "unserved (MMcf/d)",
+                           "storage injection (MMcf/d)", "demand (MMcf/d)"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == list(plan.data.period_ids)
+    flows = plan.flows.pivot_table(index="period", columns="supplier", values="flow_mmcfd",
+                                   aggfunc="sum")
+    for row in rows:
+        values = dict(zip(header, row))
+        assert values["US (MMcf/d)"] == pytest.approx(flows.loc[row[0], "US"])
+        supply = sum(v for h, v in values.items() if h.split(" (")[0] in ("US", "MX", "RU"))
+        assert supply + values["storage withdrawal (MMcf/d)"] + values["unserved (MMcf/d)"] == \
+            pytest.approx(values["demand (MMcf/d)"] + values["storage injection (MMcf/d)"])
+    assert ws["B2"].number_format == "#,##0"
+
+
+def test_plan_workbook_savings_read_as_terminal_and_report(plan_workbook):
+    plan, path = plan_workbook
+    ws = openpyxl.load_workbook(path)["savings"]
+    header = [c.value for c in ws[1]]
+    assert "saving over the horizon (see unit)" in header
+    row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "cap US")
+    cell = row[header.index("saving over the horizon (see unit)")]
+    expected = plan.savings.set_index("name").loc["cap US", "horizon_saving"]
+    assert cell.value == pytest.approx(expected) and expected > 0  # positive: a saving
+    assert cell.number_format == "[>=10]#,##0.0;0.000"  # 4,986.2 as the terminal prints it
+    assert row[header.index("unit")].value == "MUSD per pp"
 
 
 def test_plan_workbook_headers_and_formats(plan_workbook):
@@ -354,7 +413,13 @@ def test_plan_workbook_summary_figures(plan_workbook):
     assert rows[objective] == (pytest.approx(plan.objective, rel=1e-12), "million USD")
     assert rows["cash cost"][0] == pytest.approx(plan.summary["cash_cost_musd"])
     assert rows["largest supplier share (US)"][0] == pytest.approx(plan.summary["shares"]["US"])
-    assert ws["B2"].number_format == "#,##0.0"
+    # warnings first, where a planner cannot miss them; then the figures
+    assert [ws.cell(r, 1).value for r in range(2, 2 + len(plan.summary["warnings"]))] == \
+        ["warning"] * len(plan.summary["warnings"]) != []
+    assert ws.cell(2, 2).value == plan.summary["warnings"][0]
+    first_figure = 2 + len(plan.summary["warnings"])
+    assert ws.cell(first_figure, 1).value.startswith("objective")
+    assert ws.cell(first_figure, 2).number_format == "#,##0.0"
 
 
 def test_solve_format_xlsx_cli(run_gasmix):
@@ -416,3 +481,89 @@ def test_plan_workbook_summary_units_and_security(plan_workbook):
     assert any(l.startswith("Shannon") for l in labels)
     assert "cost: unserved at VOLL" in labels
     assert not any("voll" in l or "hhi" in l for l in labels)
+
+
+# --- sweeps and frontiers as workbooks ----------------------------------------------------
+
+def test_sweep_as_a_workbook(run_gasmix):
+    done = run_gasmix("sweep", "--param", "cap.US=0.6:1.0:0.2", "--param", "price.HH=1,1.5",
+                      "--format", "xlsx", "-o", "sweep.xlsx", "-q")
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(run_gasmix.cwd / "sweep.xlsx")
+    assert book.sheetnames == ["points", "pivot", "about"]
+    points = book["points"]
+    header = [c.value for c in points[1]]
+    assert header[:3] == ["United States share cap (%)", "HH price (× base)", "status"]
+    assert "cash change vs cap.US = 100% (million USD)" in header
+    assert points["A2"].number_format == "0%" and points["A2"].value == pytest.approx(0.6)
+    cash = {(r[0], r[1]): r[header.index("cash cost (million USD)")]
+            for r in points.iter_rows(min_row=2, values_only=True)}
+    pivot = book["pivot"]
+    assert [c.value for c in pivot[1]] == ["United States share cap (%)", "price.HH = 1", "price.HH = 1.5"]
+    for row in pivot.iter_rows(min_row=2, values_only=True):
+        share = float(row[0].rstrip("%")) / 100
+        assert row[1] == pytest.approx(cash[(share, 1)]) and row[2] == pytest.approx(cash[(share, 1.5)])
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
+    # replaces its own workbook, never another file; a folder name needs the csv format
+    assert run_gasmix("sweep", "--param", "cap.US=0.6,1", "--format", "xlsx", "-o", "sweep.xlsx",
+                      "-q").returncode == 0
+    (run_gasmix.cwd / "mine.xlsx").write_text("mine")
+    done = run_gasmix("sweep", "--param", "cap.US=0.6,1", "--format", "xlsx", "-o", "mine.xlsx")
+    assert done.returncode == 2 and "not a gasmix sweep workbook" in done.stderr
+    assert (run_gasmix.cwd / "mine.xlsx").read_text() == "mine"
+    done = run_gasmix("sweep", "--param", "cap.US=0.6,1", "-o", "s.xlsx")
+    assert done.returncode == 2 and "add --format xlsx" in done.stderr
+
+
+def test_frontier_as_a_workbook(run_gasmix):
+    done = run_gasmix("frontier", "--shares", "0.6:1:0.2", "--risk-weights", "0,2,4", "--format",
+                      "xlsx", "-q")
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(run_gasmix.cwd / "frontier.xlsx")
+    assert book.sheetnames == ["points", "about"]
+    header = [c.value for c in book["points"][1]]
+    assert "Pareto-efficient (each plan once)" in header and "same plan as" in header
+    about = {r[0]: r[1] for r in book["about"].iter_rows(min_row=2, values_only=True)}
+    points = list(book["points"].iter_rows(min_row=2, values_only=True))
+    assert about["Pareto-efficient plans"] == sum(bool(r[header.index("Pareto-efficient (each plan once)")])
+                                                  for r in points)
+
+
+# --- the case workbook carries what case.toml says ------------------------------------------
+
+def test_case_workbook_carries_units_comments_and_a_caps_example(workbook):
+    book = openpyxl.load_workbook(workbook)
+    ws = book["case"]
+    rows = list(ws.values)
+    assert rows[0] == ("section", "key", "value", "unit", "note")
+    settings = {r[1]: r for r in rows[1:] if r[0] and not r[0].startswith("#")}
+    assert settings["voll_usd_mmbtu"][3] == "USD/MMBtu"
+    assert "Value of lost load" in settings["voll_usd_mmbtu"][4]  # case.toml's own comment
+    assert settings["risk_weight_usd_mmbtu"][4].startswith("lambda")  # its inline comment
+    assert rows[1][0].startswith("# gasmix embedded default case")   # the file's head
+    example = next(r for r in rows if r[1] == "caps.US")
+    assert example[0] == "# policy" and example[2] == 0.6 and "delete the #" in example[4]
+    # comment rows are not settings: the case reads as its folder does …
+    assert load_case(workbook).policy.caps == {}
+    # … and deleting the # puts the example cap into force
+    ws.cell(rows.index(example) + 1, 1).value = "policy"
+    book.save(workbook)
+    assert dict(load_case(workbook).policy.caps) == {"US": 0.6}
+
+
+def test_case_workbook_periods_and_ids_are_text_with_header_notes(workbook):
+    book = openpyxl.load_workbook(workbook)
+    for sheet in ("periods", "demand", "sources"):
+        ws = book[sheet]
+        assert ws["A2"].number_format == "@" and ws.column_dimensions["A"].number_format == "@"
+    periods = book["periods"]
+    assert periods["B2"].number_format == "yyyy-mm-dd"  # a date stays a date
+    assert "period" in periods["A1"].comment.text
+    demand = book["demand"]
+    header = [c.value for c in demand[1]]
+    note = demand.cell(1, header.index("demand_mmcfd") + 1).comment.text
+    assert "MMcf/d" in note
+    period = header.index("period") + 1
+    assert demand.cell(2, period).number_format == "@"  # a period is text, never a date
+    assert demand.column_dimensions[chr(64 + period)].number_format == "@"

@@ -145,7 +145,8 @@ def test_frontier_columns_and_shape(mexico, mexico_frontier):
     f = mexico_frontier
     for column in ["trade_off", "parameter", "value", "status", "x", "x_label", "cost_musd",
                    "objective_musd", "cash_cost_musd", "unserved_bcf", "largest_share",
-                   "risk_exposure", "pareto", *[f"share_{s.id}" for s in mexico.suppliers]]:
+                   "risk_exposure", "pareto", "same_plan_as",
+                   *[f"share_{s.id}" for s in mexico.suppliers]]:
         assert column in f.columns, column
     # default shares 0.30:1.00:0.05 (15 points) and risk weights 0:10:0.5 (21 points)
     div, risk = f[f["trade_off"] == "diversification"], f[f["trade_off"] == "risk"]
@@ -203,12 +204,30 @@ def test_frontier_pareto_points_are_really_non_dominated(mexico_frontier, trade_
         dominators = [j for j in range(len(part)) if optimal[j] and j != i
                       and x[j] <= x[i] + X_TOL and y[j] <= y[i] + tol
                       and (x[j] < x[i] - X_TOL or y[j] < y[i] - tol)]
+        repeat = part["same_plan_as"][i] == part["same_plan_as"][i]
         if part["pareto"][i]:
             assert not dominators, (i, part.loc[dominators, ["value", "x", "cost_musd"]])
         else:
-            assert dominators, i  # a non-efficient optimal point is dominated by someone
-    assert part["pareto"].tolist() == brute_force_pareto(
-        list(x), list(y), list(optimal), x_tol=X_TOL, y_rel=COST_TOLERANCE)
+            # a non-efficient optimal point is dominated by someone, or repeats a plan
+            assert dominators or repeat, i
+    efficient = brute_force_pareto(list(x), list(y), list(optimal), x_tol=X_TOL, y_rel=COST_TOLERANCE)
+    assert part["pareto"].tolist() == [e and part["same_plan_as"][i] != part["same_plan_as"][i]
+                                       for i, e in enumerate(efficient)]
+
+
+def test_each_distinct_plan_is_one_pareto_point(mexico_frontier):
+    """λ from 0 to 2.5 changes nothing in the plan: one Pareto point (λ = 0), the others
+    name it; a repeat has the same measure and cost as the point it names."""
+    risk = mexico_frontier[mexico_frontier["trade_off"] == "risk"].set_index("value")
+    distinct = risk.drop_duplicates(["x", "cost_musd"])
+    assert risk["pareto"].sum() <= len(distinct) < len(risk)
+    repeats = risk[risk["same_plan_as"].notna()]
+    assert len(repeats) == len(risk) - len(distinct)
+    for value, row in repeats.iterrows():
+        first = risk.loc[row["same_plan_as"]]
+        assert first["same_plan_as"] != first["same_plan_as"] and row["same_plan_as"] < value
+        assert (row["x"], row["cost_musd"]) == pytest.approx((first["x"], first["cost_musd"]))
+        assert not row["pareto"]
 
 
 def test_tightening_the_cap_never_lowers_cost(mexico_frontier):
@@ -251,8 +270,11 @@ def test_frontier_on_one_supplier(mexico):
     assert "US's share" in f["x_label"][0]
     # cost falls as the US cap loosens (the US is the cheapest supplier)
     assert np.all(np.diff(f["cost_musd"].to_numpy()) <= 1e-9 * f["cost_musd"].to_numpy()[1:])
-    # every optimal point here is on the frontier: each looser cap is cheaper, or the same plan
-    assert f["pareto"].all()
+    # every optimal point here is on the frontier: each looser cap is cheaper, or the same
+    # plan as a tighter one (the uncapped plan from 0.8 up: counted once, at 0.8)
+    assert (f["pareto"] | f["same_plan_as"].notna()).all()
+    assert f.loc[f["same_plan_as"].notna(), "value"].tolist() == pytest.approx([0.9, 1.0])
+    assert (f.loc[f["same_plan_as"].notna(), "same_plan_as"] == 0.8).all()
 
 
 def test_frontier_rejects_unknown_trade_offs(mexico):

@@ -91,12 +91,12 @@ def test_a_market_shock_moves_the_netback():
 
 def test_an_origin_cap_binds():
     # O1 can sell only 30: q1 = 30, q2 = 70: 30·10.5 + 70·13.2 = 1,239. One more MMcf/d from
-    # O1 would save 13.2 − 10.5 = 2.7 USD/MMBtu.
+    # O1 would save 13.2 − 10.5 = 2.7 USD/MMBtu: 2.7·W MUSD, 270·W per 100 MMcf/d.
     plan = solve(netback_case(o1_available=30.0))
     assert flow(plan, "LNG_O1") == pytest.approx(30.0)
     assert plan.objective == pytest.approx(1239 * W)
     row = constraint(plan, "origin_capacity", "O1")
-    assert row["binding"] and row["shadow_price"] == pytest.approx(-2.7)
+    assert row["binding"] and row["shadow_price"] == pytest.approx(2.7 * 100 * W)
 
 
 def test_an_offer_is_unavailable_until_admitted():

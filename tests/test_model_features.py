@@ -216,9 +216,9 @@ def test_entry_closed_after_its_last_period_carries_nothing():
     assert closed["limit"] == approx(0)
     assert closed["value"] == approx(0)
     assert closed["binding"]
-    # one MMcf/d of capacity in P2 would replace B (5.0) by A (3.0): −2·28·E MUSD, which
-    # divided by P2's own d_t·E = 28·E is −2.0 USD/MMBtu
-    assert closed["shadow_price"] == approx(-2.0)
+    # capacity in P2 would replace B (5.0) by A (3.0): 2.0 USD/MMBtu saved on each of
+    # 100 MMcf/d × 28 days
+    assert closed["shadow_price"] == approx(2.0 * 100 * 28 * E)
     # P1 keeps tiny_case's practically unlimited capacity (1e6), far from binding
     open_ = constraint(plan, "entry_capacity", "E_A", "P1")
     assert open_["limit"] == approx(1e6)
@@ -252,10 +252,10 @@ def test_entry_capacity_override_binds_in_its_period_only():
     assert p2["limit"] == approx(40)
     assert p2["value"] == approx(40)
     assert p2["slack"] == approx(0)
-    assert p2["binding"] and p2["unit"] == "USD/MMBtu"
-    # one MMcf/d more through E_A in P2 replaces B by A: (3.0 − 5.0)·28·E MUSD over P2's
-    # d_t·E = 28·E → −2.0 USD/MMBtu
-    assert p2["shadow_price"] == approx(-2.0)
+    assert p2["binding"] and p2["unit"] == "MUSD per 100 MMcf/d"
+    # one MMcf/d more through E_A in P2 replaces B by A, saving (5.0 − 3.0)·28·E MUSD;
+    # the shadow price is that per 100 MMcf/d
+    assert p2["shadow_price"] == approx(2.0 * 28 * E * 100)
     # the override is data like any other: lifting it to 41 saves 2·28·E
     looser = solve(dataclasses.replace(
         case, entry_capacity=series({("E_A", "P2"): 41.0}, ("entry", "period"))))
@@ -322,9 +322,9 @@ def test_per_period_share_limits_glide_path():
     assert p1["limit"] == approx(0.8) and p1["value"] == approx(0.8) and p1["binding"]
     assert p2["limit"] == approx(0.6) and p2["value"] == approx(0.6) and p2["binding"]
     # 1 pp of a period's 100 MMcf/d moved from B to A saves 2·d_t·E:
-    # P1 −2·31·E = −62·E, P2 −2·28·E = −56·E (MUSD/pp)
-    assert p1["shadow_price"] == approx(-62 * E)
-    assert p2["shadow_price"] == approx(-56 * E)
+    # P1 2·31·E = 62·E, P2 2·28·E = 56·E (MUSD per pp)
+    assert p1["shadow_price"] == approx(62 * E)
+    assert p2["shadow_price"] == approx(56 * E)
     assert [share(plan, "A", p) for p in ("P1", "P2", "P3")] == [approx(0.8), approx(0.6), approx(1.0)]
     # the shares table shows each period's own cap (none in P3)
     s = plan.shares[plan.shares["supplier"] == "A"].set_index("period")["cap"]
@@ -361,7 +361,7 @@ def test_minimum_share_of_a_source_and_of_a_kind_in_one_period():
     lng = constraint(plan, "share_min", "min kind lng", "P1")
     assert a2["limit"] == approx(0.2) and a2["value"] == approx(0.2) and a2["binding"]
     assert lng["limit"] == approx(0.1) and lng["value"] == approx(0.1) and lng["binding"]
-    # +1 pp moves 1 MMcf/d from A to the group: A2 +(4 − 3)·30·E, LNG +(6 − 3)·30·E
+    # −1 pp moves 1 MMcf/d from the group back to A, saving A2 (4 − 3)·30·E, LNG (6 − 3)·30·E
     assert a2["shadow_price"] == approx(30 * E)
     assert lng["shadow_price"] == approx(90 * E)
     assert share(plan, "G", "P1") == approx(0.9)
@@ -392,7 +392,7 @@ def test_horizon_basis_weighs_each_period_by_its_days():
     assert row["limit"] == approx(0.5)
     assert row["value"] == approx(0.5)
     # +1 pp admits 0.01·4500 = 45 day-weighted MMcf/d more of A, in P1, each saving 2·E
-    assert row["shadow_price"] == approx(-90 * E)
+    assert row["shadow_price"] == approx(90 * E)
     assert plan.summary["shares"]["A"] == approx(0.5)  # 2250 / 4500 of the volume
     # marginal gas: in P1 half of it may be A → 0.5·3 + 0.5·5 = 4.0. In P2 it is bought
     # from B (4.0) but frees 0.5·28 = 14 day-units of A allowance for P1, each saving 2:
@@ -423,9 +423,9 @@ def test_max_share_applies_to_every_supplier():
     caps = rows(plan, "share_cap").set_index("name")
     assert set(caps.index) == {"cap G", "cap H", "cap K"}
     assert (caps["limit"] == 0.4).all()
-    # +1 pp for G moves 1 MMcf/d from K to G1: −(6 − 3)·30·E; for H: −(6 − 4)·30·E
-    assert caps.loc["cap G", "shadow_price"] == approx(-90 * E)
-    assert caps.loc["cap H", "shadow_price"] == approx(-60 * E)
+    # +1 pp for G moves 1 MMcf/d from K to G1, saving (6 − 3)·30·E; for H (6 − 4)·30·E
+    assert caps.loc["cap G", "shadow_price"] == approx(90 * E)
+    assert caps.loc["cap H", "shadow_price"] == approx(60 * E)
     assert caps.loc["cap K", "value"] == approx(0.2)
     assert caps.loc["cap K", "slack"] == approx(0.2)
     assert not caps.loc["cap K", "binding"]

@@ -129,15 +129,14 @@ def test_share_cap_binds_at_predicted_volume():
     assert row["limit"] == approx(0.7)
     assert row["value"] == approx(0.7)
     assert row["slack"] == approx(0.0)
-    assert row["unit"] == "MUSD/pp"
-    # ∂objective/∂σ: one percentage point of the 100 MMcf/d base is 1 MMcf/d moved from B
-    # to A, saving (5 − 3)·30·E = 0.06222 MUSD. Loosening lowers cost → negative:
-    # shadow = −(5 − 3)·30·E·100·0.01 = −0.06222 MUSD/pp
-    assert row["shadow_price"] == approx(-(5 - 3) * 30 * E * 100 * 0.01)
-    assert row["shadow_price"] == approx(-0.06222)
+    assert row["unit"] == "MUSD per pp"
+    # One percentage point more of the 100 MMcf/d base is 1 MMcf/d moved from B to A,
+    # saving (5 − 3)·30·E = 0.06222 MUSD: the shadow price is that saving, positive.
+    assert row["shadow_price"] == approx((5 - 3) * 30 * E * 100 * 0.01)
+    assert row["shadow_price"] == approx(0.06222)
     # the plan's own number agrees with re-solving at σ = 0.71
     looser = solve(case, caps={"A": 0.71})
-    assert looser.objective - plan.objective == approx(row["shadow_price"])
+    assert plan.objective - looser.objective == approx(row["shadow_price"])
     assert plan.shares.set_index("supplier").loc["A", "cap"] == approx(0.7)
     assert plan.summary["binding_constraints"] == 1
 
@@ -267,9 +266,10 @@ def test_congested_arc_prices_split():
     row = constraint(plan, "arc_capacity", "L12")
     assert row["binding"]
     assert row["slack"] == approx(0)
-    assert row["unit"] == "USD/MMBtu"
-    # one more MMcf/d of capacity replaces C (8.0) by A + tariff (3.5): −4.5 USD/MMBtu
-    assert row["shadow_price"] == approx(-(8.0 - 3.0 - 0.5))
+    assert row["unit"] == "MUSD per 100 MMcf/d"
+    # 100 MMcf/d more capacity (at the margin) replaces C (8.0) by A + tariff (3.5), saving
+    # 4.5 USD/MMBtu on each of 100 MMcf/d × 30 days
+    assert row["shadow_price"] == approx((8.0 - 3.0 - 0.5) * 100 * 30 * E)
 
 
 # --- 6. unserved demand -----------------------------------------------------------------------
@@ -366,8 +366,8 @@ def test_period_basis_cap_binds_in_every_period():
     # objective = E·(31·(60·3 + 40·5) + 28·(60·3 + 40·10)) = E·(31·380 + 28·580) = 28020·E
     assert plan.objective == approx(28020 * E)
     # shadow: one pp of a period's 100 MMcf/d moved from B to A saves (p_B − 3)·d_t·E
-    assert constraint(plan, "share_cap", "cap A", "P1")["shadow_price"] == approx(-2 * 31 * E)
-    assert constraint(plan, "share_cap", "cap A", "P2")["shadow_price"] == approx(-7 * 28 * E)
+    assert constraint(plan, "share_cap", "cap A", "P1")["shadow_price"] == approx(2 * 31 * E)
+    assert constraint(plan, "share_cap", "cap A", "P2")["shadow_price"] == approx(7 * 28 * E)
 
 
 def test_horizon_basis_allows_averaging():
@@ -390,8 +390,8 @@ def test_horizon_basis_allows_averaging():
     assert row["binding"]
     assert row["value"] == approx(0.6)
     # σ + 1 pp admits 0.01·5900 = 59 more day-weighted MMcf/d of A, all in P1, each saving
-    # 2·E: shadow = −2·E·59 = −118·E
-    assert row["shadow_price"] == approx(-118 * E)
+    # 2·E: saving 2·E·59 = 118·E
+    assert row["shadow_price"] == approx(118 * E)
     # marginal gas in either period: base grows by d_t, 60% of it may be A → 0.6·3 + 0.4·5 = 3.8
     assert price(plan, "N1", "P1") == approx(3.8)
     assert price(plan, "N1", "P2") == approx(3.8)
@@ -409,9 +409,10 @@ def test_entry_capacity_binds_with_its_shadow_price():
     assert flow(plan, "A") == approx(60)
     assert plan.objective == approx(380 * 30 * E)
     row = constraint(plan, "entry_capacity", "E_A")
-    assert row["binding"] and row["unit"] == "USD/MMBtu"
-    # one more MMcf/d through the entry replaces B (5.0) by A (3.0): −2.0 USD/MMBtu
-    assert row["shadow_price"] == approx(-2.0)
+    assert row["binding"] and row["unit"] == "MUSD per 100 MMcf/d"
+    # more capacity through the entry replaces B (5.0) by A (3.0): 2.0 USD/MMBtu saved on
+    # each of 100 MMcf/d × 30 days
+    assert row["shadow_price"] == approx(2.0 * 100 * 30 * E)
     assert not constraint(plan, "entry_capacity", "E_B")["binding"]
 
 
@@ -431,8 +432,8 @@ def test_share_of_imports_leaves_domestic_out_of_the_base():
     assert imports.objective == approx(310 * 30 * E)
     assert share(imports, "U") == approx(0.6)
     row = constraint(imports, "share_cap", "cap U")
-    # 1 pp of the 50 MMcf/d import base moves 0.5 from L to U: −0.5·3·30·E
-    assert row["shadow_price"] == approx(-0.5 * 3 * 30 * E)
+    # 1 pp of the 50 MMcf/d import base moves 0.5 from L to U, saving 0.5·3·30·E
+    assert row["shadow_price"] == approx(0.5 * 3 * 30 * E)
     # Shares are reported on the base the cap limits: U 30/50, L 20/50 of imports; the
     # domestic supplier has no share of imports; summary "shares" stay shares of supply.
     s = imports.summary
@@ -455,8 +456,8 @@ def test_minimum_share_of_a_kind():
     assert plan.objective == approx(280 * 30 * E)
     row = constraint(plan, "share_min", "min kind lng")
     assert row["binding"]
-    # raising the minimum by 1 pp moves 1 MMcf/d from U to L: +3·30·E (a tighter minimum
-    # costs more, so the shadow price of a minimum is positive)
+    # lowering the minimum by 1 pp moves 1 MMcf/d from L back to U, saving 3·30·E (the
+    # saving of loosening a minimum is positive too)
     assert row["shadow_price"] == approx(3 * 30 * E)
 
 
@@ -467,9 +468,9 @@ def test_max_share_caps_every_supplier():
     plan = solve(case, max_share=0.4)
     assert [flow(plan, g) for g in "DUL"] == [approx(40), approx(40), approx(20)]
     assert plan.objective == approx(320 * 30 * E)
-    # 1 pp more for D replaces LNG by D: −(6 − 2)·30·E; for U: −(6 − 3)·30·E
-    assert constraint(plan, "share_cap", "cap D")["shadow_price"] == approx(-4 * 30 * E)
-    assert constraint(plan, "share_cap", "cap U")["shadow_price"] == approx(-3 * 30 * E)
+    # 1 pp more for D replaces LNG by D, saving (6 − 2)·30·E; for U: (6 − 3)·30·E
+    assert constraint(plan, "share_cap", "cap D")["shadow_price"] == approx(4 * 30 * E)
+    assert constraint(plan, "share_cap", "cap U")["shadow_price"] == approx(3 * 30 * E)
 
 
 def test_source_window():
@@ -514,7 +515,7 @@ def test_highs_and_cbc_agree(name):
     assert cbc.objective == pytest.approx(highs.objective, rel=CBC_REL)
     assert cbc.prices["marginal_cost_usd_mmbtu"].to_numpy() == pytest.approx(
         highs.prices["marginal_cost_usd_mmbtu"].to_numpy(), abs=1e-6)
-    # the shadow prices of the share caps and arcs follow the same sign convention
+    # the shadow prices of the share caps and arcs agree (same convention, same values)
     for family in ("share_cap", "arc_capacity"):
         h = highs.constraints[highs.constraints["family"] == family]
         c = cbc.constraints[cbc.constraints["family"] == family]
@@ -600,13 +601,13 @@ def test_diagnosis_orders_violations_by_gas_volume_across_units():
 def test_period_cap_shadow_price_uses_each_periods_own_supply():
     # Demand 100 in P1 and 40 in P2 (30 days each); A at 3, B at 5; A ≤ 60% every period.
     # One pp of period t's cap moves 1% of that period's supply from B to A:
-    #   P1: −(5 − 3)·30·E·100·1% = −0.06·E·100 … i.e. −2·30·E·1.0;  P2: −2·30·E·0.4.
+    #   P1 saves (5 − 3)·30·E·100·1% = 2·30·E·1.0;  P2: 2·30·E·0.4.
     case = tiny_case(periods=2, sources=[source("A", 3.0), source("B", 5.0)], demand=[100, 40])
     plan = solve(case, caps={"A": 0.6})
-    assert constraint(plan, "share_cap", "cap A", "P1")["shadow_price"] == approx(-2 * 30 * E * 1.0)
-    assert constraint(plan, "share_cap", "cap A", "P2")["shadow_price"] == approx(-2 * 30 * E * 0.4)
+    assert constraint(plan, "share_cap", "cap A", "P1")["shadow_price"] == approx(2 * 30 * E * 1.0)
+    assert constraint(plan, "share_cap", "cap A", "P2")["shadow_price"] == approx(2 * 30 * E * 0.4)
     cbc = solve(case, caps={"A": 0.6}, solver="cbc")
-    assert constraint(cbc, "share_cap", "cap A", "P2")["shadow_price"] == approx(-2 * 30 * E * 0.4)
+    assert constraint(cbc, "share_cap", "cap A", "P2")["shadow_price"] == approx(2 * 30 * E * 0.4)
 
 
 def test_time_limit_reaches_the_solver(monkeypatch):

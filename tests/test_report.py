@@ -1,5 +1,5 @@
-"""The HTML report: self-contained, its figures are the plan's, and sweep and frontier
-folders get their own charts."""
+"""The HTML report: self-contained, its figures are the plan's, every chart drawn in both
+forms with its legend on the SVG, and sweep, frontier, stress and comparison reports."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ import re
 from html.parser import HTMLParser
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from gasmix.optimizer.output import report
 
-PLAN_CHARTS = 5  # supply mix, shares, storage, prices, costs
+# The charts of a plan report, in page order; each is drawn twice (wide and narrow).
+PLAN_CHARTS = ["cost_breakdown", "balance", "utilisation", "shares_vs_caps", "storage",
+               "marginal_prices", "n1"]
 
 
 class Page(HTMLParser):
@@ -22,6 +25,11 @@ class Page(HTMLParser):
         super().__init__()
         self.svgs, self.refs, self.figures, self.tables = [], [], {}, 0
         self.feed(html)
+
+    @property
+    def charts(self) -> list[str]:
+        """The charts, once each (their wide form), in page order."""
+        return [s["data-chart"] for s in self.svgs if s.get("data-form") == "wide"]
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -54,23 +62,35 @@ def plan_dir(tmp_path_factory):
     return folder
 
 
-def test_plan_report_is_self_contained_with_its_charts(plan_dir):
-    html = report.render(plan_dir)
+@pytest.fixture(scope="module")
+def plan_html(plan_dir):
+    return report.render(plan_dir)
+
+
+def test_plan_report_is_self_contained_with_its_charts(plan_dir, plan_html):
+    html = plan_html
     page = Page(html)
-    assert len(page.svgs) == PLAN_CHARTS
+    assert page.charts == PLAN_CHARTS
+    # each chart in both forms, the narrow one shown on a phone by CSS
+    assert [s["data-form"] for s in page.svgs] == ["wide", "narrow"] * len(PLAN_CHARTS)
+    assert "@media (max-width: 899px)" in html and ".form-narrow { display: block; }" in html
     for svg in page.svgs:
         assert "viewBox" in svg or "viewbox" in svg  # scales with the page
         assert "width" not in svg and "height" not in svg
         assert svg["role"] == "img" and svg["aria-label"]
+        assert "data-series" in svg
     assert_self_contained(html, page)
     assert "@media print" in html and "break-inside: avoid" in html
     assert "max-width" in html
-    assert page.tables == 2  # the binding constraints, LNG by origin and terminal
+    # ids are unique across the page (two forms of each chart, hover titles)
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert "<title>" in html.split("<body>")[1]  # hover values as SVG titles, no script
 
 
-def test_plan_report_figures_match_summary(plan_dir):
+def test_plan_report_figures_match_summary(plan_dir, plan_html):
     summary = json.loads((plan_dir / "summary.json").read_text())
-    html = report.render(plan_dir)
+    html = plan_html
     figures = Page(html).figures
     for key in ("objective_musd", "cash_cost_musd", "unserved_bcf", "avg_cost_usd_mmbtu",
                 "import_dependence", "hhi"):
@@ -83,8 +103,11 @@ def test_plan_report_figures_match_summary(plan_dir):
     assert f"{summary['import_dependence']:.1%}" in html
     assert f"{summary['hhi']:,.0f}" in html
     assert "largest supplier share (US)" in html and "60.0%" in html
-    # The binding cap with its shadow price.
-    assert "cap US" in html and "MUSD/pp" in html
+    # The binding cap with what loosening it saves, as savings.csv has it.
+    savings = pd.read_csv(plan_dir / "savings.csv").set_index("name")
+    binds = html[html.index('id="binds"'):]
+    assert "MUSD saved per pp looser" in binds and "<td class=\"short\">cap US</td>" in binds
+    assert f"{savings.loc['cap US', 'horizon_saving']:,.1f}" in binds
 
 
 def test_report_from_a_json_plan(tmp_path):
@@ -94,7 +117,7 @@ def test_report_from_a_json_plan(tmp_path):
     plan = solve(default_case())
     plan.write(tmp_path / "plan.json", format="json")
     html = report.render(tmp_path / "plan.json")
-    assert len(Page(html).svgs) == PLAN_CHARTS
+    assert Page(html).charts == PLAN_CHARTS
     assert float(Page(html).figures["objective_musd"]) == pytest.approx(plan.objective, rel=1e-12)
 
 
@@ -156,30 +179,38 @@ def write_frontier(folder):
 def test_sweep_report(tmp_path):
     html = report.render(write_sweep(tmp_path / "sweep"))
     page = Page(html)
-    assert [s["data-chart"] for s in page.svgs] == ["sweep_cost", "sweep_shares"]
+    assert page.charts == ["sweep_cost", "sweep_shares"]
     assert_self_contained(html, page)
-    assert "Cost against cap.US" in html and "1 failed" in html
+    assert "What cap.US costs" in html and "1 failed" in html
     assert "infeasible" in html  # the failed point, in the table
     assert ">NA<" in html  # Namibia's share line, not a missing value
+    # planner labels: the share cap in %, never a bare `cap.US` fraction on an axis
+    cost = html[html.index('data-chart="sweep_cost"'):]
+    assert "US share cap (%)" in cost and "cash cost change" in cost and "100%" in cost
+    # the sweep's reading, not a trivial "cheapest" point
+    assert "cheapest" not in html
+    assert "The tightest cap.US that serves all demand is 100%" in html  # the others shed
 
 
 def test_sweep_report_with_two_parameters(tmp_path):
     html = report.render(write_sweep(tmp_path / "sweep", params=("cap.US", "cap.MX")))
-    assert len(Page(html).svgs) == 2
-    cost = html[html.index('data-chart="sweep_cost"'):html.index('data-chart="sweep_shares"')]
-    assert "cap.MX:" in cost and ">0.3<" in cost and ">0.5<" in cost  # the colour legend, titled
-    assert "Colour: cap.MX" in html
+    page = Page(html)
+    assert page.charts == ["sweep_cost", "sweep_shares"]
+    cost = [s for s in page.svgs if s["data-chart"] == "sweep_cost"][0]
+    # one line per value of cap.MX, the legend titled with its planner label
+    assert cost["data-series"].split("|")[:2] == ["30%", "50%"]
+    assert "MX share cap (%)" in html and "One line per value of MX share cap (%)" in html
     # The shares chart shows one combination, and says which.
-    assert "first combination of the other parameters: cap.MX = 0.3" in html
+    assert "first combination of the other parameters: cap.MX = 30%" in html
 
 
 def test_frontier_report(tmp_path):
     html = report.render(write_frontier(tmp_path / "frontier"))
     page = Page(html)
-    assert [s["data-chart"] for s in page.svgs] == ["frontier_diversification", "frontier_risk"]
+    assert page.charts == ["frontier_diversification", "frontier_risk"]
     assert_self_contained(html, page)
-    assert "Pareto-optimal" in html and "dominated" in html
-    assert "max_share=0.4 (infeasible)" in html
+    assert "Pareto-efficient plan" in html and "dominated or repeated plan" in html
+    assert "max_share=40% (infeasible)" in html
 
 
 def test_broken_sweep_folder_is_a_clear_error(tmp_path):
@@ -195,24 +226,47 @@ def test_gasmix_report_command(run_gasmix, plan_dir, tmp_path):
     done = run_gasmix("report", str(plan_dir), "-o", "us60.html")
     assert done.returncode == 0, done.stderr
     html = (run_gasmix.cwd / "us60.html").read_text()
-    assert len(Page(html).svgs) == PLAN_CHARTS
+    assert Page(html).charts == PLAN_CHARTS
     assert run_gasmix("report", str(plan_dir), "-o", "us60.html", "-q").stdout == ""  # replaces its own
+    done = run_gasmix("report", str(plan_dir), "-o", "us60.html")
+    assert "it replaced the previous gasmix report there" in done.stdout  # and says so
     for folder in (write_sweep(tmp_path / "s"), write_frontier(tmp_path / "f")):
         done = run_gasmix("report", str(folder), "-o", f"{folder.name}.html")
         assert done.returncode == 0, done.stderr
-        assert len(Page((run_gasmix.cwd / f"{folder.name}.html").read_text()).svgs) == 2
+        assert len(Page((run_gasmix.cwd / f"{folder.name}.html").read_text()).charts) == 2
+
+
+def test_gasmix_report_writes_into_the_folder_never_over_report_html(run_gasmix, tmp_path):
+    (run_gasmix.cwd / "report.html").write_text("<p>someone's report</p>")
+    assert run_gasmix("solve", "-q", "-o", "plan").returncode == 0
+    done = run_gasmix("report", "plan")
+    assert done.returncode == 0, done.stderr
+    assert "report written to plan/report.html" in done.stdout
+    assert (run_gasmix.cwd / "report.html").read_text() == "<p>someone's report</p>"
+    # the folder stays gasmix's own: the next solve replaces it, report and all
+    assert "report.html" in json.loads((run_gasmix.cwd / "plan" / ".gasmix.json").read_text())["files"]
+    done = run_gasmix("solve", "-q", "-o", "plan")
+    assert done.returncode == 0, done.stderr
+    assert not (run_gasmix.cwd / "plan" / "report.html").exists()
+    # a JSON plan gets its report beside it
+    assert run_gasmix("solve", "-q", "--format", "json", "-o", "p.json").returncode == 0
+    assert run_gasmix("report", "p.json", "-q").returncode == 0
+    assert Page((run_gasmix.cwd / "p.html").read_text()).charts == PLAN_CHARTS
+    # a comparison names its file
+    done = run_gasmix("report", "plan", "p.json")
+    assert done.returncode == 2 and "name the report with -o" in done.stderr
 
 
 def test_gasmix_report_bad_input(run_gasmix, tmp_path):
     (run_gasmix.cwd / "notes.html").write_text("<p>mine</p>")
     for args, text in ((["nowhere"], "not found"),
-                       ([str(tmp_path)], "not a gasmix plan, sweep or frontier folder")):
+                       ([str(tmp_path)], "not a gasmix plan, sweep, frontier or stress folder")):
         done = run_gasmix("report", *args)
         assert done.returncode == 2 and text in done.stderr and "Traceback" not in done.stderr
     plan = tmp_path / "plan"
     plan.mkdir()
     (plan / "summary.json").write_text('{"summary": 1}')
-    done = run_gasmix("report", str(plan))
+    done = run_gasmix("report", str(plan), "-o", "r.html")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "summary.json: not a complete gasmix plan summary: missing status" in done.stderr
     done = run_gasmix("solve", "-q", "--report", "notes.html", "-o", "p")
@@ -238,7 +292,7 @@ def test_without_matplotlib_the_error_names_the_extra(run_gasmix, plan_dir):
 
     code = ("import sys; sys.modules['matplotlib'] = None; sys.argv = ['gasmix', *sys.argv[1:]];"
             "from gasmix import cli; cli.main()")
-    for args in (["report", str(plan_dir)], ["solve", "--report", "r.html"]):
+    for args in (["report", str(plan_dir), "-o", "r.html"], ["solve", "--report", "r.html"]):
         done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                               cwd=run_gasmix.cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert done.returncode == 2, done.stderr
@@ -302,7 +356,7 @@ def test_damaged_plan_folder_is_a_clear_error(plan_dir, tmp_path, run_gasmix):
     folder = _copy_plan(plan_dir, tmp_path / "mid")
     text = (folder / "prices.csv").read_text()
     (folder / "prices.csv").write_text(text[:len(text) - 30])
-    done = run_gasmix("report", str(folder))
+    done = run_gasmix("report", str(folder), "-o", "r.html")
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert "prices.csv" in done.stderr and "truncated" in done.stderr
     # whole periods missing
@@ -326,11 +380,13 @@ def test_sweep_with_no_optimal_point_has_a_note_not_an_empty_chart(tmp_path):
 
 def test_points_tables_format_and_message(tmp_path):
     html = report.render(write_sweep(tmp_path / "sweep"))
-    assert "<th>message</th>" in html and "cap on US below" in html
+    # a failed point's diagnosis on a full-width row under its row, not in a squeezed column
+    assert '<tr class="detail"><td colspan="' in html and "cap on US below" in html
     assert ">31,500.0<" in html  # costs: 1 decimal, thousands separators
     assert ">75.0%<" in html     # shares as percentages
     assert ">4.36<" in html      # prices: 2 decimals
     assert "<th>HHI</th>" in html
+    assert '<td class="num">40%</td>' not in html and ">40%<" in html  # the cap as a planner reads it
     html = report.render(write_frontier(tmp_path / "frontier"))
     table = html[html.index("<table>"):]
     assert "True" not in table and "False" not in table and "✓" in table
@@ -338,18 +394,18 @@ def test_points_tables_format_and_message(tmp_path):
     assert "largest supplier's share of supply (%)</text>" in html  # the x axis is x_label
 
 
-def test_frontier_charts_plot_what_the_planner_pays(tmp_path):
+def test_frontier_charts_plot_the_cash_change_from_the_loosest_point(tmp_path):
     html = report.render(write_frontier(tmp_path / "frontier"))
     risk = html[html.index('data-chart="frontier_risk"'):]
     risk = risk[:risk.index("</svg>")]
-    # The cost the country pays, and cash alone; not the objective, whose risk penalty moves
-    # with λ while the plan stands still.
-    assert "cash + unserved at VOLL" in risk and "cash only" in risk
-    assert "objective (with risk penalty)" not in risk
+    # The cash change from λ = 0; not the objective, whose risk penalty moves with λ
+    # while the plan stands still.
+    assert "cash cost change vs" in risk and "risk_weight = 0" in risk
+    assert "objective" not in risk
     diversification = html[html.index('data-chart="frontier_diversification"'):]
     diversification = diversification[:diversification.index("</svg>")]
-    assert "objective (with risk penalty)" not in diversification
-    assert "28,000" in diversification or "30,000" in diversification  # thousands separators
+    assert "max_share = 75%" in diversification  # the loosest cap on this frontier
+    assert "2,000" in diversification or "4,000" in diversification  # thousands separators
 
 
 def test_supplier_colours_are_fixed_by_case_position():
@@ -368,8 +424,8 @@ def test_supplier_colours_are_fixed_by_case_position():
     assert min(distances) > 0.2, min(distances)
 
 
-def test_report_footer_wraps_without_breaking_words(plan_dir):
-    html = report.render(plan_dir)
+def test_report_footer_wraps_without_breaking_words(plan_dir, plan_html):
+    html = plan_html
     assert "overflow-wrap: anywhere" in html and "word-break: break-all" not in html
     assert "unserved at VOLL" in html and "unserved at voll" not in html
 
@@ -392,18 +448,26 @@ def test_stochastic_plan_report_shows_the_risk_figures_and_scenarios(run_gasmix)
     assert "value of the stochastic solution (VSS)" in html and "million USD" in html
     # The scenarios section: a chart and one row per scenario, with the plan's tables
     # labelled as the base scenario's.
-    assert [s["data-chart"] for s in page.svgs][0] == "scenario_costs"
-    assert len(page.svgs) == PLAN_CHARTS + 1
+    # its commitments (the headline result) and scenarios come first, then the base scenario
+    assert page.charts[:2] == ["commitments", "scenario_costs"]
+    assert page.charts[2:] == PLAN_CHARTS
+    commitments = pd.read_csv(run_gasmix.cwd / "risk" / "commitments.csv")
+    assert html.index('id="commitments"') < html.index('id="scenarios"') < html.index('id="costs"')
+    for item in commitments.loc[commitments["difference_mmcfd"].abs() > 1, "item"].unique():
+        assert f">{item}<" in html[html.index('id="commitments"'):html.index('id="scenarios"')]
     for scenario in summary["stochastic"]["scenarios"]:
-        assert f"<td>{scenario}</td>" in html
-    assert "Supply mix by period (base scenario)" in html
-    assert "Binding constraints and their shadow prices (base scenario)" in html
+        assert f'<td class="short">{scenario}</td>' in html
+    # a scenario's description is a full-width row, not a column
+    scenarios = pd.read_csv(run_gasmix.cwd / "risk" / "scenarios.csv")
+    assert f'<tr class="detail"><td colspan="10"><div>{scenarios["description"][0]}</div></td></tr>' in html
+    assert "Supply mix and monthly balance (base scenario)" in html
+    assert "What binds, and what loosening it saves (base scenario)" in html
     # The same from a JSON plan.
     done = run_gasmix("solve", "--scenarios", "--cvar-weight", "0.5", "--format", "json",
                       "-o", "risk.json", "-q")
     assert done.returncode == 0, done.stderr
     html = report.render(run_gasmix.cwd / "risk.json")
-    assert "CVaR α = 95%" in html and len(Page(html).svgs) == PLAN_CHARTS + 1
+    assert "CVaR α = 95%" in html and Page(html).charts == ["commitments", "scenario_costs", *PLAN_CHARTS]
     # A stochastic plan folder without its scenarios table says so.
     (run_gasmix.cwd / "risk" / "scenarios.csv").unlink()
     done = run_gasmix("report", "risk", "-o", "risk.html")
@@ -432,13 +496,13 @@ def _study(params_values: dict, failed=lambda point: False):
 def test_sweep_over_three_parameters_draws_small_multiples(tmp_path):
     frame = _study({"cap.US": [0.5, 0.7, 1.0], "risk_weight": [0, 2], "max_share": [0.4 + 0.05 * i for i in range(8)]})
     html = report.sweep_report({"params": ["cap.US", "risk_weight", "max_share"]}, frame)
-    cost = html[html.index('data-chart="sweep_cost"'):]
+    cost = html[html.index('data-chart="sweep_cost" data-form="wide"'):]
     cost = cost[:cost.index("</svg>")]
     # One panel per value of the third parameter, at most six, and the caption says which.
-    assert cost.count("max_share = ") == 6
+    assert cost.count("cap on every supplier's share (%): ") == 6
     assert "panels for the first 6 of its 8 values" in html
-    assert "risk_weight:" in cost  # the colour legend's heading
-    assert "first combination of the other parameters: risk_weight = 0, max_share = 0.4" in html
+    assert "risk weight λ" in cost  # the colour legend's title
+    assert "first combination of the other parameters: risk_weight = 0, max_share = 40%" in html
 
 
 def test_sweep_png_without_matplotlib_is_a_note(tmp_path, monkeypatch):
@@ -455,13 +519,69 @@ def test_sweep_png_without_matplotlib_is_a_note(tmp_path, monkeypatch):
 def test_storage_chart_starts_each_site_when_it_enters_service():
     from gasmix.models import default_case
     from gasmix.optimizer import solve
-    from gasmix.optimizer.output import charts
+    from gasmix.optimizer.output import plan_charts
 
     plan = solve(default_case())
     periods = list(dict.fromkeys(plan.prices["period"]))
-    fig = charts.storage_vs_floor(plan.storage, periods)
+    fig = plan_charts.storage_vs_floor(plan.storage, periods)
     lines = {line.get_label(): np.asarray(line.get_ydata(), dtype=float) for line in fig.axes[0].lines}
     jaf = lines["JAF working gas"]  # Jaf enters service in 2026-07
     assert np.isnan(jaf[:periods.index("2026-07")]).all()
     assert (jaf[periods.index("2026-07"):] == 10).all()
     assert not np.isnan(lines["OPS_LINEPACK working gas"]).any()
+
+
+# --- comparing plans, and a stress test --------------------------------------------------------
+
+def test_comparison_report_sets_plans_side_by_side(run_gasmix):
+    for args in (["-o", "base"], ["--cap", "US=0.6", "-o", "us60"],
+                 ["--cap", "US=0.6", "--share-basis", "horizon", "--format", "json", "-o", "us60h.json"]):
+        assert run_gasmix("solve", "-q", *args).returncode == 0
+    done = run_gasmix("report", "base", "us60", "us60h.json", "-o", "compare.html")
+    assert done.returncode == 0, done.stderr
+    assert "comparison report written to compare.html" in done.stdout
+    html = (run_gasmix.cwd / "compare.html").read_text()
+    page = Page(html)
+    assert page.charts == ["compare_costs", "compare_shares"]
+    assert_self_contained(html, page)
+    base = json.loads((run_gasmix.cwd / "base" / "summary.json").read_text())
+    us60 = json.loads((run_gasmix.cwd / "us60" / "summary.json").read_text())
+    assert "Comparison of 3 plans: base, us60, us60h" in html
+    figures = html[html.index('id="figures"'):html.index('id="costs"')]
+    assert f"{us60['cash_cost_musd']:,.1f}" in figures
+    assert f"{us60['cash_cost_musd'] - base['cash_cost_musd']:+,.1f}" in figures  # us60 vs base
+    assert "US ≤ 60%, basis period" in figures and "US ≤ 60%, basis horizon" in figures
+    assert f"us60: {us60['warnings'][0]}" in html  # each plan's warnings, named
+    # what changed: the Russian LNG the cap brings in, and the cap that binds only under it
+    changed = html[html.index('id="changed"'):html.index('id="binds"')]
+    flows = pd.read_csv(run_gasmix.cwd / "us60" / "flows.csv")
+    russian = flows.loc[(flows["supplier"] == "RU") & (flows["kind"] == "lng"), "volume_bcf"].sum()
+    assert f"<td>RU</td><td>lng</td><td class=\"num\">0.0</td><td class=\"num\">{russian:,.1f}</td>" in changed
+    binds = html[html.index('id="binds"'):]
+    savings = pd.read_csv(run_gasmix.cwd / "us60" / "savings.csv").set_index("name")
+    assert (f"<tr><td>cap US</td><td class=\"num\">–</td><td class=\"num\">"
+            f"{savings.loc['cap US', 'horizon_saving']:,.1f}</td>") in binds
+    # only plans are compared
+    (run_gasmix.cwd / "s").mkdir()
+    done = run_gasmix("report", "base", str(write_sweep(run_gasmix.cwd / "s" / "sweep")), "-o", "x.html")
+    assert done.returncode == 2 and "only plans can be compared" in done.stderr
+
+
+def test_stress_report(run_gasmix):
+    assert run_gasmix("stress", "-o", "stress", "-q").returncode == 0
+    done = run_gasmix("report", "stress")
+    assert done.returncode == 0, done.stderr
+    assert "stress report written to stress/report.html" in done.stdout
+    html = (run_gasmix.cwd / "stress" / "report.html").read_text()
+    page = Page(html)
+    assert page.charts == ["stress_costs"]
+    summary = json.loads((run_gasmix.cwd / "stress" / "summary.json").read_text())
+    plan = summary["deterministic_plan"]
+    assert float(page.figures["objective_musd"]) == pytest.approx(plan["objective_musd"], rel=1e-12)
+    table = pd.read_csv(run_gasmix.cwd / "stress" / "stress.csv")
+    worst = table.loc[table["change_from_base_musd"].idxmax()]
+    assert (f"The costliest disruption is {worst['scenario']}: "
+            f"{worst['change_from_base_musd']:+,.0f} million USD") in html
+    for row in table.itertuples():  # every scenario, its description on a row of its own
+        assert f'<td class="short">{row.scenario}</td>' in html
+        assert f"<div>{row.description}</div>" in html

@@ -85,7 +85,12 @@ def test_sweep_cli_writes_csv_json_and_png(issue_sweep):
     assert png[:8] == PNG_MAGIC and len(png) > 10_000
     # the terminal summary
     assert "sweep of 13 points over cap.US: 13 optimal" in done.stdout
-    assert "cheapest: cap.US=" in done.stdout and "wrote sweep/" in done.stdout
+    # what the sweep says: cash against the uncapped point, where demand is shed, the
+    # tightest cap that serves all demand (not a trivial "cheapest" point)
+    assert "cheapest" not in done.stdout and "wrote sweep/" in done.stdout
+    assert "cash cost against cap.US = 100%, where all demand is served: +0 to" in done.stdout
+    assert "demand left unserved at cap.US = 40%" in done.stdout
+    assert "tightest cap.US that serves all demand: 65%" in done.stdout
 
 
 def test_sweep_cli_table_equals_the_library_sweep(issue_sweep):

@@ -3,12 +3,14 @@ example in the help of every command."""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
 import select
 import subprocess
 
+import pandas as pd
 import pytest
 
 from gasmix.cli import main
@@ -111,3 +113,69 @@ def test_ctrl_c_exits_130_and_writes_nothing(tmp_path):
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert not (tmp_path / "big").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".big.")]
+
+
+# --- what the terminal shows ---------------------------------------------------------------
+
+def run_narrow(run_gasmix, *args: str, columns: int = 60):
+    """gasmix with its output piped, as wide as COLUMNS says (rich reads it)."""
+    import subprocess
+
+    env = {**os.environ, "COLUMNS": str(columns)}
+    env.pop("NO_COLOR", None)
+    return subprocess.run([*gasmix_command(), *args], cwd=run_gasmix.cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_binding_limits_fit_60_columns_one_line_each(run_gasmix):
+    done = run_narrow(run_gasmix, "solve", "--cap", "US=0.6", "-o", "us60")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("binding: MUSD saved per pp looser"))
+    binding = lines[start:]
+    assert max(len(line) for line in binding) <= 60
+    from gasmix.optimizer.output.labels import limit_label
+
+    savings = pd.read_csv(run_gasmix.cwd / "us60" / "savings.csv")
+    listed = savings.groupby("unit", sort=False).head(8)  # eight per unit; the rest: savings.csv
+    for row in listed.itertuples():
+        total = f"{row.horizon_saving:,.1f}" if abs(row.horizon_saving) >= 10 else f"{row.horizon_saving:.3g}"
+        # one line holds the limit, its months, its horizon saving and its largest month
+        hits = [line for line in binding if line.startswith(limit_label(row.family, row.name))
+                and total in line and f"({row.peak_period})" in line
+                and f" {row.binding_periods} " in line]
+        assert len(hits) == 1, (row.name, binding)
+    assert len(listed) >= 10
+    assert "binding: MUSD saved per 100 MMcf/d more" in done.stdout
+    assert "binding: MUSD saved per Bcf" in done.stdout
+
+
+def test_stochastic_headline_leads_with_the_figures_over_the_scenarios(run_gasmix):
+    done = run_narrow(run_gasmix, "solve", "--scenarios", "--cvar-weight", "0.5", "-o", "risk",
+                      columns=100)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    summary = json.loads((run_gasmix.cwd / "risk" / "summary.json").read_text())
+    assert out.index("mean-risk objective") < out.index("base scenario (undisturbed): cost")
+    assert f"mean-risk objective {summary['mean_risk_objective_musd']:,.1f} MUSD" in out
+    assert f"expected cost {summary['expected_cost_musd']:,.1f}" in out
+    assert out.index("CVaR") < out.index("base scenario (undisturbed)")
+
+
+def test_two_parameter_sweep_prints_a_pivot(run_gasmix):
+    done = run_narrow(run_gasmix, "sweep", "--param", "cap.US=0.6:1.0:0.2", "--param",
+                      "price.HH=1,1.5,2", columns=80)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    title = next(i for i, line in enumerate(lines) if line.startswith("cash cost, MUSD: cap.US down, price.HH across"))
+    header = lines[title + 1].split()
+    assert header == ["cap.US", "1", "1.5", "2"]
+    table = pd.read_csv(run_gasmix.cwd / "sweep" / "sweep.csv")
+    rows = lines[title + 2:title + 5]
+    assert [r.split()[0] for r in rows] == ["60%", "80%", "100%"]
+    for line, cap in zip(rows, (0.6, 0.8, 1.0)):
+        for cell, price in zip(line.split()[1:], (1, 1.5, 2)):
+            point = table[(table["cap.US"].round(6) == cap) & (table["price.HH"] == price)].iloc[0]
+            shed = "*" if point["unserved_bcf"] > 0.05 else ""
+            assert cell == f"{point['cash_cost_musd']:,.1f}{shed}"
+    assert "(* leaves demand unserved)" in lines[title]  # 60% sheds demand

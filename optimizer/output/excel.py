@@ -1,7 +1,9 @@
-"""A plan as one Excel workbook for planners: a summary sheet, then one sheet per table.
+"""A plan as one Excel workbook for planners: a summary sheet (warnings first), the
+monthly balance as a month × supplier matrix, then one sheet per table.
 
 Headers read as "flow (MMcf/d)", numbers carry thousands separators, shares show as
-percentages, the header row is frozen and filtered. The workbook is written to a temporary
+percentages, periods and ids are text, the header row is frozen, filtered and repeated
+on every printed page (sheets.py: landscape, one page wide). The workbook is written to a temporary
 file and moved into place (optimizer/files.py); an existing file is replaced only if it is
 a gasmix plan workbook (its document keywords say so).
 """
@@ -12,15 +14,14 @@ from pathlib import Path
 
 from ...models.extras import require
 
+from .balance import monthly_balance
 from .files import write_file
-from .labels import (EXCEL_FORMATS, column_label, headline_values, number_format, part_label,
-                     stochastic_values)
+from .labels import EXCEL_FORMATS, headline_values, part_label, stochastic_values
+from .sheets import finish, write_frame
 
 SUMMARY_SHEET = "summary"
 # Written into the workbook's document properties: how gasmix knows a file is its own.
 PLAN_KEYWORDS = "gasmix plan"
-MAX_WIDTH = 45
-WIDTH_SAMPLE = 500  # rows looked at to size a column: enough, and fast on big plans
 
 
 def is_plan_workbook(path: Path) -> bool:
@@ -51,10 +52,11 @@ def _row(label: str, value, unit: str, kind: str | None):
 
 
 def summary_rows(summary: dict) -> list[tuple[str, object, str, str | None]]:
-    """(label, value, unit, Excel format) rows: headline figures first (a stochastic plan's
-    figures over the scenarios before them), then the rest a planner needs to read the plan
-    (costs by kind, shares, security, policy, provenance)."""
-    rows = []
+    """(label, value, unit, Excel format) rows: the warnings, then the headline figures (a
+    stochastic plan's figures over the scenarios before them), then the rest a planner
+    needs to read the plan (costs by kind, shares, security, policy, provenance)."""
+    # Warnings first: a planner must not miss them at the bottom of a long sheet.
+    rows = [("warning", text, "", None) for text in summary["warnings"]]
     stochastic = stochastic_values(summary)
     st = summary.get("stochastic") or {}
     if stochastic:
@@ -104,63 +106,47 @@ def summary_rows(summary: dict) -> list[tuple[str, object, str, str | None]]:
              ("solver", summary["solver"], "", None),
              _row("solve time", summary["solve_seconds"], "s", "seconds"),
              ("input SHA-256", case["input_sha256"], "", None)]
-    rows += [("warning", text, "", None) for text in summary["warnings"]]
     return rows
 
 
 def _write(plan, path: Path, progress) -> None:
     import openpyxl
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
     book = openpyxl.Workbook()
     book.properties.keywords = PLAN_KEYWORDS
     book.properties.title = f"gasmix plan: {plan.summary['case']['name']}"
-    bold = Font(bold=True)
-
-    def finish(ws, widths: list[int]) -> None:
-        for cell in ws[1]:
-            cell.font = bold
-            cell.alignment = Alignment(wrap_text=False)
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
-        for i, width in enumerate(widths, 1):
-            # +2 for the filter button beside the header text.
-            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 3, 9), MAX_WIDTH)
 
     if progress:
         progress(SUMMARY_SHEET)
     ws = book.active
     ws.title = SUMMARY_SHEET
     ws.append(["figure", "value", "unit"])
-    for label, value, unit, fmt in summary_rows(plan.summary):
+    rows = summary_rows(plan.summary)
+    for label, value, unit, fmt in rows:
         ws.append([label, value, unit])
         if fmt:
             ws.cell(ws.max_row, 2).number_format = fmt
-    rows = summary_rows(plan.summary)
     finish(ws, [max(len(r[0]) for r in rows), 18, max(len(r[2]) for r in rows) + 2])
 
+    if progress:
+        progress(BALANCE_SHEET)
+    write_balance_sheet(book, plan)
     for name, table in plan.tables().items():
         if progress:
             progress(name)
-        ws = book.create_sheet(name)
-        columns = list(table.columns)
-        ws.append([column_label(c) for c in columns])
-        # Cells as Python values: NaN (no share, no cap) becomes an empty cell.
-        frame = table.astype(object).where(table.notna(), None)
-        for record in frame.itertuples(index=False, name=None):
-            ws.append(record)
-        widths = []
-        for i, column in enumerate(columns, 1):
-            fmt = number_format(column)
-            if fmt and len(table):
-                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = fmt
-            sample = table[column].head(WIDTH_SAMPLE)
-            if fmt:
-                shown = [len(f"{v:,.2f}") for v in sample if isinstance(v, float) and v == v]
-            else:
-                shown = [len(str(v)) for v in sample]
-            widths.append(max([len(column_label(column)), *shown]))
-        finish(ws, widths)
+        write_frame(book, name, table)
     book.save(path)
+
+
+BALANCE_SHEET = "supply by month"
+
+
+def write_balance_sheet(book, plan) -> None:
+    """Month × supplier: each supplier's supply, then storage withdrawal, unserved gas,
+    storage injection and demand, MMcf/d (balance.monthly_balance: supply + withdrawal +
+    unserved = demand + injection in every row)."""
+    periods = list(dict.fromkeys(plan.prices["period"].astype(str)))
+    table = monthly_balance(plan.flows, plan.storage, plan.prices, periods).reset_index()
+    write_frame(book, BALANCE_SHEET, table,
+                headers={c: f"{c} (MMcf/d)" for c in table.columns if c != "period"},
+                formats={c: "#,##0" for c in table.columns if c != "period"})

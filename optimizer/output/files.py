@@ -124,6 +124,23 @@ def replace_folder(path: Path, fill, kind: str | None = "plan") -> Path:
     return path
 
 
+def add_to_manifest(folder: Path, name: str) -> None:
+    """Record a file gasmix added to an output folder afterwards (a report written into
+    it) in the folder's manifest; a folder without gasmix's manifest is left as it is."""
+    manifest = folder / MANIFEST
+    try:
+        content = json.loads(manifest.read_text(encoding="utf-8"))
+        if content.get("generator") != GENERATOR or not isinstance(content.get("files"), list):
+            return
+    except (OSError, ValueError, AttributeError):
+        return
+    if name in content["files"]:
+        return
+    content["files"] = sorted([*content["files"], name])
+    write_file(manifest, lambda tmp: tmp.write_text(json.dumps(content, indent=1) + "\n"),
+               replaceable=lambda _: True)
+
+
 def check_target(path: Path, kind: str | None) -> None:
     """Raise PlanWriteError if output of `kind` may not be written at `path` (see
     replace_folder) — callable before a long solve, so that a run is not thrown away."""

@@ -13,7 +13,7 @@ FORMATS = ("csv", "json", "xlsx")
 # The tables of every plan, in the order they are written (a plan may add more: security,
 # a stochastic plan's scenarios, …). The output layer takes a plan as it comes — anything
 # with `summary` and `tables()` — and imports nothing of results/.
-TABLE_NAMES = ("flows", "storage", "transport", "prices", "shares", "constraints")
+TABLE_NAMES = ("flows", "storage", "transport", "prices", "shares", "constraints", "savings")
 
 
 def plan_document(plan) -> dict:

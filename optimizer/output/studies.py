@@ -17,7 +17,7 @@ import pandas as pd
 
 from ...models.extras import MissingExtra
 
-from . import charts
+from . import charts, study_charts
 from .files import replace_folder
 
 SWEEP_MARKER = "sweep.json"
@@ -35,8 +35,9 @@ def write_sweep(table: pd.DataFrame, path, keys: list[str], about: dict, chart: 
         table.to_csv(folder / "sweep.csv", index=False, float_format="%.6f")
         (folder / SWEEP_MARKER).write_text(json.dumps(meta, indent=1, default=str) + "\n")
         if chart:
-            _chart(lambda: charts.sweep_figure(table, list(keys), _supplier_colors(table),
-                                               title=about.get("title", "")),
+            _chart(lambda: study_charts.sweep_figure(table, list(keys), _supplier_colors(table),
+                                                     title=about.get("title", ""),
+                                                     names=about.get("names")),
                    folder / "sweep.png", notes)
 
     replace_folder(Path(path), fill, kind="sweep")
@@ -55,7 +56,7 @@ def write_frontier(table: pd.DataFrame, path, about: dict, chart: bool = True) -
         table.to_csv(folder / "frontier.csv", index=False, float_format="%.6f")
         (folder / FRONTIER_MARKER).write_text(json.dumps(meta, indent=1, default=str) + "\n")
         if chart:
-            _chart(lambda: charts.frontier_figure(table, title=about.get("title", "")),
+            _chart(lambda: study_charts.frontier_figure(table, title=about.get("title", "")),
                    folder / "frontier.png", notes)
 
     replace_folder(Path(path), fill, kind="frontier")

@@ -20,6 +20,10 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColum
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
 
+from .labels import SAVING_STEPS, limit_label, param_value
+from .study_reading import (SHED_BCF, cash_change, reference_value, shed, sweep_pivot,
+                            tightest_served)
+
 # highlight=False: rich would otherwise colour numbers and paths on its own guesses.
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -53,9 +57,11 @@ def print_case_written(console: Console, target: Path, workbook: bool, name: str
                       f"tables, then `gasmix validate {escape(str(target))}`")
 
 
-def print_report_written(console: Console, target: str, kind: str = "") -> None:
-    """"report written to FILE", or "<kind> report written to FILE"."""
-    console.print(f"{kind + ' ' if kind else ''}report written to {escape(target)}")
+def print_report_written(console: Console, target: str, kind: str = "", replaced: bool = False) -> None:
+    """"report written to FILE", or "<kind> report written to FILE", saying when it
+    replaced a previous report."""
+    console.print(f"{kind + ' ' if kind else ''}report written to {escape(target)}"
+                  + (" (it replaced the previous gasmix report there)" if replaced else ""))
 
 
 # --- progress ----------------------------------------------------------------------------
@@ -140,7 +146,9 @@ def _limit_text(limits: list[dict]) -> str:
 # --- a plan ------------------------------------------------------------------------------
 
 def print_summary(console: Console, plan, written: Path) -> None:
-    """A short account of the plan: cost, mix against caps, what binds, any shortfall."""
+    """A short account of the plan: cost, mix against caps, what binds, any shortfall. A
+    stochastic plan leads with its figures over the scenarios; the rest is then its
+    undisturbed base scenario's."""
     s = plan.summary
     case = s["case"]
     costs = s["cost_breakdown_musd"]
@@ -148,7 +156,11 @@ def print_summary(console: Console, plan, written: Path) -> None:
     console.print(f"{_span(list(dict.fromkeys([case['first_period'], case['last_period']])))} "
                   f"({_plural(case['periods'], 'period')}) · {s['solver']} "
                   f"{s['solve_seconds']:.2f} s · [green]{s['status']}[/]")
-    console.print(f"cost [bold]{s['objective_musd']:,.1f} MUSD[/] = cash {s['cash_cost_musd']:,.1f}"
+    stochastic = "stochastic" in s
+    if stochastic:
+        _print_stochastic_headline(console, s)
+    console.print(("base scenario (undisturbed): " if stochastic else "")
+                  + f"cost [bold]{s['objective_musd']:,.1f} MUSD[/] = cash {s['cash_cost_musd']:,.1f}"
                   f" + unserved at VOLL {costs['unserved_at_voll']:,.1f}"
                   f" + risk penalty {s['risk_penalty_musd']:,.1f}")
     average = s["avg_cost_usd_mmbtu"]
@@ -189,36 +201,37 @@ def print_summary(console: Console, plan, written: Path) -> None:
     console.print(shares)
     if "lng_prices" in plan.extra:
         console.print(_lng_price_table(plan.extra["lng_prices"]))
-
-    binding = plan.constraints[plan.constraints["binding"]]
-    if len(binding):
-        # Shadow prices are ∂cost/∂limit; shown as what loosening the limit would save
-        # (raising a cap or a capacity, lowering a minimum).
-        grouped = binding.groupby(["family", "name", "unit"], sort=False).agg(
-            periods=("period", "count"), total=("shadow_price", "sum"), mean=("shadow_price", "mean"),
-            peak=("shadow_price", "min"))
-        # Share limits first (by total), then capacities by their mean value: the two
-        # are in different units, so they are not ranked against each other.
-        is_share = grouped.index.get_level_values("unit") == "MUSD/pp"
-        grouped["order"] = np.where(is_share, 1e12 + grouped["total"].abs(), grouped["mean"].abs())
-        table = Table(title="binding constraints: what loosening each is worth", title_justify="left")
-        for col in ("constraint", "binding periods", "saving"):
-            table.add_column(col, justify="left" if col == "constraint" else "right")
-        for (family, name, unit), row in grouped.sort_values("order", ascending=False).head(10).iterrows():
-            # Caps and working gas: one unit more holds in every binding period, so the
-            # saving is the sum; a rate capacity is worth its own amount in each period.
-            if family == "share_min":
-                saving = f"{_money(row['total'])} MUSD per −1 pp"
-            elif unit == "MUSD/pp":
-                saving = f"{_money(-row['total'])} MUSD per +1 pp"
-            elif unit == "MUSD/Bcf":
-                saving = f"{_money(-row['total'])} MUSD per extra Bcf"
-            else:
-                saving = (f"up to {_money(-row['peak'])} USD/MMBtu of extra capacity "
-                          f"(mean {_money(-row['mean'])})")
-            table.add_row(escape(f"{family.replace('_', ' ')}: {name}"), str(int(row["periods"])), saving)
+    for table in savings_tables(plan.savings):
         console.print(table)
     console.print(f"plan written to {escape(str(written))}")
+
+
+# At most this many binding limits of one unit are listed (the rest are in savings.csv).
+SAVINGS_SHOWN = 8
+
+
+def savings_tables(savings: pd.DataFrame) -> list[Table]:
+    """The binding limits, one table per unit of saving (share limits per pp, capacities
+    per 100 MMcf/d, storage per Bcf): the saving over the horizon and in the largest month,
+    as results/savings.py computes them for every output. Narrow enough for 60 columns."""
+    out = []
+    for unit, group in savings.groupby("unit", sort=False):
+        step = SAVING_STEPS.get(unit, unit)
+        table = Table(title=f"binding: MUSD saved {step}", title_justify="left", box=None,
+                      header_style="bold", pad_edge=False)
+        table.add_column("limit", no_wrap=True, overflow="ellipsis", max_width=26)
+        table.add_column("months", justify="right", no_wrap=True)
+        table.add_column("horizon", justify="right", no_wrap=True)
+        table.add_column("largest month", justify="right", no_wrap=True)
+        for row in group.head(SAVINGS_SHOWN).itertuples():
+            table.add_row(escape(limit_label(row.family, row.name)), str(row.binding_periods),
+                          _money(row.horizon_saving),
+                          f"{_money(row.peak_saving)} ({escape(str(row.peak_period))})")
+        if len(group) > SAVINGS_SHOWN:
+            table.caption = f"{len(group) - SAVINGS_SHOWN} more in savings.csv"
+            table.caption_justify = "left"
+        out.append(table)
+    return out
 
 
 # --- disruption scenarios ----------------------------------------------------------------
@@ -243,15 +256,19 @@ def _scenario_table(table: pd.DataFrame, title: str, change: bool = False) -> Ta
     return view
 
 
-def print_stochastic(console: Console, plan) -> None:
-    """The stochastic plan's four figures and its scenarios."""
-    s = plan.summary
+def _print_stochastic_headline(console: Console, s: dict) -> None:
+    """The figures over the scenarios, before anything of the base scenario."""
     st = s["stochastic"]
-    console.print(f"stochastic plan (α {st['cvar_alpha']:g}, W {st['cvar_weight']:g}): mean-risk "
-                  f"objective [bold]{s['mean_risk_objective_musd']:,.1f} MUSD[/] · E[cost] "
-                  f"{s['expected_cost_musd']:,.1f} · CVaR {s['cvar_musd']:,.1f} · VSS "
-                  f"{s['vss_musd']:,.1f} (on E[cost] alone {s['vss_expected_cost_musd']:,.1f}) · "
-                  f"EVPI {s['evpi_musd']:,.1f}")
+    console.print(f"stochastic plan over {_plural(len(st.get('scenarios') or {}), 'scenario')} "
+                  f"(CVaR α {st['cvar_alpha']:.0%}, weight W {st['cvar_weight']:g})")
+    console.print(f"mean-risk objective [bold]{s['mean_risk_objective_musd']:,.1f} MUSD[/] · "
+                  f"expected cost {s['expected_cost_musd']:,.1f} · CVaR {s['cvar_musd']:,.1f}")
+    console.print(f"VSS {s['vss_musd']:,.1f} (on expected cost alone "
+                  f"{s['vss_expected_cost_musd']:,.1f}) · EVPI {s['evpi_musd']:,.1f}")
+
+
+def print_stochastic(console: Console, plan) -> None:
+    """The stochastic plan's scenarios (its figures lead print_summary)."""
     console.print(_scenario_table(plan.extra["scenarios"], "scenarios (stochastic plan)"))
 
 
@@ -266,57 +283,132 @@ def print_stress(console: Console, table: pd.DataFrame, plan, written: Path) -> 
 # --- sweeps and frontiers ----------------------------------------------------------------
 
 def print_sweep(console: Console, table: pd.DataFrame, keys: list[str], written: Path,
-                notes: list[str]) -> None:
-    ok = table["status"] == "optimal"
+                notes: list[str], fmt: str = "csv") -> None:
+    """The points (one parameter) or a pivot of the first two (several), then what the
+    sweep says: the cash cost change from the reference point and where demand is shed."""
     statuses = ", ".join(f"{n} {s}" for s, n in table["status"].value_counts().items())
     console.print(f"[bold]sweep[/] of {_plural(len(table), 'point')} over {', '.join(keys)}: {statuses}")
-    shown = table if len(table) <= 30 else table.iloc[np.linspace(0, len(table) - 1, 15).round().astype(int)]
-    view = Table(box=None, header_style="bold")
-    for key in keys:
-        view.add_column(key, justify="right")
-    for name in ("status", "cost MUSD", "unserved Bcf", "avg USD/MMBtu", "largest share"):
-        view.add_column(name, justify="right" if name != "status" else "left")
-    for _, row in shown.iterrows():
-        good = row["status"] == "optimal"
-        view.add_row(*[f"{row[k]:g}" if isinstance(row[k], float) else escape(str(row[k])) for k in keys],
-                    row["status"] if good else f"[red]{row['status']}[/]",
-                    _money(row["total_cost_musd"]) if good else "",
-                    f"{row['unserved_bcf']:,.1f}" if good else "",
-                    f"{row['avg_cost_usd_mmbtu']:.2f}" if good and pd.notna(row["avg_cost_usd_mmbtu"]) else "",
-                    f"{row['largest_supplier']} {row['largest_share']:.1%}" if good else "")
-    console.print(view)
-    if len(shown) < len(table):
-        console.print(f"({len(shown)} of {len(table)} rows shown; all are in sweep.csv)")
-    if ok.any():
-        best = table.loc[table.loc[ok, "total_cost_musd"].idxmin()]
-        where = ", ".join(f"{k}={best[k]}" for k in keys)
-        console.print(f"cheapest: {where} at {_money(best['total_cost_musd'])} MUSD (cash + unserved at VOLL)")
+    if len(keys) == 1:
+        console.print(_sweep_points(table, keys[0]))
+    else:
+        title, pivot = _sweep_pivot(table, keys)
+        console.print(title)
+        console.print(pivot)
+    for line in _sweep_reading(table, keys):
+        console.print(line)
     for note in notes:
         console.print(f"[yellow]note:[/] {escape(note)}")
-    console.print(f"wrote {escape(str(written))}/ (sweep.csv, sweep.json"
-                  f"{', sweep.png' if not notes else ''})")
+    console.print(_written(written, fmt, "sweep", notes))
 
 
-def print_frontier(console: Console, table: pd.DataFrame, written: Path, notes: list[str]) -> None:
+def _sweep_points(table: pd.DataFrame, key: str) -> Table:
+    """One row per point (a sample of 15 beyond 30): cash cost and its change from the
+    reference point, unserved gas, the largest share."""
+    change = cash_change(table, [key])
+    order = np.arange(len(table))
+    shown = order if len(table) <= 30 else np.linspace(0, len(table) - 1, 15).round().astype(int)
+    view = Table(box=None, header_style="bold")
+    ref = reference_value(key, table[key])
+    for name in (key, "cash MUSD", f"vs {param_value(key, ref)}", "unserved Bcf", "largest share"):
+        view.add_column(name, justify="right", no_wrap=True)
+    for i in shown:
+        row = table.iloc[i]
+        value = escape(param_value(key, row[key]))
+        if row["status"] != "optimal":  # the status where its figures would be
+            view.add_row(value, f"[red]{escape(str(row['status']))}[/]", "", "", "")
+            continue
+        view.add_row(value, _money(row["cash_cost_musd"]),
+                     f"{change.iloc[i]:+,.0f}" if change.iloc[i] == change.iloc[i] else "",
+                     f"{row['unserved_bcf']:,.1f}",
+                     f"{row['largest_supplier']} {row['largest_share']:.1%}")
+    if len(shown) < len(table):
+        view.caption = f"{len(shown)} of {len(table)} rows shown; all are in sweep.csv"
+        view.caption_justify = "left"
+    return view
+
+
+def _sweep_pivot(table: pd.DataFrame, keys: list[str]) -> tuple[str, Table]:
+    """Cash cost (MUSD) with the first parameter down and the second across; * marks a
+    point that sheds demand, a failed point shows its status."""
+    cells, held = sweep_pivot(table, keys)
+    rows, columns = keys[0], keys[1]
+    title = f"cash cost, MUSD: {rows} down, {columns} across"
+    if held:
+        title += "; " + ", ".join(f"{k} = {param_value(k, v)}" for k, v in held.items())
+    view = Table(box=None, header_style="bold")
+    view.add_column(rows, justify="right", no_wrap=True)
+    across = list(dict.fromkeys(cells.index.get_level_values(1)))
+    for value in across:
+        view.add_column(escape(param_value(columns, value)), justify="right", no_wrap=True)
+    for down in dict.fromkeys(cells.index.get_level_values(0)):
+        out = [escape(param_value(rows, down))]
+        for value in across:
+            cash, unserved, status = cells.loc[(down, value)]
+            if not isinstance(status, str):
+                out.append("")  # no such point
+            elif status != "optimal":
+                out.append(f"[red]{escape(status)}[/]")
+            else:
+                out.append(_money(cash) + ("*" if unserved > SHED_BCF else ""))
+        view.add_row(*out)
+    if (cells["unserved_bcf"].fillna(0) > SHED_BCF).any():
+        title += " (* leaves demand unserved)"
+    return title, view
+
+
+def _sweep_reading(table: pd.DataFrame, keys: list[str]) -> list[str]:
+    """What the sweep says in a line or two: the range of the cash cost change from the
+    reference point, where demand is shed, the tightest cap that serves all demand."""
+    key = keys[0]
+    ok = table["status"] == "optimal"
+    if not ok.any():
+        return []
+    ref = reference_value(key, table[key])
+    shedding = table[shed(table)]
+    change = cash_change(table, keys)[~shed(table)].dropna()  # shedding "saves" cash
+    lines = []
+    if len(change):
+        lines.append(f"cash cost against {key} = {param_value(key, ref)}, where all demand is "
+                     f"served: {change.min():+,.0f} to {change.max():+,.0f} MUSD")
+    if len(shedding):
+        values = ", ".join(param_value(key, v) for v in list(dict.fromkeys(shedding[key]))[:6])
+        lines.append(f"[red]demand left unserved[/] at {key} = {values}"
+                     + (" …" if shedding[key].nunique() > 6 else ""))
+    if len(keys) == 1:
+        tight = tightest_served(table, key)
+        if tight is not None:
+            at = table[table[key] == tight].index[0]
+            lines.append(f"tightest {key} that serves all demand: {param_value(key, tight)} "
+                         f"({cash_change(table, keys)[at]:+,.0f} MUSD cash)")
+    return lines
+
+
+def _written(written: Path, fmt: str, kind: str, notes: list[str]) -> str:
+    if fmt == "xlsx":
+        return f"wrote {escape(str(written))}"
+    return (f"wrote {escape(str(written))}/ ({kind}.csv, {kind}.json"
+            f"{f', {kind}.png' if not notes else ''})")
+
+
+def print_frontier(console: Console, table: pd.DataFrame, written: Path, notes: list[str],
+                   fmt: str = "csv") -> None:
     for trade_off, part in table.groupby("trade_off", sort=False):
-        efficient = part[part["pareto"]].sort_values(["x", "value"])
-        distinct = efficient.drop_duplicates(["x", "cost_musd"])
-        console.print(f"[bold]{trade_off}[/]: {_plural(len(part), 'point')}, {len(efficient)} "
-                      f"Pareto-efficient, {_plural(len(distinct), 'distinct plan')} "
+        distinct = part[part["pareto"]].sort_values(["x", "value"])  # one point per plan
+        console.print(f"[bold]{trade_off}[/]: {_plural(len(part), 'point')}, "
+                      f"{_plural(len(distinct), 'Pareto-efficient plan')} "
                       f"({part['x_label'].iloc[0]})")
         view = Table(box=None, header_style="bold")
         for name in ("parameter", "measure", "cost MUSD", "unserved Bcf"):
             view.add_column(name, justify="right")
         percent = trade_off == "diversification"
         for _, row in distinct.iterrows():
-            view.add_row(f"{row['parameter']}={row['value']:g}",
+            view.add_row(f"{row['parameter']}={param_value(row['parameter'], row['value'])}",
                         f"{row['x']:.1%}" if percent else f"{row['x']:.3f}",
                         _money(row["cost_musd"]), f"{row['unserved_bcf']:,.1f}")
         console.print(view)
     for note in notes:
         console.print(f"[yellow]note:[/] {escape(note)}")
-    console.print(f"wrote {escape(str(written))}/ (frontier.csv, frontier.json"
-                  f"{', frontier.png' if not notes else ''})")
+    console.print(_written(written, fmt, "frontier", notes))
 
 
 def print_offer(console: Console, study, written: Path) -> None:

@@ -24,6 +24,7 @@ from ..lp.solvers import SolverResult
 from ..lp.verify import Check
 from ..output.plan_files import TABLE_NAMES, plan_document, write_plan
 from .metrics import Headline, base_shares, headline
+from .savings import savings_table
 from .security import N1, n1_by_area, security_summary, security_table
 from .tables import (BINDING_TOLERANCE, SHARE_CAP, SHARE_MIN, ConstraintFacts, Solution,
                      constraint_facts, denoise, firm_capacity_table, flows_table,
@@ -115,6 +116,12 @@ class Plan:
     @cached_property
     def constraints(self) -> pd.DataFrame:
         return self._facts.frame()
+
+    @cached_property
+    def savings(self) -> pd.DataFrame:
+        """One row per binding limit: what loosening it saves over the horizon and in its
+        largest month (results/savings.py: the one convention of every output)."""
+        return savings_table(self.constraints, list(self.data.period_ids))
 
     @property
     def security(self) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from ..formulation.constraints import Columns
 from ..formulation.names import (ENTRY_CAPACITY, ORIGIN_CAPACITY, SHARE_LIMIT, STORAGE_COVER,
                                  STORAGE_DAYS)
 from .metrics import base_shares, stranded_capacity
+from .savings import saving
 
 # The `family` column of constraints.csv: the kind of limit each row is.
 SHARE_CAP, SHARE_MIN = "share_cap", "share_min"
@@ -236,19 +237,20 @@ def constraint_facts(d: ModelData, cols: Columns, model, x: np.ndarray, row_dual
                      col_dual: np.ndarray, activity: np.ndarray) -> ConstraintFacts:
     """Each share limit and capacity with its slack and shadow price.
 
-    shadow_price is the change in the objective per unit increase of the limit: for share
-    limits in million USD per percentage point, for capacities in USD/MMBtu (million USD
-    per MMcf/d in a period divided by that period's d_t·E). Negative on a binding cap:
-    loosening it lowers cost. A row is binding where its slack is within
+    shadow_price is what loosening the limit by one planner step in the row's period
+    saves, million USD (savings.saving: +1 pp of a cap, +100 MMcf/d of a capacity, +1 Bcf
+    of working gas, 1 Bcf less of required stock), from the duals' ∂objective/∂limit:
+    positive on a binding limit. A row is binding where its slack is within
     BINDING_TOLERANCE·(1 + |limit|) and its shadow price is not zero.
     """
     y, dj = row_dual, col_dual
-    wt = d.weight
     T = len(d.period_ids)
     period_index = {p: t for t, p in enumerate(d.period_ids)}
     parts: list[dict] = []
 
-    def add(family, names, periods, limit, value, shadow, unit, slack=None):
+    def add(family, names, periods, limit, value, derivative, slack=None):
+        """Rows of `family`; `derivative` is ∂objective/∂limit per unit of the limit."""
+        shadow, unit = saving(family, derivative)
         limit = np.asarray(limit, dtype=float)
         value = np.asarray(value, dtype=float)
         n = len(limit)
@@ -274,22 +276,21 @@ def constraint_facts(d: ModelData, cols: Columns, model, x: np.ndarray, row_dual
             # is undefined and the row is tight (0 = 0): it is what holds supply at zero.
             share = activity[i] / base + rule.bound if base > 0 else np.nan
             slack = abs(activity[i]) / base if base > 0 else 0.0
-            rows.append((name, period, rule.bound, share, slack, y[i] * base * 0.01))
+            rows.append((name, period, rule.bound, share, slack, y[i] * base))
         if rows:
-            names, periods, limit, share, slack, shadow = zip(*rows)
+            names, periods, limit, share, slack, derivative = zip(*rows)
             add(SHARE_CAP if block.sense == "<=" else SHARE_MIN, names, periods, limit, share,
-                shadow, "MUSD/pp", slack=slack)
+                derivative, slack=slack)
 
     for family in (ENTRY_CAPACITY, ORIGIN_CAPACITY):
         for block in model.block(family):
             i = np.arange(block.start, block.stop)
             names, periods = zip(*block.labels)
-            t = [period_index[p] for p in periods]
-            add(family, names, periods, block.rhs, activity[i], y[i] / wt[t], "USD/MMBtu")
+            add(family, names, periods, block.rhs, activity[i], y[i])
 
     # Capacities held as column bounds: the reduced cost of a column at its upper bound is
-    # ∂obj/∂bound (≤ 0). Storage working gas is in Bcf, so its value is per Bcf·period.
-    def bound_capacity(family, names, columns, unit, per_weight=True):
+    # ∂obj/∂bound (≤ 0), per MMcf/d of a rate or per Bcf of working gas, in its period.
+    def bound_capacity(family, names, columns):
         upper = model.col_upper[columns]
         value = x[columns]
         at_upper = upper - value <= BINDING_TOLERANCE * (1 + np.abs(upper))
@@ -298,16 +299,14 @@ def constraint_facts(d: ModelData, cols: Columns, model, x: np.ndarray, row_dual
         # its reduced cost is whatever the degenerate basis makes it. Leave it blank.
         fixed = upper <= model.col_lower[columns] + BINDING_TOLERANCE
         shadow = np.where(fixed, np.nan, shadow)
-        if per_weight:
-            shadow = shadow / wt[None, :]
         add(family, np.repeat(np.asarray(names, dtype=object), T),
             np.tile(np.asarray(d.period_ids, dtype=object), len(names)),
-            upper.ravel(), value.ravel(), shadow.ravel(), unit)
+            upper.ravel(), value.ravel(), shadow.ravel())
 
-    bound_capacity(ARC_CAPACITY, d.arc_ids, cols.flow, "USD/MMBtu")
-    bound_capacity(STORAGE_INJECTION, d.storage_ids, cols.inject, "USD/MMBtu")
-    bound_capacity(STORAGE_WITHDRAWAL, d.storage_ids, cols.withdraw, "USD/MMBtu")
-    bound_capacity(STORAGE_WORKING_GAS, d.storage_ids, cols.stock, "MUSD/Bcf", per_weight=False)
+    bound_capacity(ARC_CAPACITY, d.arc_ids, cols.flow)
+    bound_capacity(STORAGE_INJECTION, d.storage_ids, cols.inject)
+    bound_capacity(STORAGE_WITHDRAWAL, d.storage_ids, cols.withdraw)
+    bound_capacity(STORAGE_WORKING_GAS, d.storage_ids, cols.stock)
 
     # Storage policy rows (storage_policy.py), in Bcf: the stock held against the stock
     # required (a minimum: the slack is the stock above it); the dual is the cost of
@@ -320,8 +319,7 @@ def constraint_facts(d: ModelData, cols: Columns, model, x: np.ndarray, row_dual
         else:
             stock = activity[i] + _cover_requirement(d, cols, x, block)
             required = stock - activity[i]
-        add(block.family, names, periods, required, stock, y[i], "MUSD/Bcf",
-            slack=stock - required)
+        add(block.family, names, periods, required, stock, y[i], slack=stock - required)
 
     columns = {c: np.concatenate([p[c] for p in parts]) if parts else
                np.zeros(0, dtype=object if c in ("family", "name", "period", "unit") else float)
