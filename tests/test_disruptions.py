@@ -145,13 +145,13 @@ def test_mexico_scenarios_are_declared_and_sum_to_one():
     assert {"base", "uri", "us_export_limit", "altamira_outage", "hormuz_2027",
             "sanctions_lifted"} <= set(by_id)
     uri = by_id["uri"]
-    # Uri as observed (SOURCES.md §17): Henry Hub ×2 for the month, Waha ×6, and US pipeline
-    # gas −14% as a limit on every US pipeline source (an upstream freeze, not the pipes).
-    assert {(e.target, e.price_multiplier) for e in uri.events if e.target_type == "hub"} == {("HH", 2.0), ("WAHA", 6.0)}
-    us_pipeline = {s.id for s in default_case().sources if s.supplier == "US" and s.kind == "pipeline"}
-    cut = {e.target: e.capacity_factor for e in uri.events if e.target_type == "source"
-           and e.capacity_factor is not None}
-    assert set(cut) == us_pipeline and set(cut.values()) == {0.86}
+    # Uri as observed (SOURCES.md §17): one exposure blend (≈40% bought day by day) on
+    # Henry Hub (×1.39) and Waha (×6.17), and US gas to Mexico −14% as one limit on the
+    # supplier (an upstream freeze, not the pipes).
+    assert {(e.target, e.price_multiplier) for e in uri.events if e.target_type == "hub"} == \
+        {("HH", 1.39), ("WAHA", 6.17)}
+    assert [(e.target_type, e.target, e.capacity_factor) for e in uri.events
+            if e.capacity_factor is not None] == [("supplier", "US", 0.86)]
 
 
 # --- the command line -------------------------------------------------------------------
