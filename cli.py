@@ -23,7 +23,7 @@ import click
 # The option choices, defaults and exit codes come from modules that load no numpy, pandas
 # or solver (tests/test_startup.py holds them to that).
 from .models.schema import SHARE_BASES, SHARE_OF
-from .optimizer.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_SOLVER
+from .optimizer.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_SOLVER
 from .optimizer.grid import DEFAULT_CHUNK_SIZE, DEFAULT_RISK_WEIGHTS, DEFAULT_SHARES, TRADE_OFFS
 from .optimizer.lp import SOLVERS
 
@@ -237,9 +237,16 @@ def _check_output(path, kind: str) -> None:
 def _check_report_target(target: str) -> None:
     from .optimizer.output import report
 
+    from .optimizer.errors import PlanWriteError
+    from .optimizer.output.files import check_file
+
     path = Path(target)
     if path.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter(f"{target!r}: a report's name must end in .html", param_hint="--report")
+    try:
+        check_file(path)  # a link is refused, a folder named
+    except PlanWriteError as exc:
+        _fail_on(exc, "cannot write the report: ")
     if path.exists() and (path.is_dir() or not report.is_report(path)):
         _fail(f"cannot write the report: {target} exists and is not a gasmix report; choose a new "
               "file name", EXIT_INPUT)
@@ -263,20 +270,9 @@ def _write_report(make, target: str, kind: str, quiet: bool) -> None:
 
 # --- the commands ------------------------------------------------------------------------
 
-class _Commands(click.Group):
-    """The gasmix group: Ctrl-C exits 130 with one line (click's "Aborted!" exits 1).
-    Outputs are written aside and swapped in, so an interrupt leaves the old ones whole."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            # Plain click: an interrupt may come before the output layer was ever imported.
-            click.echo("interrupted: nothing was written", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-
-
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+# Ctrl-C, SIGTERM and a closed standard output are handled where the command starts,
+# __main__.run (the console script), before this module is even imported.
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gasmix")
 def main():
     """gasmix: the least-cost, diversified natural-gas supply plan for an importing country.
