@@ -40,6 +40,14 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _cannot_write(what: str, exc: OSError) -> NoReturn:
+    """An output could not be written (no space, no permission, …): why, and what is on
+    disk. Outputs are swapped in whole, so any not named as written is as it was."""
+    from .optimizer.output.files import on_disk
+
+    _fail(f"cannot write the {what}: {exc}; {on_disk()}", EXIT_INPUT)
+
+
 def _fail_on(exc: Exception, prefix: str = "") -> NoReturn:
     """Exit with the code optimizer.errors gives `exc`, saying why: a case error's report
     (file, row, column, value, rule), a solver's failure as such, else `prefix` and the
@@ -265,7 +273,7 @@ def _write_report(make, target: str, kind: str, quiet: bool) -> None:
     except (MissingExtra, ReportError) as exc:
         _fail_on(exc)
     except OSError as exc:
-        _fail(f"cannot write the report: {exc}", EXIT_INPUT)
+        _cannot_write("report", exc)
 
 
 # --- the commands ------------------------------------------------------------------------
@@ -380,7 +388,7 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
         with terminal.steps(quiet, "writing the plan", len(TABLE_NAMES) + 1) as step:
             written = plan.write(target, format=fmt, progress=step)
     except OSError as exc:  # PlanWriteError among them
-        _fail(f"cannot write the plan: {exc}", EXIT_INPUT)
+        _cannot_write("plan", exc)
     if report_file:
         _write_report(lambda step: report.plan_report(plan.summary, plan.tables(), step),
                       report_file, "plan", quiet)
@@ -458,7 +466,7 @@ def stress_command(case_dir, output, scenarios, solver, time_limit, policy, quie
     try:
         written = write_stress(table, plan.summary, output)
     except OSError as exc:  # PlanWriteError among them
-        _fail(f"cannot write the stress test: {exc}", EXIT_INPUT)
+        _cannot_write("stress test", exc)
     if not quiet:
         terminal.print_stress(terminal.out, table, plan, written)
 
@@ -511,7 +519,7 @@ def offer_command(offer, case_dir, output, cutoff_probability, cutoff_from, cvar
     try:
         written = write_offer(study.table, study.summary, output)
     except OSError as exc:
-        _fail(f"cannot write the offer study: {exc}", EXIT_INPUT)
+        _cannot_write("offer study", exc)
     if not quiet:
         terminal.print_offer(terminal.out, study, written)
 
@@ -573,13 +581,13 @@ def init_command(directory, workbook, case_name, quiet):
         except MissingExtra as exc:
             _fail_on(exc)
         except OSError as exc:
-            _fail(f"cannot write the case: {exc}", EXIT_INPUT)
+            _cannot_write("case", exc)
     else:
         target = Path(directory)
         try:
             write_case_folder(source, target)  # only into a new or empty folder
         except OSError as exc:
-            _fail(f"cannot write the case: {exc}", EXIT_INPUT)
+            _cannot_write("case", exc)
     if not quiet:
         terminal.print_case_written(terminal.out, target, workbook=workbook is not None,
                                     name=case_name)
@@ -670,7 +678,7 @@ def sweep_command(case_dir, params, output, workers, scheduler, time_limit, chun
     try:
         notes = write_sweep(table, Path(output), grid.keys, about)
     except OSError as exc:
-        _fail(f"cannot write the sweep: {exc}", EXIT_INPUT)
+        _cannot_write("sweep", exc)
     if not quiet:
         terminal.print_sweep(terminal.out, table, grid.keys, Path(output), notes)
     _no_plan_at_all(table, output)
@@ -733,7 +741,7 @@ def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, outpu
     try:
         notes = write_frontier(table, Path(output), about)
     except OSError as exc:
-        _fail(f"cannot write the frontier: {exc}", EXIT_INPUT)
+        _cannot_write("frontier", exc)
     if not quiet:
         terminal.print_frontier(terminal.out, table, Path(output), notes)
     _no_plan_at_all(table, output)

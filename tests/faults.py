@@ -51,7 +51,7 @@ def _env() -> dict:
 
 
 def _strace(log: Path, calls: str, inject: str | None) -> list[str]:
-    command = [STRACE, "-qq", "-o", str(log), "-e", f"trace={calls}"]
+    command = [STRACE, "-qq", "-y", "-o", str(log), "-e", f"trace={calls}"]  # -y: fds as paths
     if inject:
         command += ["-e", f"inject={inject}"]
     return command
