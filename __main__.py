@@ -61,9 +61,12 @@ class _ReaderGone:
         except BrokenPipeError:
             self.closed_by_reader = True
             # Whatever is still buffered goes nowhere, now and at exit.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, self._stream.fileno())
-            os.close(devnull)
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, self._stream.fileno())
+                os.close(devnull)
+            except (OSError, ValueError):  # a stream without a file descriptor
+                pass
             return None
 
     def write(self, text):
