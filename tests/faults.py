@@ -43,10 +43,13 @@ def need_strace() -> None:
         pytest.skip("strace is not installed")
 
 
-def _env() -> dict:
+def _env(scratch: Path | None = None) -> dict:
     env = dict(os.environ)
     # Python writing its own bytecode caches would add renames and writes of its own.
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if scratch is not None:  # the system's temporary folder, to see what is left there
+        scratch.mkdir(exist_ok=True)
+        env["TMPDIR"] = str(scratch)
     return env
 
 
@@ -105,16 +108,18 @@ class Trace:
         return [c for c in self.calls_made if c.number > call.number]
 
 
-def injected(args, cwd: Path, call: Call, fault: str, log: Path, wait: bool = True):
+def injected(args, cwd: Path, call: Call, fault: str, log: Path, wait: bool = True,
+             scratch: Path | None = None):
     """Run `gasmix ARGS` with `fault` (e.g. "signal=KILL", "error=ENOSPC") at `call` of a
-    trace of the same command. Returns the CompletedProcess, or the Popen if not `wait`."""
+    trace of the same command (with `scratch` as its system temporary folder, if given).
+    Returns the CompletedProcess, or the Popen if not `wait`."""
     need_strace()
     command = [*_strace(log, call.name, f"{call.name}:{fault}:when={call.nth}"),
                *gasmix_command(), *args]
     if not wait:
-        return subprocess.Popen(command, cwd=cwd, env=_env(), stdout=subprocess.PIPE,
+        return subprocess.Popen(command, cwd=cwd, env=_env(scratch), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
-    return subprocess.run(command, cwd=cwd, env=_env(), capture_output=True, text=True,
+    return subprocess.run(command, cwd=cwd, env=_env(scratch), capture_output=True, text=True,
                           timeout=300)
 
 

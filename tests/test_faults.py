@@ -8,7 +8,8 @@ disk afterwards held to three rules:
 2. the exit code and the last line say what happened and what is on disk: 130 "interrupted:"
    or 143 "terminated:" naming exactly the outputs that are new, 2 "cannot write …" for a
    full disk, likewise;
-3. the next run succeeds and leaves no temporary or set-aside output behind.
+3. nothing is left in the system's temporary folder, and the next run succeeds and leaves
+   no temporary or set-aside output behind.
 
 How: a clean run of the command is traced with strace (tests/faults.py); the moments are
 drawn with a fixed seed from its main thread's file calls (opens, writes, closes, renames,
@@ -130,7 +131,8 @@ def test_faults_leave_old_or_new_outputs_and_say_which(prepared, tmp_path, name,
         work = tmp_path / f"at-{call.number}"
         shutil.copytree(template, work, symlinks=True)
         before = {out: _identity(work / out) for out in outputs}
-        done = injected(args, work, call, FAULTS[fault], tmp_path / f"log-{i}")
+        scratch = tmp_path / f"scratch-{call.number}"  # its system temporary folder
+        done = injected(args, work, call, FAULTS[fault], tmp_path / f"log-{i}", scratch=scratch)
         where = f"{fault} at call {call.number} ({call.line[:120]}): {done.stderr[-600:]}"
         assert "Traceback" not in done.stderr, where
         lines = done.stderr.strip().splitlines()
@@ -159,6 +161,10 @@ def test_faults_leave_old_or_new_outputs_and_say_which(prepared, tmp_path, name,
             assert done.returncode == 2, where
             assert "No space left on device" in lines[-1], where
             assert _said_written(lines[-1]) == new, where
+
+        # Nothing of the run is left outside the outputs' folder (openpyxl's scratch files
+        # were, in the system's temporary folder).
+        assert list(scratch.iterdir()) == [], where
 
         again = _run(args, work)
         assert again.returncode == 0, f"the next run after {where}: {again.stderr}"

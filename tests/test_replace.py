@@ -51,7 +51,7 @@ def test_a_kill_between_the_two_renames_is_repaired_by_the_next_run(work, tmp_pa
     done = _run("solve", "-q", "--cap", "US=0.7", "-o", "plan", cwd=work)
     assert done.returncode == 0, done.stderr
     assert f"note: restored plan/ from {old.name}" in done.stderr
-    assert ".tmp, an unfinished plan/ left by a killed run" in done.stderr
+    assert ".tmp, an unfinished plan left by a killed run" in done.stderr
     assert _cap(plan_folder(work / "plan")) == 0.7
     assert leftovers(work) == []
 
@@ -90,7 +90,7 @@ def test_temporaries_of_killed_runs_do_not_pile_up(work, tmp_path, fmt, target):
         assert len([n for n in leftovers(work) if n.endswith(".tmp")]) == 1, leftovers(work)
     done = _run(*args, cwd=work)
     assert done.returncode == 0, done.stderr
-    assert f"an unfinished {target}{'/' if fmt == 'csv' else ''} left by a killed run" in done.stderr
+    assert f"an unfinished {target} left by a killed run" in done.stderr
     assert leftovers(work) == []
     assert (plan_folder if fmt == "csv" else plan_json)(work / target)
 

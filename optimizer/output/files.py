@@ -1,9 +1,10 @@
 """Writing output so that a run stopped at any moment leaves the old output or the new one,
 complete, and the next run cleans up after it.
 
-Everything is finished in a temporary file or folder beside the target,
-`.NAME.gasmix-XXXXXXXX.tmp`, and renamed into place. A file takes one rename. A folder that
-replaces another takes two: the old one aside as `.NAME.gasmix-XXXXXXXX.old`, the new one
+Everything is finished in a temporary folder beside the target,
+`.NAME.gasmix-XXXXXXXX.tmp`, and renamed into place. A file (finished inside that folder,
+with the scratch files of its writer) takes one rename. A folder that replaces another
+takes two: the old one aside as `.NAME.gasmix-XXXXXXXX.old`, the new one
 in, then the old one is deleted. Targets that are not gasmix output are never replaced, and
 a target that is a symbolic link is refused (gasmix never writes through a link: what it
 would replace is then somewhere the user did not name).
@@ -17,7 +18,7 @@ long solve) repairs first, and says so (`recovered()`):
 * a `.tmp` that no live process is writing (killed while filling it): removed.
 
 Two locks make this safe with writers running side by side. A writer holds an flock on its
-temporary file or folder from creation to rename, so a temporary in use is never taken for
+temporary folder from creation to rename, so a temporary in use is never taken for
 junk; and temporaries are created, recovered and renamed under an flock on the target's
 folder, so two writers' renames never interleave (the second takes the first's output as
 the previous one). The kernel drops both locks when a process dies, however it dies.
@@ -165,7 +166,7 @@ def _recover(folder: Path) -> None:
         if not match:
             continue
         target = folder / match["name"]
-        shown = f"{target}{'/' if entry.is_dir() else ''}"
+        shown = f"{target}/"  # only a folder is ever set aside
         if match["what"] == "old":
             if not os.path.lexists(target):
                 os.rename(entry, target)
@@ -177,26 +178,21 @@ def _recover(folder: Path) -> None:
                                   "killed run was deleting")
         elif not _in_use(entry):
             _remove(entry)
-            _recovered.append(f"removed {folder / entry.name}, an unfinished {shown} left by a "
+            _recovered.append(f"removed {folder / entry.name}, an unfinished {target} left by a "
                               "killed run")
 
 
-def _temporary(path: Path, folder: bool) -> tuple[Path, int]:
-    """A new temporary file or folder beside `path`, created and locked under the folder's
+def _temporary(path: Path) -> tuple[Path, int]:
+    """A new temporary folder beside `path`, created and locked under the parent folder's
     lock (so no other run's recovery sees it unlocked); returns it and its locked fd."""
     parent = path.parent
     with _folder_locked(parent):
         _recover(parent)
-        prefix, suffix = f".{path.name}{_AFTER_NAME}", ".tmp"
-        if folder:
-            tmp = Path(tempfile.mkdtemp(prefix=prefix, suffix=suffix, dir=parent))
-            fd = _open_for_lock(tmp)
-            if fd is None:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise PlanWriteError(f"cannot open the temporary folder {tmp}")
-        else:
-            fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=parent)
-            tmp = Path(name)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}{_AFTER_NAME}", suffix=".tmp", dir=parent))
+        fd = _open_for_lock(tmp)
+        if fd is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise PlanWriteError(f"cannot open the temporary folder {tmp}")
         _lock(fd)
     return tmp, fd
 
@@ -263,30 +259,43 @@ def replace_file(path: Path, text: str) -> Path:
 
 
 def write_file(path: Path, write, replaceable=None, what: str = "a gasmix output") -> Path:
-    """Have `write(tmp)` write a temporary file beside `path`, then rename it into place.
+    """Have `write(tmp)` write a file in a temporary folder beside `path`, then rename it
+    into place.
 
     An existing `path` is replaced only if `replaceable(path)` says it is gasmix's own
-    output (by default nothing is replaced); on any failure the temporary file is removed
-    and `path` is as it was."""
+    output (by default nothing is replaced); on any failure the temporary folder is removed
+    and `path` is as it was. Scratch files the writer makes through `tempfile` (openpyxl
+    makes one per sheet) go into the same temporary folder, so what a killed run leaves is
+    all in one place beside the target, for the next run to remove."""
     path = Path(path)
     _check_file_target(path, replaceable, what)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp, fd = _temporary(path, folder=False)
+    box, fd = _temporary(path)
+    tmp = box / path.name
     try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; others may read a plan
+        with _scratch_in(box):
+            write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # as a plain new file: others may read a plan
         with _folder_locked(path.parent):
             # Checked again: another run may have put something there meanwhile.
             _check_file_target(path, replaceable, what)
             with _signals_held():
                 os.replace(tmp, path)
                 _written.append(path)
-    except BaseException:
-        _remove(tmp)
-        raise
     finally:
+        shutil.rmtree(box, ignore_errors=True)
         os.close(fd)
     return path
+
+
+@contextlib.contextmanager
+def _scratch_in(folder: Path):
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
 
 
 def replace_folder(path: Path, fill, kind: str | None = "plan") -> Path:
@@ -302,7 +311,7 @@ def replace_folder(path: Path, fill, kind: str | None = "plan") -> Path:
     path = Path(path)
     check_target(path, kind)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp, fd = _temporary(path, folder=True)
+    tmp, fd = _temporary(path)
     try:
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; others may read a plan
         fill(tmp)
