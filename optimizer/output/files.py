@@ -96,8 +96,12 @@ def _lock(fd: int, wait: bool = True) -> bool:
     return True
 
 
-def _open_for_lock(path: Path) -> int | None:
-    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) * path.is_dir() | getattr(os, "O_NOFOLLOW", 0)
+def _open_for_lock(path: Path, follow: bool = False) -> int | None:
+    """An fd to lock `path` by; None if it cannot be opened. A temporary is never opened
+    through a link (`follow` is for the target's folder, which may well be one)."""
+    flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
         return os.open(path, flags)
     except OSError:
@@ -108,7 +112,7 @@ def _open_for_lock(path: Path) -> int | None:
 def _folder_locked(folder: Path):
     """Hold the lock on `folder` (a folder that cannot be opened is not locked: the
     writes into it will fail on their own and say why)."""
-    fd = _open_for_lock(folder) if folder.is_dir() else None
+    fd = _open_for_lock(folder, follow=True) if folder.is_dir() else None
     try:
         if fd is not None:
             _lock(fd)
@@ -119,10 +123,11 @@ def _folder_locked(folder: Path):
 
 
 def _in_use(path: Path) -> bool:
-    """Is a live process writing the temporary `path` (does it hold its lock)?"""
+    """Is a live process writing the temporary `path` (does it hold its lock)? One that
+    cannot be opened is taken as in use: it is not ours to remove."""
     fd = _open_for_lock(path)
     if fd is None:
-        return False
+        return True
     try:
         return not _lock(fd, wait=False)
     finally:
@@ -147,11 +152,11 @@ def _signals_held():
 # --- recovery ----------------------------------------------------------------------------
 
 def _remove(path: Path) -> None:
+    """Remove a leftover; OSError if it cannot be removed whole (then it is not reported)."""
     if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
+        shutil.rmtree(path)
     else:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+        path.unlink()
 
 
 def _recover(folder: Path) -> None:
@@ -167,19 +172,23 @@ def _recover(folder: Path) -> None:
             continue
         target = folder / match["name"]
         shown = f"{target}/"  # only a folder is ever set aside
-        if match["what"] == "old":
-            if not os.path.lexists(target):
-                os.rename(entry, target)
-                _recovered.append(f"restored {shown} from {entry.name}, where a run killed while "
-                                  "replacing it had moved it")
-            else:
+        try:
+            if match["what"] == "old":
+                if not os.path.lexists(target):
+                    os.rename(entry, target)
+                    _recovered.append(f"restored {shown} from {entry.name}, where a run killed "
+                                      "while replacing it had moved it")
+                else:
+                    _remove(entry)
+                    _recovered.append(f"removed {folder / entry.name}, the previous {shown} that "
+                                      "a killed run was deleting")
+            elif not _in_use(entry):
                 _remove(entry)
-                _recovered.append(f"removed {folder / entry.name}, the previous {shown} that a "
-                                  "killed run was deleting")
-        elif not _in_use(entry):
-            _remove(entry)
-            _recovered.append(f"removed {folder / entry.name}, an unfinished {target} left by a "
-                              "killed run")
+                _recovered.append(f"removed {folder / entry.name}, an unfinished {target} left by "
+                                  "a killed run")
+        except OSError:
+            # Not ours to touch (another user's, in a shared folder): left as it is.
+            continue
 
 
 def _temporary(path: Path) -> tuple[Path, int]:
