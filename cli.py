@@ -416,8 +416,10 @@ def report_command(source, output, quiet):
     """
     from .optimizer.errors import ReportError
     from .optimizer.output import report, terminal
+    from .optimizer.output.files import repair_beside
 
     _check_report_target(output)
+    repair_beside(Path(source))  # a plan a killed run had moved aside is put back first
     try:
         kind = report.report_kind(Path(source))
     except ReportError as exc:

@@ -173,3 +173,16 @@ def test_a_file_output_that_is_a_link_is_refused(work, fmt, name, kind):
     assert (work / link).is_symlink() and (work / name).read_bytes() == before
     if kind == "report":
         assert report_file(work / name)
+
+
+def test_a_report_after_a_kill_between_the_renames_finds_the_plan(work, tmp_path):
+    args = ["solve", "-q", "--cap", "US=0.6", "-o", "plan"]
+    trace = Trace(*args, cwd=work, calls=RENAMES, log=tmp_path / "clean")
+    swap_in = trace.find(lambda c: c.paths[-1:] == ["plan"])[-1]
+    assert injected(args, work, swap_in, "signal=KILL", tmp_path / "killed").returncode == -signal.SIGKILL
+    assert not (work / "plan").exists()
+    done = _run("report", "plan", "-o", "plan.html", cwd=work)
+    assert done.returncode == 0, done.stderr
+    assert "note: restored plan/ from" in done.stderr
+    assert report_file(work / "plan.html") and _cap(plan_folder(work / "plan")) == 0.5
+    assert leftovers(work) == []

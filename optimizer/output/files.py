@@ -356,14 +356,22 @@ def replace_folder(path: Path, fill, kind: str | None = "plan") -> Path:
     return path
 
 
+def repair_beside(path: Path) -> None:
+    """Repair what killed runs left in the folder of `path` (see the module's words):
+    before an output is checked, or read (a plan a killed run had moved aside is put back
+    before `gasmix report` looks for it)."""
+    parent = Path(path).parent
+    if parent.is_dir():
+        with _folder_locked(parent):
+            _recover(parent)
+
+
 def check_target(path: Path, kind: str | None) -> None:
     """Raise PlanWriteError if output of `kind` may not be written at `path` (see
     replace_folder) — callable before a long solve, so that a run is not thrown away.
-    What killed runs left beside `path` is repaired first (see the module's words)."""
+    What killed runs left beside `path` is repaired first."""
     path = Path(path)
-    if path.parent.is_dir():
-        with _folder_locked(path.parent):
-            _recover(path.parent)
+    repair_beside(path)
     _check_target(path, kind)
 
 
