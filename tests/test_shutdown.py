@@ -119,7 +119,7 @@ def test_ctrl_c_while_a_workbook_is_saved_is_never_lost(work, tmp_path):
     args = ["solve", "-q", "--format", "xlsx", "-o", "plan.xlsx"]
     trace = Trace(*args, cwd=work, calls="write", log=tmp_path / "clean")
     saving = [c for c in trace.calls_made if "openpyxl" in c.line or ".plan.xlsx.gasmix-" in c.line]
-    step = max(1, len(saving) // 8)
+    step = max(1, len(saving) // 5)
     for call in saving[::step]:
         (work / "plan.xlsx").unlink(missing_ok=True)
         done = injected(args, work, call, "signal=INT", tmp_path / f"int-{call.number}")
