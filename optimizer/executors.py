@@ -82,12 +82,13 @@ def _start_worker(parent: int) -> None:
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
     """Stop `pool` now: drop the queued points and kill the workers (a chunk being solved
     is not waited for)."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    # concurrent.futures has no public way to reach its processes before Python 3.14.
+    # concurrent.futures has no public way to reach its processes before Python 3.14; read
+    # them before shutdown(), which forgets them.
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(OSError, ValueError):
             process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         with contextlib.suppress(OSError, ValueError, AssertionError):
             process.join(timeout=10)
