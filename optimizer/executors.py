@@ -49,6 +49,8 @@ def executor_for(workers: int = 1, scheduler: str | None = None, connect_timeout
     elif workers > 1:
         # fork where the kernel can tie a child to its parent: the workers are then this
         # process's own children (not a fork server's), which the parent-death signal needs.
+        # (Python 3.12+ warns about forking with threads: the only other thread here may be
+        # the progress bar's, and workers never touch the terminal whose lock it holds.)
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                    initializer=_start_worker, initargs=(os.getpid(),))
