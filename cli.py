@@ -23,7 +23,7 @@ import click
 # The option choices, defaults and exit codes come from modules that load no numpy, pandas
 # or solver (tests/test_startup.py holds them to that).
 from .models.schema import SHARE_BASES, SHARE_OF
-from .optimizer.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_SOLVER
+from .optimizer.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_SOLVER
 from .optimizer.grid import DEFAULT_CHUNK_SIZE, DEFAULT_RISK_WEIGHTS, DEFAULT_SHARES, TRADE_OFFS
 from .optimizer.lp import SOLVERS
 
@@ -38,6 +38,14 @@ def _fail(message: str, code: int) -> NoReturn:
 
     print_error(message)
     sys.exit(code)
+
+
+def _cannot_write(what: str, exc: OSError) -> NoReturn:
+    """An output could not be written (no space, no permission, …): why, and what is on
+    disk. Outputs are swapped in whole, so any not named as written is as it was."""
+    from .optimizer.output.files import on_disk
+
+    _fail(f"cannot write the {what}: {exc}; {on_disk()}", EXIT_INPUT)
 
 
 def _fail_on(exc: Exception, prefix: str = "") -> NoReturn:
@@ -237,9 +245,16 @@ def _check_output(path, kind: str) -> None:
 def _check_report_target(target: str) -> None:
     from .optimizer.output import report
 
+    from .optimizer.errors import PlanWriteError
+    from .optimizer.output.files import check_file
+
     path = Path(target)
     if path.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter(f"{target!r}: a report's name must end in .html", param_hint="--report")
+    try:
+        check_file(path)  # a link is refused, a folder named
+    except PlanWriteError as exc:
+        _fail_on(exc, "cannot write the report: ")
     if path.exists() and (path.is_dir() or not report.is_report(path)):
         _fail(f"cannot write the report: {target} exists and is not a gasmix report; choose a new "
               "file name", EXIT_INPUT)
@@ -258,25 +273,14 @@ def _write_report(make, target: str, kind: str, quiet: bool) -> None:
     except (MissingExtra, ReportError) as exc:
         _fail_on(exc)
     except OSError as exc:
-        _fail(f"cannot write the report: {exc}", EXIT_INPUT)
+        _cannot_write("report", exc)
 
 
 # --- the commands ------------------------------------------------------------------------
 
-class _Commands(click.Group):
-    """The gasmix group: Ctrl-C exits 130 with one line (click's "Aborted!" exits 1).
-    Outputs are written aside and swapped in, so an interrupt leaves the old ones whole."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            # Plain click: an interrupt may come before the output layer was ever imported.
-            click.echo("interrupted: nothing was written", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-
-
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+# Ctrl-C, SIGTERM and a closed standard output are handled where the command starts,
+# __main__.run (the console script), before this module is even imported.
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gasmix")
 def main():
     """gasmix: the least-cost, diversified natural-gas supply plan for an importing country.
@@ -383,7 +387,7 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
         with terminal.steps(quiet, "writing the plan", len(TABLE_NAMES) + 1) as step:
             written = plan.write(target, format=fmt, progress=step)
     except OSError as exc:  # PlanWriteError among them
-        _fail(f"cannot write the plan: {exc}", EXIT_INPUT)
+        _cannot_write("plan", exc)
     replaced = bool(report_file) and Path(report_file).exists()
     if report_file:
         _write_report(lambda step: report.plan_report(plan.summary, plan.tables(), step),
@@ -416,7 +420,10 @@ def report_command(sources, output, quiet):
     """
     from .optimizer.errors import ReportError
     from .optimizer.output import report, terminal
+    from .optimizer.output.files import repair_beside
 
+    for source in sources:
+        repair_beside(Path(source))  # a plan a killed run had moved aside is put back first
     try:
         kinds = [report.report_kind(Path(source)) for source in sources]
     except ReportError as exc:
@@ -478,7 +485,7 @@ def stress_command(case_dir, output, scenarios, solver, time_limit, policy, quie
     try:
         written = write_stress(table, plan.summary, output)
     except OSError as exc:  # PlanWriteError among them
-        _fail(f"cannot write the stress test: {exc}", EXIT_INPUT)
+        _cannot_write("stress test", exc)
     if not quiet:
         terminal.print_stress(terminal.out, table, plan, written)
 
@@ -531,7 +538,7 @@ def offer_command(offer, case_dir, output, cutoff_probability, cutoff_from, cvar
     try:
         written = write_offer(study.table, study.summary, output)
     except OSError as exc:
-        _fail(f"cannot write the offer study: {exc}", EXIT_INPUT)
+        _cannot_write("offer study", exc)
     if not quiet:
         terminal.print_offer(terminal.out, study, written)
 
@@ -593,13 +600,13 @@ def init_command(directory, workbook, case_name, quiet):
         except MissingExtra as exc:
             _fail_on(exc)
         except OSError as exc:
-            _fail(f"cannot write the case: {exc}", EXIT_INPUT)
+            _cannot_write("case", exc)
     else:
         target = Path(directory)
         try:
             write_case_folder(source, target)  # only into a new or empty folder
         except OSError as exc:
-            _fail(f"cannot write the case: {exc}", EXIT_INPUT)
+            _cannot_write("case", exc)
     if not quiet:
         terminal.print_case_written(terminal.out, target, workbook=workbook is not None,
                                     name=case_name)
@@ -730,7 +737,7 @@ def sweep_command(case_dir, params, output, fmt, workers, scheduler, time_limit,
         else:
             notes = write_sweep(table, Path(output), grid.keys, about)
     except OSError as exc:
-        _fail(f"cannot write the sweep: {exc}", EXIT_INPUT)
+        _cannot_write("sweep", exc)
     if not quiet:
         terminal.print_sweep(terminal.out, table, grid.keys, Path(output), notes, fmt)
     _no_plan_at_all(table, output)
@@ -803,7 +810,7 @@ def frontier_command(case_dir, trade_offs, shares, supplier, risk_weights, outpu
         else:
             notes = write_frontier(table, Path(output), about)
     except OSError as exc:
-        _fail(f"cannot write the frontier: {exc}", EXIT_INPUT)
+        _cannot_write("frontier", exc)
     if not quiet:
         terminal.print_frontier(terminal.out, table, Path(output), notes, fmt)
     _no_plan_at_all(table, output)

@@ -1080,7 +1080,10 @@ EXIT_MEANINGS = {
     "EXIT_INFEASIBLE": "the policy cannot be met: a diagnosis says which limits must give way, "
                        "where and by how much",
     "EXIT_SOLVER": "the solver failed, stopped without a plan, or its answer failed verification",
-    "EXIT_INTERRUPTED": "interrupted (Ctrl-C): nothing new was written, earlier outputs are as they were",
+    "EXIT_INTERRUPTED": "interrupted (Ctrl-C): the message says what is on disk — nothing was "
+                        "written, or the outputs named were written in full before the stop; "
+                        "everything else is as it was",
+    "EXIT_TERMINATED": "terminated (SIGTERM, e.g. `kill` or a job scheduler): as for 130",
 }
 
 

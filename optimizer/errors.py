@@ -20,7 +20,10 @@ EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_SOLVER = 4
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells expect
+# A run stopped by a signal exits 128 + the signal's number, as shells expect (gasmix's
+# entry point, __main__.py, applies the rule; its message says what is on disk).
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C
+EXIT_TERMINATED = 143   # 128 + SIGTERM: e.g. `kill`, a job scheduler's time limit
 
 
 @dataclass(frozen=True)
@@ -119,4 +122,4 @@ def exit_code(exc: BaseException) -> int | None:
 __all__ = ["CaseError", "Problem", "MissingExtra", "Violation", "InfeasiblePolicy", "SolverFailure",
            "VerificationError", "SweepError", "ScaleOutError", "PlanWriteError", "ReportError",
            "EXIT_CODES", "exit_code", "EXIT_OK", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER",
-           "EXIT_INTERRUPTED"]
+           "EXIT_INTERRUPTED", "EXIT_TERMINATED"]

@@ -332,3 +332,12 @@ def test_unreachable_scheduler_exits_2_with_a_clear_message(unreachable_schedule
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in stderr
     assert "Traceback" not in stderr and stdout == ""
     assert not (work / "out").exists()
+
+
+def test_a_scheduler_that_is_not_an_address_exits_2_naming_it(tmp_path):
+    done = _run(["sweep", "--param", "cap.US=0.5,1", "--scheduler", "notanaddress", "-o", "out"],
+                tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "'notanaddress' is not a Dask scheduler address" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()

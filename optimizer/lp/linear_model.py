@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
+from . import pulp_api
+
 INF = float("inf")
 
 
@@ -363,7 +365,7 @@ class LinearModel:
     # --- PuLP ---------------------------------------------------------------------------
     def to_pulp(self, name: str = "gasmix") -> tuple[pulp.LpProblem, list, list]:
         """The same LP as a PuLP problem; returns (problem, variables, constraints) in
-        column and row order."""
+        column and row order (PuLP 3.3 or 4: pulp_api.py)."""
         problem = pulp.LpProblem(_safe(name), pulp.LpMinimize)
         lower, upper = self.col_lower, self.col_upper
         variables = [
@@ -373,8 +375,8 @@ class LinearModel:
         ]
         cost = self.col_cost
         nz = np.flatnonzero(cost)
-        problem.setObjective(pulp.LpAffineExpression([(variables[j], float(cost[j])) for j in nz],
-                                                     constant=float(self.offset)))
+        problem.setObjective(pulp_api.expression([(variables[j], float(cost[j])) for j in nz],
+                                                 constant=float(self.offset)))
         starts, cols, vals = self.csr()
         row_lower, row_upper = self.row_bounds()
         constraints = []
@@ -384,22 +386,19 @@ class LinearModel:
             # a switched-off row (both bounds infinite) is left out (None in the list).
             lo, up = row_lower[i], row_upper[i]
             if lo == up:
-                sense, rhs = pulp.LpConstraintEQ, lo
+                sense, rhs = "==", lo
             elif up < INF and lo == -INF:
-                sense, rhs = pulp.LpConstraintLE, up
+                sense, rhs = "<=", up
             elif lo > -INF and up == INF:
-                sense, rhs = pulp.LpConstraintGE, lo
+                sense, rhs = ">=", lo
             elif lo == -INF and up == INF:
                 constraints.append(None)
                 continue
             else:
                 raise ValueError(f"row {names[i]} has two different finite bounds")
             a, b = starts[i], starts[i + 1]
-            expr = pulp.LpAffineExpression(
-                [(variables[c], float(v)) for c, v in zip(cols[a:b], vals[a:b])])
-            con = pulp.LpConstraint(expr, sense=sense, name=names[i], rhs=float(rhs))
-            problem.addConstraint(con, name=names[i])
-            constraints.append(con)
+            pairs = [(variables[c], float(v)) for c, v in zip(cols[a:b], vals[a:b])]
+            constraints.append(pulp_api.add_row(problem, pairs, sense, float(rhs), names[i]))
         return problem, variables, constraints
 
 

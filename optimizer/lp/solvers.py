@@ -18,7 +18,7 @@ import highspy
 import numpy as np
 import pulp
 
-from . import SOLVERS
+from . import SOLVERS, pulp_api
 from .linear_model import LinearModel, quiet_stdout
 
 
@@ -262,32 +262,35 @@ def solve_highs(model: LinearModel, time_limit: float | None = None) -> SolverRe
 
 
 def solve_cbc(model: LinearModel, time_limit: float | None = None) -> SolverResult:
-    """Solve the PuLP form of the model with the CBC bundled with PuLP."""
+    """Solve the PuLP form of the model with CBC (PuLP 3.3's bundled binary, or PuLP 4's
+    through cbcbox: pulp_api.py)."""
     started = time.perf_counter()
     problem, variables, constraints = model.to_pulp()
     with tempfile.TemporaryDirectory(prefix="gasmix-cbc-") as tmp:
-        with warnings.catch_warnings():
-            # PuLP 3.x deprecates the bundled CBC in favour of PuLP 4's packaging; the
-            # bundled binary is exactly what this project relies on while pinned to <4.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            cmd = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, keepFiles=False)
+        try:
+            with warnings.catch_warnings():
+                # PuLP 3.x deprecates its bundled CBC in favour of PuLP 4's packaging;
+                # pulp_api takes PuLP 4's CBC where PuLP 4 is installed.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                cmd = pulp_api.cbc(time_limit)
+        except pulp_api.CbcMissing as exc:
+            return SolverResult(SolveStatus.ERROR, "cbc", time.perf_counter() - started,
+                                message=str(exc))
         cmd.tmpDir = tmp
         try:
-            problem.solve(cmd)
+            returned = problem.solve(cmd)
         except pulp.PulpSolverError as exc:
             return SolverResult(SolveStatus.ERROR, "cbc", time.perf_counter() - started,
                                 message=str(exc))
     seconds = time.perf_counter() - started
-    status = problem.status
-    if status == pulp.LpStatusInfeasible:
+    ended, word = pulp_api.outcome(problem, returned)
+    if ended == "infeasible":
         return SolverResult(SolveStatus.INFEASIBLE, "cbc", seconds, message="infeasible")
-    if status == pulp.LpStatusUnbounded:
+    if ended == "unbounded":
         return SolverResult(SolveStatus.UNBOUNDED, "cbc", seconds, message="unbounded")
-    if status != pulp.LpStatusOptimal or problem.sol_status != pulp.LpSolutionOptimal:
-        # PuLP reports CBC stopped on its time limit as "optimal" with a non-optimal
-        # solution status; that is not a plan.
+    if ended != "optimal":
         kind = SolveStatus.TIME_LIMIT if time_limit is not None else SolveStatus.ERROR
-        return SolverResult(kind, "cbc", seconds, message=pulp.LpStatus.get(status, str(status)))
+        return SolverResult(kind, "cbc", seconds, message=word)
     x = np.array([v.varValue if v.varValue is not None else np.nan for v in variables], dtype=float)
     # A column in no row and without cost (e.g. a contract a scenario makes undeliverable,
     # φ = 0) never reaches CBC's file, so PuLP has no value for it: any value within its
