@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .errors import CaseError, Problem
 from .extras import require
+from .safe_text import append_row
 from .tables import CellRule, Origin, ParsedTable, blank, blank_row, parse_table
 from .schema import SETTINGS, TABLES, Column, TableSchema
 
@@ -432,9 +433,9 @@ def write_case_workbook(folder: Path, path: Path) -> None:
 
     def add_sheet(title: str, header: list[str], rows: list[list], widest: int = 60):
         ws = book.create_sheet(title)
-        ws.append(header)
+        append_row(ws, header)
         for row in rows:
-            ws.append(row)
+            append_row(ws, row)  # text stays text, never a formula
         ws.freeze_panes = "A2"
         for i, name in enumerate(header, 1):
             cells = [name] + [r[i - 1] for r in rows]

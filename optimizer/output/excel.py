@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...models.extras import require
+from ...models.safe_text import append_row
 
 from .balance import monthly_balance
 from .files import write_file
@@ -120,10 +121,10 @@ def _write(plan, path: Path, progress) -> None:
         progress(SUMMARY_SHEET)
     ws = book.active
     ws.title = SUMMARY_SHEET
-    ws.append(["figure", "value", "unit"])
+    append_row(ws, ["figure", "value", "unit"])
     rows = summary_rows(plan.summary)
     for label, value, unit, fmt in rows:
-        ws.append([label, value, unit])
+        append_row(ws, [label, value, unit])
         if fmt:
             ws.cell(ws.max_row, 2).number_format = fmt
     finish(ws, [max(len(r[0]) for r in rows), 18, max(len(r[2]) for r in rows) + 2])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...models.safe_text import append_row
 from .labels import column_label, number_format
 
 MAX_WIDTH = 45
@@ -48,16 +49,17 @@ def write_frame(book, title: str, frame: pd.DataFrame, headers: dict[str, str] |
                 formats: dict[str, str] | None = None):
     """A sheet of `frame`: readable headers (labels.column_label, or `headers`), typed
     cells (NaN empty), number formats (labels.number_format, or `formats`), text columns
-    formatted as text; finished (finish)."""
+    formatted as text, text written as text, never a formula (safe_text.append_row);
+    finished (finish)."""
     from openpyxl.utils import get_column_letter
 
     ws = book.create_sheet(title)
     columns = list(frame.columns)
     headers = headers or {}
-    ws.append([headers.get(c, column_label(str(c))) for c in columns])
+    append_row(ws, [headers.get(c, column_label(str(c))) for c in columns])
     cells = frame.astype(object).where(frame.notna(), None)
     for record in cells.itertuples(index=False, name=None):
-        ws.append(list(record))
+        append_row(ws, record)
     widths = []
     for i, column in enumerate(columns, 1):
         fmt = (formats or {}).get(column) or number_format(str(column))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ...models.extras import require
+from ...models.safe_text import append_row
 from .files import write_file
 from .labels import param_label, param_value
 from .sheets import finish, write_frame
@@ -50,9 +51,9 @@ def _save(kind: str, path: Path, fill) -> Path:
 
 def _about(book, rows: list[tuple[str, object]]) -> None:
     ws = book.create_sheet("about")
-    ws.append(["what", "value"])
+    append_row(ws, ["what", "value"])
     for key, value in rows:
-        ws.append([key, value if isinstance(value, (int, float, str)) or value is None
+        append_row(ws, [key, value if isinstance(value, (int, float, str)) or value is None
                    else json.dumps(value, default=str)])
     finish(ws, [max(len(str(r[0])) for r in rows), 60])
 
