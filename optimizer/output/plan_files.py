@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ...models.safe_text import csv_frame
 from .files import GENERATOR, PLAN_MARKER, replace_file, replace_folder
 
 FORMATS = ("csv", "json", "xlsx")
@@ -60,8 +61,15 @@ def write_plan(plan, path: str | Path, format: str | None = None, progress=None)
     return replace_folder(path, lambda folder: write_tables(plan, folder), kind="plan")
 
 
+def write_csv(table, path: Path) -> None:
+    """One table as a CSV file, as every CSV output of gasmix is written: numbers to six
+    decimals, text that a spreadsheet would read as a formula behind a quote
+    (models/safe_text.py; report.py reads it back as it was)."""
+    csv_frame(table).to_csv(path, index=False, float_format="%.6f")
+
+
 def write_tables(plan, folder: Path) -> None:
     """The plan's tables as CSV files and its summary as summary.json, into `folder`."""
     for name, table in plan.tables().items():
-        table.to_csv(folder / f"{name}.csv", index=False, float_format="%.6f")
+        write_csv(table, folder / f"{name}.csv")
     (folder / PLAN_MARKER).write_text(json.dumps(plan.summary, indent=1, allow_nan=False) + "\n")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ...models.safe_text import from_csv_frame
 from ..errors import ReportError
 from .files import add_to_manifest, write_file
 from .html import GENERATOR
@@ -88,7 +89,8 @@ def _read_csv(path: Path, needed: tuple[str, ...]) -> pd.DataFrame:
         raise ReportError(f"{path}: empty (no header row): is the folder complete?") from None
     except (ValueError, OSError) as exc:
         raise ReportError(f"{path}: cannot read it as CSV ({exc})") from None
-    return _check_columns(frame, needed, str(path))
+    # Text that looked like a formula was written behind a quote (plan_files.write_csv).
+    return _check_columns(from_csv_frame(frame), needed, str(path))
 
 
 def _check_columns(frame: pd.DataFrame, needed, where: str) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from ...models.extras import MissingExtra
 
 from . import charts, study_charts
 from .files import replace_folder
+from .plan_files import write_csv
 
 SWEEP_MARKER = "sweep.json"
 FRONTIER_MARKER = "frontier.json"
@@ -32,7 +33,7 @@ def write_sweep(table: pd.DataFrame, path, keys: list[str], about: dict, chart: 
             "statuses": table["status"].value_counts().to_dict(), **about}
 
     def fill(folder: Path) -> None:
-        table.to_csv(folder / "sweep.csv", index=False, float_format="%.6f")
+        write_csv(table, folder / "sweep.csv")
         (folder / SWEEP_MARKER).write_text(json.dumps(meta, indent=1, default=str) + "\n")
         if chart:
             _chart(lambda: study_charts.sweep_figure(table, list(keys), _supplier_colors(table),
@@ -53,7 +54,7 @@ def write_frontier(table: pd.DataFrame, path, about: dict, chart: bool = True) -
             "pareto_points": int(len(efficient)), **about}
 
     def fill(folder: Path) -> None:
-        table.to_csv(folder / "frontier.csv", index=False, float_format="%.6f")
+        write_csv(table, folder / "frontier.csv")
         (folder / FRONTIER_MARKER).write_text(json.dumps(meta, indent=1, default=str) + "\n")
         if chart:
             _chart(lambda: study_charts.frontier_figure(table, title=about.get("title", "")),
@@ -66,7 +67,7 @@ def write_frontier(table: pd.DataFrame, path, about: dict, chart: bool = True) -
 def write_stress(table: pd.DataFrame, plan_summary: dict, path) -> Path:
     """stress.csv and summary.json in folder `path`; returns the folder written."""
     def fill(folder: Path) -> None:
-        table.to_csv(folder / "stress.csv", index=False, float_format="%.6f")
+        write_csv(table, folder / "stress.csv")
         summary = {"deterministic_plan": plan_summary,
                    "scenarios": json.loads(table.to_json(orient="records", double_precision=10))}
         (folder / "summary.json").write_text(json.dumps(summary, indent=1, allow_nan=False) + "\n")
@@ -78,7 +79,7 @@ def write_offer(table: pd.DataFrame, summary: dict, path) -> Path:
     """offer.csv (one row per state: without, with, with cut off) and offer.json (the
     study's figures) in folder `path`; returns the folder written."""
     def fill(folder: Path) -> None:
-        table.to_csv(folder / "offer.csv", index=False, float_format="%.6f")
+        write_csv(table, folder / "offer.csv")
         (folder / "offer.json").write_text(json.dumps({"kind": "offer", **summary}, indent=1,
                                                       allow_nan=False, default=str) + "\n")
 
