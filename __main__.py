@@ -109,15 +109,18 @@ def _finish(code, stdout) -> None:
     if stdout is not None:
         stdout.flush()
     files = sys.modules.get(_FILES)  # not loaded: nothing was written
+    # Paths are the user's: their control characters are shown, never sent to the terminal.
+    from gasmix.models.safe_text import visible
+
     for note in (files.recovered() if files else ()):
-        sys.stderr.write(f"note: {note}\n")
+        sys.stderr.write(f"note: {visible(note)}\n")
     if stdout is not None and stdout.closed_by_reader:
         sys.stderr.write("note: standard output was closed by its reader (broken pipe); what "
                          "was printed after that was dropped\n")
     if _received:
         signum = _received[0]
         on_disk = files.on_disk() if files else "nothing was written"
-        sys.stderr.write(f"{_STOPS[signum]}: {on_disk}\n")
+        sys.stderr.write(f"{_STOPS[signum]}: {visible(on_disk)}\n")
         code = 128 + signum
     sys.stderr.flush()
     sys.exit(code)

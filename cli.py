@@ -11,6 +11,7 @@ library, and the terminal output layer (optimizer/output/terminal.py), when it r
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import sys
@@ -65,6 +66,38 @@ def _fail_on(exc: Exception, prefix: str = "") -> NoReturn:
 
 
 # --- parsing -----------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _visible_click_errors():
+    """click's own errors quote what was typed ("No such option: --…"): their control
+    characters are shown as escapes, as in every message gasmix prints."""
+    from .models.safe_text import visible
+
+    try:
+        yield
+    except click.ClickException as exc:
+        exc.message = visible(exc.message, keep="\n")
+        raise
+
+
+class _Commands(click.Group):
+    """The gasmix group: parsing and running each command with _visible_click_errors."""
+
+    def make_context(self, *args, **kwargs):
+        with _visible_click_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _visible_click_errors():
+            return super().invoke(ctx)
+
+
+def _named_output(ctx, param, value):
+    """An output path given as '' is a mistake, not the current folder ('' reads as '.')."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("the output path is empty: name a file or folder")
+    return value
+
 
 def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
     pairs = []
@@ -280,7 +313,7 @@ def _write_report(make, target: str, kind: str, quiet: bool) -> None:
 
 # Ctrl-C, SIGTERM and a closed standard output are handled where the command starts,
 # __main__.run (the console script), before this module is even imported.
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gasmix")
 def main():
     """gasmix: the least-cost, diversified natural-gas supply plan for an importing country.
@@ -293,7 +326,7 @@ def main():
 
 @main.command("solve")
 @click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path())
-@click.option("-o", "--output", default=None,
+@click.option("-o", "--output", callback=_named_output, default=None,
               help="Plan folder (csv) or file (json, '-' for standard output; xlsx). "
                    "Default: plan/, plan.json or plan.xlsx.")
 @policy_options()
@@ -304,7 +337,7 @@ def main():
               show_default=True,
               help="csv: a folder of tables + summary.json; json: one JSON document; "
                    "xlsx: one Excel workbook (summary sheet + a sheet per table).")
-@click.option("--report", "report_file", type=click.Path(dir_okay=False), default=None, metavar="FILE.html",
+@click.option("--report", "report_file", callback=_named_output, type=click.Path(dir_okay=False), default=None, metavar="FILE.html",
               help="Also write an HTML report of the plan (charts; needs gasmix[charts]).")
 @click.option("--scenarios", "scenarios", is_flag=False, flag_value=CASE_SCENARIOS, default=None,
               metavar="[FILE]", help="Two-stage stochastic plan over the disruption scenarios "
@@ -402,7 +435,7 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
 
 @main.command("report")
 @click.argument("sources", metavar="SOURCE...", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", default=None, metavar="FILE.html",
+@click.option("-o", "--output", callback=_named_output, default=None, metavar="FILE.html",
               help="The HTML file to write. Default: report.html inside a folder SOURCE, "
                    "NAME.html beside a JSON plan NAME.json; required to compare plans. Only a "
                    "previous gasmix report is ever replaced, and the command says so.")
@@ -448,7 +481,7 @@ def report_command(sources, output, quiet):
 
 @main.command("stress")
 @click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path())
-@click.option("-o", "--output", default="stress", show_default=True,
+@click.option("-o", "--output", callback=_named_output, default="stress", show_default=True,
               help="Folder for stress.csv and summary.json.")
 @click.option("--scenarios", "scenarios", default=None, metavar="FILE",
               help="Disruptions file (default: the case's disruptions.csv).")
@@ -493,7 +526,7 @@ def stress_command(case_dir, output, scenarios, solver, time_limit, policy, quie
 @main.command("offer")
 @click.argument("offer")
 @click.argument("case_dir", metavar="[CASE]", required=False, type=click.Path())
-@click.option("-o", "--output", default="offer", show_default=True,
+@click.option("-o", "--output", callback=_named_output, default="offer", show_default=True,
               help="Folder for offer.csv and offer.json.")
 @click.option("--cutoff-probability", type=click.FloatRange(0, 1), default=0.2,
               show_default=True, metavar="P",
@@ -561,8 +594,8 @@ def validate_command(case_dir, quiet):
 
 
 @main.command("init")
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--xlsx", "workbook", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+@click.argument("directory", required=False, callback=_named_output, type=click.Path(file_okay=False))
+@click.option("--xlsx", "workbook", callback=_named_output, type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the case as one Excel workbook FILE (a sheet per table + a case sheet) "
                    "instead of a folder.")
 @click.option("--case", "case_name", default="mexico", show_default=True, metavar="NAME",
@@ -685,7 +718,7 @@ def _jsonable(choices: dict) -> dict:
                    "max_share, risk_weight, voll, price.<HUB>, demand, capacity.<ENTRY> "
                    "(multipliers for price, demand, capacity), exclude (e.g. none,RU,RU+QA). "
                    "Several --param: every combination.")
-@click.option("-o", "--output", default=None,
+@click.option("-o", "--output", callback=_named_output, default=None,
               help="Output folder (csv; default sweep/) or workbook (xlsx; default sweep.xlsx).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
               help="csv: a folder (sweep.csv, sweep.json, sweep.png); xlsx: one Excel workbook "
@@ -753,7 +786,7 @@ def sweep_command(case_dir, params, output, fmt, workers, scheduler, time_limit,
               help="Cap this supplier alone (default: every supplier, max_share).")
 @click.option("--risk-weights", default=DEFAULT_RISK_WEIGHTS, show_default=True, metavar="SPEC",
               help="λ values to try, USD/MMBtu per unit of risk score.")
-@click.option("-o", "--output", default=None,
+@click.option("-o", "--output", callback=_named_output, default=None,
               help="Output folder (csv; default frontier/) or workbook (xlsx; default frontier.xlsx).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
               help="csv: a folder (frontier.csv, frontier.json, frontier.png); xlsx: one Excel "

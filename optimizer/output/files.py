@@ -51,6 +51,11 @@ GENERATOR = "gasmix"
 # wrote into it. A folder is replaced only if the manifest says it is the same kind and it
 # holds nothing else — so `-o` never deletes a file gasmix did not write.
 MANIFEST = ".gasmix.json"
+# A manifest lists a few file names: one larger than this is not gasmix's, and is not read.
+MANIFEST_LIMIT = 1 << 20
+# A JSON plan gasmix wrote starts with its generator: how much of its head is read to know.
+_JSON_PLAN_HEAD = 4096
+_GASMIX_HEAD = re.compile(r'^\{\s*"generator"\s*:\s*"gasmix"\s*[,}]')
 # What a temporary or set-aside output is called: `.NAME.gasmix-XXXXXXXX.tmp` or `.old`.
 _AFTER_NAME = ".gasmix-"
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.gasmix-[A-Za-z0-9_]+\.(?P<what>tmp|old)$")
@@ -215,11 +220,28 @@ def _umask() -> int:
 
 
 def _is_gasmix_json(path: Path) -> bool:
-    """A JSON plan gasmix wrote (it says so), not any JSON with a "summary" key."""
+    """A JSON plan gasmix wrote: it opens with `"generator": "gasmix"` (plan_document puts
+    it first), not any JSON with a "summary" key. Only the head is read: a plan may be
+    large, and a file that is not gasmix's may be anything."""
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get("generator") == GENERATOR
-    except (OSError, ValueError, TypeError, AttributeError):
+        with path.open("rb") as handle:
+            head = handle.read(_JSON_PLAN_HEAD).decode("utf-8", errors="replace")
+    except OSError:
         return False
+    return bool(_GASMIX_HEAD.match(head))
+
+
+def _read_manifest(path: Path):
+    """The JSON content of the manifest `path`; ValueError if it is larger than
+    MANIFEST_LIMIT (not gasmix's: a manifest names a few files) or nested too deeply."""
+    with path.open("rb") as handle:
+        raw = handle.read(MANIFEST_LIMIT + 1)
+    if len(raw) > MANIFEST_LIMIT:
+        raise ValueError(f"{path} is larger than {MANIFEST_LIMIT} bytes")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ValueError(f"{path} is nested too deeply") from None
 
 
 def _check_parents(path: Path) -> None:
@@ -361,7 +383,7 @@ def add_to_manifest(folder: Path, name: str) -> None:
     it) in the folder's manifest; a folder without gasmix's manifest is left as it is."""
     manifest = folder / MANIFEST
     try:
-        content = json.loads(manifest.read_text(encoding="utf-8"))
+        content = _read_manifest(manifest)
         if content.get("generator") != GENERATOR or not isinstance(content.get("files"), list):
             return
     except (OSError, ValueError, AttributeError):
@@ -409,7 +431,7 @@ def _foreign(path: Path, kind: str | None) -> str | None:
     if kind is None:
         return "is not empty"
     try:
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        manifest = _read_manifest(path / MANIFEST)
         theirs, files = manifest["kind"], set(manifest["files"])
         if manifest.get("generator") != GENERATOR:
             raise ValueError

@@ -105,6 +105,9 @@ def _read_json(path: Path) -> dict:
         content = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ReportError(f"{path}: cannot read it as JSON ({exc})") from None
+    except RecursionError:  # Python's parser recurses once per level of nesting
+        raise ReportError(f"{path}: not a gasmix file: its JSON is nested too deeply (gasmix "
+                          "writes objects a few levels deep)") from None
     if not isinstance(content, dict):
         raise ReportError(f"{path}: expected a JSON object")
     return content

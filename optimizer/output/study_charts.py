@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...models.safe_text import visible  # a case title is the user's: no raw controls drawn
 from .charts import (FAILED_COLOR, SHED_COLOR, SMALL, WIDE, Form, colormap, new_figure,
                      percent_ticks, show, style, thousands, tip)
 from .labels import is_share_param, param_label, param_value
@@ -263,7 +264,7 @@ def sweep_figure(frame: pd.DataFrame, params: list[str], colors: dict, title: st
     shown = shares_caption(frame, params)
     if shown:
         bottom.suptitle(f"shares for {shown}", fontsize=SMALL)
-    fig.suptitle(title or f"gasmix sweep over {', '.join(params)}")
+    fig.suptitle(visible(title) or f"gasmix sweep over {', '.join(params)}")
     if layout["notes"]:
         fig.text(0.01, 0.0, "Not drawn: " + "; ".join(layout["notes"]), fontsize=SMALL, va="top")
     return fig
@@ -373,7 +374,7 @@ def frontier_figure(table: pd.DataFrame, title: str = ""):
             sub.suptitle(f"cost against {trade_off}", fontsize=10)
         else:
             sub.text(0.5, 0.5, f"{trade_off}: no point has an optimal plan", ha="center")
-    fig.suptitle(title or "gasmix frontier")
+    fig.suptitle(visible(title) or "gasmix frontier")
     return fig
 
 

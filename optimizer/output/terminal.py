@@ -3,8 +3,13 @@
 Everything the command line prints goes through here (rich markup, tables, spinners), so
 `cli.py` only decides *what* to print. Results go to standard output; errors, spinners and
 progress bars to standard error, drawn only when it is a terminal (rich draws nothing live
-into a file or a pipe) and never with `quiet`. Text that came from the user or a case file
-(names, paths, messages) is escaped: it is never read as markup.
+into a file or a pipe) and never with `quiet`.
+
+Text that came from the user or a case file (ids, names, periods, paths, messages) goes
+through `shown` wherever it is printed — in a line, a table cell or a title: its
+non-printable characters are shown as escapes (safe_text.visible: an ESC in a title never
+reaches the terminal) and rich's markup is escaped, and the consoles read no emoji codes, so
+"[red]" and ":warning:" in an id print as typed.
 """
 
 from __future__ import annotations
@@ -20,20 +25,28 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColum
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
 
+from ...models.safe_text import visible
 from .labels import SAVING_STEPS, limit_label, param_value
 from .study_reading import (SHED_BCF, cash_change, reference_value, shed, sweep_pivot,
                             tightest_served)
 
-# highlight=False: rich would otherwise colour numbers and paths on its own guesses.
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# highlight=False: rich would otherwise colour numbers and paths on its own guesses;
+# emoji=False: ":warning:" in a user's id is text, not an emoji.
+out = Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
+
+
+def shown(value) -> str:
+    """A user's value (an id, a name, a period, a path, a message) as markup that prints
+    it literally: non-printable characters as escapes, markup escaped."""
+    return escape(visible(str(value)))
 
 
 # --- messages ----------------------------------------------------------------------------
 
 def print_error(message: str) -> None:
     # Messages quote user input ("[settings]", cell values): never read them as markup.
-    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(visible(message, keep=chr(10)))}", soft_wrap=True)
 
 
 def print_interrupted() -> None:
@@ -42,25 +55,25 @@ def print_interrupted() -> None:
 
 def print_validated(console: Console, case) -> None:
     console.print(
-        f"[green]ok[/]: case {case.name} — {len(case.periods)} periods, {len(case.nodes)} nodes, "
+        f"[green]ok[/]: case {shown(case.name)} — {len(case.periods)} periods, {len(case.nodes)} nodes, "
         f"{len(case.sources)} sources from {len(case.suppliers)} suppliers, "
         f"{len(case.entries)} entries, {len(case.arcs)} arcs, {len(case.storage)} storage sites")
 
 
 def print_case_written(console: Console, target: Path, workbook: bool, name: str = "mexico") -> None:
-    what = f"the {escape(name)} case"
+    what = f"the {shown(name)} case"
     if workbook:
-        console.print(f"wrote {what} to {escape(str(target))} — edit the sheets, then "
-                      f"`gasmix validate {escape(str(target))}`")
+        console.print(f"wrote {what} to {shown(target)} — edit the sheets, then "
+                      f"`gasmix validate {shown(target)}`")
     else:
-        console.print(f"wrote {what} to {escape(str(target))}/ — edit the "
-                      f"tables, then `gasmix validate {escape(str(target))}`")
+        console.print(f"wrote {what} to {shown(target)}/ — edit the "
+                      f"tables, then `gasmix validate {shown(target)}`")
 
 
 def print_report_written(console: Console, target: str, kind: str = "", replaced: bool = False) -> None:
     """"report written to FILE", or "<kind> report written to FILE", saying when it
     replaced a previous report."""
-    console.print(f"{kind + ' ' if kind else ''}report written to {escape(target)}"
+    console.print(f"{kind + ' ' if kind else ''}report written to {shown(target)}"
                   + (" (it replaced the previous gasmix report there)" if replaced else ""))
 
 
@@ -92,7 +105,7 @@ def steps(quiet: bool, what: str, total: int):
             if started:
                 bar.advance(task)
             started.append(name)
-            bar.update(task, description=f"{what}: {name}")
+            bar.update(task, description=shown(f"{what}: {name}"))
         yield step
 
 
@@ -104,7 +117,7 @@ def study_progress(label: str, total: int, quiet: bool):
                    TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True,
                    disable=quiet)
     with bar:
-        task = bar.add_task(label, total=total)
+        task = bar.add_task(shown(label), total=total)
         yield lambda done: bar.update(task, completed=done)
 
 
@@ -115,7 +128,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def _span(periods: list[str]) -> str:
-    return periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+    """The first and last period, as shown."""
+    return shown(periods[0]) if len(periods) == 1 else f"{shown(periods[0])} to {shown(periods[-1])}"
 
 
 def _money(value: float) -> str:
@@ -152,10 +166,10 @@ def print_summary(console: Console, plan, written: Path) -> None:
     s = plan.summary
     case = s["case"]
     costs = s["cost_breakdown_musd"]
-    console.print(f"[bold]{escape(case['title'] or case['name'])}[/]")
+    console.print(f"[bold]{shown(case['title'] or case['name'])}[/]")
     console.print(f"{_span(list(dict.fromkeys([case['first_period'], case['last_period']])))} "
                   f"({_plural(case['periods'], 'period')}) · {s['solver']} "
-                  f"{s['solve_seconds']:.2f} s · [green]{s['status']}[/]")
+                  f"{s['solve_seconds']:.2f} s · [green]{shown(s['status'])}[/]")
     stochastic = "stochastic" in s
     if stochastic:
         _print_stochastic_headline(console, s)
@@ -168,8 +182,8 @@ def print_summary(console: Console, plan, written: Path) -> None:
                   f"{'–' if average is None else f'{average:.2f} USD/MMBtu'} · "
                   f"HHI {s['hhi']:,.0f} · import dependence {s['import_dependence']:.1%}")
     if s.get("n1_min_pct") is not None:
-        console.print(f"N−1 lowest {s['n1_min_pct']:.1f}% ({s['n1_min_period']}, without "
-                      f"{escape(s['n1_largest_infrastructure'])}) · Shannon {s['shannon']:.3f}")
+        console.print(f"N−1 lowest {s['n1_min_pct']:.1f}% ({shown(s['n1_min_period'])}, without "
+                      f"{shown(s['n1_largest_infrastructure'])}) · Shannon {s['shannon']:.3f}")
     if s.get("fixed_capacity_musd"):
         console.print(f"firm capacity: reservation {s['fixed_capacity_musd']:,.1f} MUSD (in the "
                       f"cash cost, paid whatever flows), of it stranded (booked, unused) "
@@ -182,28 +196,28 @@ def print_summary(console: Console, plan, written: Path) -> None:
     if len(short):
         console.print(f"[bold red]unserved demand {s['unserved_bcf']:,.1f} Bcf[/] in "
                       f"{_plural(len(short), 'period')} ({_span(list(short.index))}), worst "
-                      f"{short.idxmax()} at {short.max():,.0f} MMcf/d")
+                      f"{shown(short.idxmax())} at {short.max():,.0f} MMcf/d")
     for warning in s["warnings"]:
-        console.print(f"[yellow]warning:[/] {escape(warning)}")
+        console.print(f"[yellow]warning:[/] {shown(warning)}")
 
     limits: dict[str, list[dict]] = {}
     for lim in s["policy"]["share_limits"]:
         if lim["group_type"] == "supplier":
             limits.setdefault(lim["group"], []).append(lim)
-    shares = Table(title=f"supplier shares of {s['share_of']}", title_justify="left")
+    shares = Table(title=f"supplier shares of {shown(s['share_of'])}", title_justify="left")
     for col in ("supplier", "horizon", "largest month", "limit"):
         shares.add_column(col, justify="left" if col == "supplier" else "right")
     for code, share in sorted(s["base_shares"].items(), key=lambda kv: -(kv[1] or 0.0)):
         if share is None or (share < 5e-4 and code not in limits):
             continue
-        shares.add_row(code, f"{share:.1%}", f"{s['max_period_shares'][code]:.1%}",
+        shares.add_row(shown(code), f"{share:.1%}", f"{s['max_period_shares'][code]:.1%}",
                        _limit_text(limits.get(code, [])))
     console.print(shares)
     if "lng_prices" in plan.extra:
         console.print(_lng_price_table(plan.extra["lng_prices"]))
     for table in savings_tables(plan.savings):
         console.print(table)
-    console.print(f"plan written to {escape(str(written))}")
+    console.print(f"plan written to {shown(written)}")
 
 
 # At most this many binding limits of one unit are listed (the rest are in savings.csv).
@@ -224,9 +238,9 @@ def savings_tables(savings: pd.DataFrame) -> list[Table]:
         table.add_column("horizon", justify="right", no_wrap=True)
         table.add_column("largest month", justify="right", no_wrap=True)
         for row in group.head(SAVINGS_SHOWN).itertuples():
-            table.add_row(escape(limit_label(row.family, row.name)), str(row.binding_periods),
+            table.add_row(shown(limit_label(row.family, row.name)), str(row.binding_periods),
                           _money(row.horizon_saving),
-                          f"{_money(row.peak_saving)} ({escape(str(row.peak_period))})")
+                          f"{_money(row.peak_saving)} ({shown(row.peak_period)})")
         if len(group) > SAVINGS_SHOWN:
             table.caption = f"{len(group) - SAVINGS_SHOWN} more in savings.csv"
             table.caption_justify = "left"
@@ -243,12 +257,12 @@ def _scenario_table(table: pd.DataFrame, title: str, change: bool = False) -> Ta
     for col in columns:
         view.add_column(col, justify="left" if col == "scenario" else "right")
     for row in table.itertuples():
-        cells = [escape(row.scenario), f"{row.probability:.2f}", f"{row.cost_musd:,.1f}"]
+        cells = [shown(row.scenario), f"{row.probability:.2f}", f"{row.cost_musd:,.1f}"]
         if change:
             cells.append(f"{row.change_from_base_musd:+,.1f}")
         # x != x: NaN, a scenario with no marginal cost to show.
         peak = "–" if row.peak_marginal_usd_mmbtu != row.peak_marginal_usd_mmbtu else \
-            f"{row.peak_marginal_usd_mmbtu:.2f} ({row.peak_at})"
+            f"{row.peak_marginal_usd_mmbtu:.2f} ({shown(row.peak_at)})"
         average = "–" if row.avg_marginal_usd_mmbtu != row.avg_marginal_usd_mmbtu else \
             f"{row.avg_marginal_usd_mmbtu:.2f}"
         cells += [f"{row.unserved_bcf:,.1f}", average, peak]
@@ -277,7 +291,7 @@ def print_stress(console: Console, table: pd.DataFrame, plan, written: Path) -> 
     console.print(f"deterministic plan: {plan.summary['objective_musd']:,.1f} MUSD; its "
                   "commitments under each scenario:")
     console.print(_scenario_table(table, "stress test", change=True))
-    console.print(f"written to {escape(str(written))}")
+    console.print(f"written to {shown(written)}")
 
 
 # --- sweeps and frontiers ----------------------------------------------------------------
@@ -287,7 +301,8 @@ def print_sweep(console: Console, table: pd.DataFrame, keys: list[str], written:
     """The points (one parameter) or a pivot of the first two (several), then what the
     sweep says: the cash cost change from the reference point and where demand is shed."""
     statuses = ", ".join(f"{n} {s}" for s, n in table["status"].value_counts().items())
-    console.print(f"[bold]sweep[/] of {_plural(len(table), 'point')} over {', '.join(keys)}: {statuses}")
+    console.print(f"[bold]sweep[/] of {_plural(len(table), 'point')} over {shown(', '.join(keys))}: "
+                  f"{shown(statuses)}")
     if len(keys) == 1:
         console.print(_sweep_points(table, keys[0]))
     else:
@@ -297,7 +312,7 @@ def print_sweep(console: Console, table: pd.DataFrame, keys: list[str], written:
     for line in _sweep_reading(table, keys):
         console.print(line)
     for note in notes:
-        console.print(f"[yellow]note:[/] {escape(note)}")
+        console.print(f"[yellow]note:[/] {shown(note)}")
     console.print(_written(written, fmt, "sweep", notes))
 
 
@@ -306,23 +321,23 @@ def _sweep_points(table: pd.DataFrame, key: str) -> Table:
     reference point, unserved gas, the largest share."""
     change = cash_change(table, [key])
     order = np.arange(len(table))
-    shown = order if len(table) <= 30 else np.linspace(0, len(table) - 1, 15).round().astype(int)
+    rows = order if len(table) <= 30 else np.linspace(0, len(table) - 1, 15).round().astype(int)
     view = Table(box=None, header_style="bold")
     ref = reference_value(key, table[key])
     for name in (key, "cash MUSD", f"vs {param_value(key, ref)}", "unserved Bcf", "largest share"):
-        view.add_column(name, justify="right", no_wrap=True)
-    for i in shown:
+        view.add_column(shown(name), justify="right", no_wrap=True)
+    for i in rows:
         row = table.iloc[i]
-        value = escape(param_value(key, row[key]))
+        value = shown(param_value(key, row[key]))
         if row["status"] != "optimal":  # the status where its figures would be
-            view.add_row(value, f"[red]{escape(str(row['status']))}[/]", "", "", "")
+            view.add_row(value, f"[red]{shown(row['status'])}[/]", "", "", "")
             continue
         view.add_row(value, _money(row["cash_cost_musd"]),
                      f"{change.iloc[i]:+,.0f}" if change.iloc[i] == change.iloc[i] else "",
                      f"{row['unserved_bcf']:,.1f}",
-                     f"{row['largest_supplier']} {row['largest_share']:.1%}")
-    if len(shown) < len(table):
-        view.caption = f"{len(shown)} of {len(table)} rows shown; all are in sweep.csv"
+                     f"{shown(row['largest_supplier'])} {row['largest_share']:.1%}")
+    if len(rows) < len(table):
+        view.caption = f"{len(rows)} of {len(table)} rows shown; all are in sweep.csv"
         view.caption_justify = "left"
     return view
 
@@ -332,22 +347,22 @@ def _sweep_pivot(table: pd.DataFrame, keys: list[str]) -> tuple[str, Table]:
     point that sheds demand, a failed point shows its status."""
     cells, held = sweep_pivot(table, keys)
     rows, columns = keys[0], keys[1]
-    title = f"cash cost, MUSD: {rows} down, {columns} across"
+    title = f"cash cost, MUSD: {shown(rows)} down, {shown(columns)} across"
     if held:
-        title += "; " + ", ".join(f"{k} = {param_value(k, v)}" for k, v in held.items())
+        title += "; " + shown(", ".join(f"{k} = {param_value(k, v)}" for k, v in held.items()))
     view = Table(box=None, header_style="bold")
-    view.add_column(rows, justify="right", no_wrap=True)
+    view.add_column(shown(rows), justify="right", no_wrap=True)
     across = list(dict.fromkeys(cells.index.get_level_values(1)))
     for value in across:
-        view.add_column(escape(param_value(columns, value)), justify="right", no_wrap=True)
+        view.add_column(shown(param_value(columns, value)), justify="right", no_wrap=True)
     for down in dict.fromkeys(cells.index.get_level_values(0)):
-        out = [escape(param_value(rows, down))]
+        out = [shown(param_value(rows, down))]
         for value in across:
             cash, unserved, status = cells.loc[(down, value)]
             if not isinstance(status, str):
                 out.append("")  # no such point
             elif status != "optimal":
-                out.append(f"[red]{escape(status)}[/]")
+                out.append(f"[red]{shown(status)}[/]")
             else:
                 out.append(_money(cash) + ("*" if unserved > SHED_BCF else ""))
         view.add_row(*out)
@@ -368,25 +383,25 @@ def _sweep_reading(table: pd.DataFrame, keys: list[str]) -> list[str]:
     change = cash_change(table, keys)[~shed(table)].dropna()  # shedding "saves" cash
     lines = []
     if len(change):
-        lines.append(f"cash cost against {key} = {param_value(key, ref)}, where all demand is "
+        lines.append(f"cash cost against {shown(key)} = {shown(param_value(key, ref))}, where all demand is "
                      f"served: {change.min():+,.0f} to {change.max():+,.0f} MUSD")
     if len(shedding):
         values = ", ".join(param_value(key, v) for v in list(dict.fromkeys(shedding[key]))[:6])
-        lines.append(f"[red]demand left unserved[/] at {key} = {values}"
+        lines.append(f"[red]demand left unserved[/] at {shown(key)} = {shown(values)}"
                      + (" …" if shedding[key].nunique() > 6 else ""))
     if len(keys) == 1:
         tight = tightest_served(table, key)
         if tight is not None:
             at = table[table[key] == tight].index[0]
-            lines.append(f"tightest {key} that serves all demand: {param_value(key, tight)} "
+            lines.append(f"tightest {shown(key)} that serves all demand: {shown(param_value(key, tight))} "
                          f"({cash_change(table, keys)[at]:+,.0f} MUSD cash)")
     return lines
 
 
 def _written(written: Path, fmt: str, kind: str, notes: list[str]) -> str:
     if fmt == "xlsx":
-        return f"wrote {escape(str(written))}"
-    return (f"wrote {escape(str(written))}/ ({kind}.csv, {kind}.json"
+        return f"wrote {shown(written)}"
+    return (f"wrote {shown(written)}/ ({kind}.csv, {kind}.json"
             f"{f', {kind}.png' if not notes else ''})")
 
 
@@ -394,27 +409,27 @@ def print_frontier(console: Console, table: pd.DataFrame, written: Path, notes: 
                    fmt: str = "csv") -> None:
     for trade_off, part in table.groupby("trade_off", sort=False):
         distinct = part[part["pareto"]].sort_values(["x", "value"])  # one point per plan
-        console.print(f"[bold]{trade_off}[/]: {_plural(len(part), 'point')}, "
+        console.print(f"[bold]{shown(trade_off)}[/]: {_plural(len(part), 'point')}, "
                       f"{_plural(len(distinct), 'Pareto-efficient plan')} "
-                      f"({part['x_label'].iloc[0]})")
+                      f"({shown(part['x_label'].iloc[0])})")
         view = Table(box=None, header_style="bold")
         for name in ("parameter", "measure", "cost MUSD", "unserved Bcf"):
             view.add_column(name, justify="right")
         percent = trade_off == "diversification"
         for _, row in distinct.iterrows():
-            view.add_row(f"{row['parameter']}={param_value(row['parameter'], row['value'])}",
+            view.add_row(shown(f"{row['parameter']}={param_value(row['parameter'], row['value'])}"),
                         f"{row['x']:.1%}" if percent else f"{row['x']:.3f}",
                         _money(row["cost_musd"]), f"{row['unserved_bcf']:,.1f}")
         console.print(view)
     for note in notes:
-        console.print(f"[yellow]note:[/] {escape(note)}")
+        console.print(f"[yellow]note:[/] {shown(note)}")
     console.print(_written(written, fmt, "frontier", notes))
 
 
 def print_offer(console: Console, study, written: Path) -> None:
     """What accepting an offer is worth, in five lines and a table of the three states."""
     s = study.summary
-    console.print(f"[bold]offer {escape(s['offer'])}[/] ({len(s['sources'])} sources): "
+    console.print(f"[bold]offer {shown(s['offer'])}[/] ({len(s['sources'])} sources): "
                   f"{s['offer_volume_bcf']:,.1f} Bcf taken when admitted, "
                   f"{s['offer_share']:.1%} of supply, risk penalty "
                   f"{_money(s['offer_risk_penalty_musd'])} MUSD (not cash)")
@@ -422,7 +437,7 @@ def print_offer(console: Console, study, written: Path) -> None:
     for col in ("state", "p", "cost MUSD", "cash MUSD", "unserved Bcf"):
         table.add_column(col, justify="left" if col == "state" else "right")
     for row in study.table.itertuples():
-        table.add_row(escape(row.state), f"{row.probability:.2f}", _money(row.cost_musd),
+        table.add_row(shown(row.state), f"{row.probability:.2f}", _money(row.cost_musd),
                       _money(row.cash_cost_musd), f"{row.unserved_bcf:,.1f}")
     console.print(table)
     console.print(f"saving if never cut off {_money(s['saving_if_never_cut_musd'])} MUSD · "
@@ -430,7 +445,7 @@ def print_offer(console: Console, study, written: Path) -> None:
                   f"(p cut-off {s['cutoff_probability']:.2f}) · value "
                   f"[bold]{_money(s['value_musd'])} MUSD[/] · on CVaR "
                   f"{s['cvar_alpha']:.0%} {_money(s['value_on_cvar_musd'])} MUSD")
-    console.print(f"written to {escape(str(written))}")
+    console.print(f"written to {shown(written)}")
 
 
 def _lng_price_table(table: pd.DataFrame) -> Table:
@@ -449,7 +464,7 @@ def _lng_price_table(table: pd.DataFrame) -> Table:
             values = rows[column].dropna()
             return "–" if values.empty else f"{values.mean():.2f}"
 
-        out.add_row(escape(source), escape(f"{first['origin']} → {first['entry']}"),
-                    first["pricing"], escape(market), mean("fob_usd_mmbtu"),
+        out.add_row(shown(source), shown(f"{first['origin']} → {first['entry']}"),
+                    shown(first["pricing"]), shown(market), mean("fob_usd_mmbtu"),
                     mean("freight_usd_mmbtu"), mean("delivered_usd_mmbtu"))
     return out
