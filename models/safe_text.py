@@ -26,6 +26,7 @@ import unicodedata
 # What makes a spreadsheet read a field as a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_GUARD = "'"
+_FIRST_OF_GUARDED = frozenset("".join(FORMULA_STARTS) + CSV_GUARD)
 # Characters XML 1.0 (and so an .xlsx file) cannot hold: openpyxl refuses them.
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -74,6 +75,8 @@ def _is_number(text: str) -> bool:
 
 def _formula_like(text: str) -> bool:
     """Does `text`, quotes before it aside, start like a formula (so it needs a guard)?"""
+    if text[:1] not in _FIRST_OF_GUARDED:  # most text: decided by its first character
+        return False
     return text.lstrip(CSV_GUARD).startswith(FORMULA_STARTS) and not _is_number(text)
 
 
