@@ -20,7 +20,8 @@ from .schema import SETTINGS, TABLES, check_setting
 # Record tables of a Case: attribute → table schema name.
 RECORDS = {"periods": "periods", "nodes": "nodes", "suppliers": "suppliers",
            "entries": "entries", "sources": "sources", "arcs": "arcs", "storage": "storage",
-           "origins": "lng_origins", "routes": "lng_routes", "exports": "exports"}
+           "origins": "lng_origins", "routes": "lng_routes", "exports": "exports",
+           "demand_tiers": "demand_tiers"}
 # Series of a Case: attribute → (table schema name, the value column).
 SERIES = {"demand": ("demand", "demand_mmcfd"), "hub_prices": ("hub_prices", "price_usd_mmbtu"),
           "entry_capacity": ("entry_capacity", "capacity_mmcfd"),
@@ -75,6 +76,15 @@ def case_problems(case) -> list[Problem]:
         values = series.to_numpy(dtype=float)
         for key, value in zip(series.index, values):
             problems += _value_problems(table, " × ".join(map(str, key)), column, float(value))
+    shares: dict[str, float] = {}
+    for tier in case.demand_tiers:
+        if tier.tier == "protected":
+            problems.append(Problem("demand_tiers", "'protected' is reserved: it names what a "
+                                    "node's tiers leave", column=tier.node, value=tier.tier))
+        shares[tier.node] = shares.get(tier.node, 0.0) + float(tier.share)
+    problems += [Problem("demand_tiers", f"the tiers of node {node} add up to {total:.4g} of "
+                         "its demand, above 1", column=node, value=total)
+                 for node, total in shares.items() if total > 1.0 + 1e-9]
     problems += _incomplete(case, "demand", [n.id for n in case.nodes])
     problems += _incomplete(case, "hub_prices",
                             sorted({s.hub for s in case.sources if s.hub} & known["hub_prices"]))

@@ -35,6 +35,7 @@ from .formulation.names import BALANCE
 from .formulation.scenarios import apply_scenario
 from .formulation.two_stage import StochasticModel, contracted_sources, cvar, scenario_costs
 from .lp.solvers import check_solver
+from .results.metrics import unserved_value_musd
 from .results.plan import Plan, denoise, make_plan, marginal_cost
 
 BASE = "base"
@@ -93,7 +94,7 @@ def scenario_table(sm: StochasticModel, result) -> pd.DataFrame:
         wt = d.weight
         u = x[cols.unserved]
         penalty = float((wt * d.risk_weight * d.risk[:, None] * x[cols.supply]).sum())
-        unserved_cost = float((wt * d.voll * u).sum())
+        unserved_cost = unserved_value_musd(d, u, x[cols.tiers])
         if cols.curtailed.size:  # export feed not carried: valued like unserved gas, not cash
             unserved_cost += float((wt * d.export_curtailment * x[cols.curtailed]).sum())
         balance = [b for b in sm.model.rows[sc.rows[0]:sc.rows[1]] if b.family == BALANCE][0]

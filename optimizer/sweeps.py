@@ -354,9 +354,9 @@ def _same_figures_data(a: ModelData, b: ModelData) -> bool:
 
 def _figures(d: ModelData, c, result) -> dict:
     x = result.x
-    q, f, inj, wd, u, r = (x[k] for k in (c.supply, c.flow, c.inject, c.withdraw, c.unserved,
-                                          c.curtailed))
-    h = headline(d, q, f, inj, wd, u, r)
+    q, f, inj, wd, u, r, tiers = (x[k] for k in (c.supply, c.flow, c.inject, c.withdraw,
+                                                 c.unserved, c.curtailed, c.tiers))
+    h = headline(d, q, f, inj, wd, u, r, tiers)
     in_base_volume, period_share, in_base = base_shares(d, q)
     # Over the horizon, each supplier's share of the caps' base (all supply, or imports).
     base_volume = (in_base_volume * d.days).sum(axis=1)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..formulation.arrays import ModelData
+from ..formulation.arrays import PROTECTED, ModelData
 from ..formulation.constraints import Columns
 from ..formulation.names import BALANCE, STORAGE_COVER
 from ..lp.solvers import SolverResult
@@ -27,7 +27,7 @@ from .metrics import Headline, base_shares, headline
 from .savings import savings_table
 from .security import N1, n1_by_area, security_summary, security_table
 from .tables import (BINDING_TOLERANCE, SHARE_CAP, SHARE_MIN, ConstraintFacts, Solution,
-                     constraint_facts, denoise, firm_capacity_table, flows_table,
+                     constraint_facts, demand_tiers_table, denoise, firm_capacity_table, flows_table,
                      lng_prices_table, pass_through_table, prices_table, shares_table,
                      storage_table, transport_table)
 
@@ -79,6 +79,8 @@ class Plan:
             builders["firm_capacity"] = lambda: firm_capacity_table(data, raw)
         if len(data.export_ids):
             builders["pass_through"] = lambda: pass_through_table(data, raw)
+        if len(data.tier_ids):
+            builders["demand_tiers"] = lambda: demand_tiers_table(data, raw)
         for name, table in (tables or {}).items():
             builders[name] = (lambda t=table: t)
         self.extra = LazyTables(builders)
@@ -194,13 +196,14 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     x = result.x
     raw = Solution(*(x[c] for c in (cols.supply, cols.flow, cols.inject, cols.withdraw,
                                     cols.stock, cols.unserved)),
-                   curtailed=x[cols.curtailed].reshape(len(data.export_ids), len(data.period_ids)))
+                   curtailed=x[cols.curtailed].reshape(len(data.export_ids), len(data.period_ids)),
+                   tiers=x[cols.tiers].reshape(len(data.tier_ids), len(data.period_ids)))
     balance = model.block(BALANCE)[0]
     marginal = marginal_cost(data, result.row_dual[balance.start:balance.stop], 1.0)
     facts = constraint_facts(data, cols, model, x, result.row_dual, result.col_dual,
                              check.activity)
     figures = headline(data, raw.supply, raw.flow, raw.inject, raw.withdraw, raw.unserved,
-                       raw.curtailed)
+                       raw.curtailed, raw.tiers)
     summary = _summary(data, result, check, timings, figures, raw, facts)
     for part, value in (hidden_cash or {}).items():
         summary["cost_breakdown_musd"][part] = value
@@ -210,6 +213,18 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     n1 = n1_by_area(data)  # N−1 depends on the infrastructure only: computed once
     summary.update(security_summary(data, raw.supply, n1))
     return Plan(summary, data, raw.denoised(), raw, facts, marginal, n1, tables)
+
+
+def tier_volumes(d: ModelData, tiers: np.ndarray) -> dict:
+    """{"demand_response_bcf": …, "protected_unserved_bcf": …, "tiers_bcf": {tier: Bcf}}:
+    the unserved demand by tier over the horizon (protected demand: PROTECTED)."""
+    bcf = (tiers * d.days / 1000).sum(axis=1)
+    by_tier: dict[str, float] = {}
+    for tier, volume in zip(d.tier_ids, bcf):
+        by_tier[tier] = by_tier.get(tier, 0.0) + float(volume)
+    protected = by_tier.get(PROTECTED, 0.0)
+    return {"demand_response_bcf": float(bcf.sum()) - protected,
+            "protected_unserved_bcf": protected, "tiers_bcf": by_tier}
 
 
 def marginal_cost(d: ModelData, balance_dual: np.ndarray, weight: float) -> np.ndarray:
@@ -261,6 +276,9 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
         "pass_through_bcf": float(((data.export_feed - x.curtailed) * data.days / 1000).sum()),
         "export_curtailed_bcf": float((x.curtailed * data.days / 1000).sum()),
         "unserved_bcf": figures.unserved_bcf,
+        # With demand tiers: the gas the curtailable tiers gave up (fuel switching,
+        # industry) and the protected demand left unserved, both within unserved_bcf.
+        **(tier_volumes(data, x.tiers) if len(data.tier_ids) else {}),
         "supply_bcf": figures.supply_bcf,
         "avg_cost_usd_mmbtu": figures.avg_cost_usd_mmbtu,
         "shares": {g: float(s) for g, s in zip(data.supplier_ids, figures.shares)},
