@@ -35,6 +35,7 @@ from .formulation.names import BALANCE
 from .formulation.scenarios import apply_scenario
 from .formulation.two_stage import StochasticModel, contracted_sources, cvar, scenario_costs
 from .lp.solvers import check_solver
+from .results.adequacy import short_events_table
 from .results.metrics import unserved_value_musd
 from .results.plan import Plan, denoise, make_plan, marginal_cost
 
@@ -207,6 +208,11 @@ def stress_test(case: Case, policy: Policy | None = None, *, scenarios=None,
     table = runs_table(fixed_runs(data, arrays, commitments_of(plan), solver, time_limit), arrays)
     base = table.loc[table["scenario"] == BASE, "cost_musd"]
     table.insert(3, "change_from_base_musd", table["cost_musd"] - (float(base.iloc[0]) if len(base) else np.nan))
+    if any(e.is_short for s in chosen for e in s.events):
+        # The days of short events, on the plan's flows and stock: what storage and demand
+        # response bridge (the scenarios' rows above see those days as their month's share).
+        plan.extra["short_events"] = short_events_table(data, chosen, plan.solution.supply,
+                                                        plan.solution.stock)
     return table, plan
 
 

@@ -1,7 +1,9 @@
 """A disruption scenario applied to the model's arrays: prices, entry capacities and what each
 source can deliver in that state of the world.
 
-Events (models.Disruption) hit a target in a window of periods:
+Events (models.Disruption) hit a target in a window of periods, or for some days inside one
+period (a short event: first_day, days), which the period sees as its days' share of the
+change (`period_equivalent`):
 
 * capacity_factor φ caps deliveries at φ × a reference the plan cannot choose (a hub takes
   price multipliers only: disruptions.csv rejects a capacity factor on one). A source's
@@ -36,7 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ...models import Scenario
+from ...models import Disruption, Scenario
 from .arrays import ModelData, period_window, source_prices
 
 
@@ -63,6 +65,19 @@ def sources_hit(d: ModelData, target_type: str, target: str) -> np.ndarray:
     return np.array(d.source_ids, dtype=object) == target
 
 
+def period_equivalent(d: ModelData, event: Disruption) -> Disruption:
+    """A short event (first_day, days inside one period of d_t days) as its period sees it:
+    its days' share δ = days/d_t of the change, φ' = 1 − (1 − φ)·δ and m' = 1 + (m − 1)·δ
+    (the period's volume and average price); a whole-period event as it is. What storage
+    and demand response can bridge on those days is solved apart (results/adequacy.py)."""
+    if not event.is_short:
+        return event
+    share = event.days / float(d.days[d.period_ids.index(event.first_period)])
+    factor = None if event.capacity_factor is None else 1.0 - (1.0 - event.capacity_factor) * share
+    multiplier = None if event.price_multiplier is None else 1.0 + (event.price_multiplier - 1.0) * share
+    return dataclasses.replace(event, capacity_factor=factor, price_multiplier=multiplier)
+
+
 def apply_scenario(d: ModelData, scenario: Scenario,
                    reference_flow: np.ndarray | None = None) -> ScenarioView:
     """The model data as scenario `scenario` sees it: its prices, entry and origin
@@ -70,8 +85,9 @@ def apply_scenario(d: ModelData, scenario: Scenario,
     the case's own, φ = 1). `reference_flow` (S × T, the deterministic plan's flows) is
     what the capacity factors on suppliers and sources scale."""
     S, T = d.price.shape
+    events = [period_equivalent(d, e) for e in scenario.events]
     hub_factor = np.ones_like(d.hub_price)
-    for event in scenario.events:  # hubs act inside the price formulas: first
+    for event in events:  # hubs act inside the price formulas: first
         if event.target_type == "hub" and event.price_multiplier is not None:
             window = period_window(d.period_ids, event.first_period, event.last_period)
             hub_factor[d.hub_ids.index(event.target), window] *= event.price_multiplier
@@ -82,7 +98,7 @@ def apply_scenario(d: ModelData, scenario: Scenario,
     offered = np.full((S, T), np.nan)  # an offer's availability, where an event sets it
     limits = []
     firm = d.firm_part[:, None] * np.ones((1, T))
-    for event in scenario.events:
+    for event in events:
         if event.target_type == "hub":
             continue
         window = period_window(d.period_ids, event.first_period, event.last_period)

@@ -145,6 +145,28 @@ def _limit_text(limits: list[dict]) -> str:
 
 # --- a plan ------------------------------------------------------------------------------
 
+def adequacy_lines(adequacy: pd.DataFrame) -> list[str]:
+    """The peak day with the plan's stock, and the flow-based N−1 (per area, lowest
+    period) beside the Regulation's formula (results/adequacy.py)."""
+    lines = []
+    peak = adequacy[adequacy["check"] == "peak_day"]
+    if len(peak):
+        worst = peak.loc[peak["served_pct"].idxmin()]
+        lines.append("peak day: all demand served in every period" if worst["served_pct"] >= 100 - 1e-6
+                     else f"peak day: lowest {worst['served_pct']:.1f}% of demand served "
+                          f"({worst['period']}), protected {worst['protected_served_pct']:.1f}%")
+    n1 = adequacy[adequacy["check"] == "n1"]
+    parts = []
+    for area, rows in n1.groupby("area", sort=False):
+        worst = rows.loc[rows["served_pct"].idxmin()]
+        formula = "" if np.isnan(worst["n1_formula_pct"]) else f", formula {worst['n1_formula_pct']:.0f}%"
+        parts.append(f"{escape(str(area))} {worst['served_pct']:.1f}% ({worst['period']}, without "
+                     f"{escape(str(worst['without']))}{formula})")
+    if parts:
+        lines.append("flow-based N−1, lowest: " + "; ".join(parts))
+    return lines
+
+
 def print_summary(console: Console, plan, written: Path) -> None:
     """A short account of the plan: cost, mix against caps, what binds, any shortfall. A
     stochastic plan leads with its figures over the scenarios; the rest is then its
@@ -170,6 +192,11 @@ def print_summary(console: Console, plan, written: Path) -> None:
     if s.get("n1_min_pct") is not None:
         console.print(f"N−1 lowest {s['n1_min_pct']:.1f}% ({s['n1_min_period']}, without "
                       f"{escape(s['n1_largest_infrastructure'])}) · Shannon {s['shannon']:.3f}")
+    for line in adequacy_lines(plan.extra["adequacy"]):
+        console.print(line)
+    if s.get("tiers_bcf"):
+        tiers = ", ".join(f"{escape(t)} {v:,.1f}" for t, v in s["tiers_bcf"].items() if v > 5e-4)
+        console.print(f"unserved by demand tier (Bcf): {tiers or 'none'}")
     if s.get("fixed_capacity_musd"):
         console.print(f"firm capacity: reservation {s['fixed_capacity_musd']:,.1f} MUSD (in the "
                       f"cash cost, paid whatever flows), of it stranded (booked, unused) "
@@ -277,7 +304,27 @@ def print_stress(console: Console, table: pd.DataFrame, plan, written: Path) -> 
     console.print(f"deterministic plan: {plan.summary['objective_musd']:,.1f} MUSD; its "
                   "commitments under each scenario:")
     console.print(_scenario_table(table, "stress test", change=True))
+    short = plan.extra.get("short_events")
+    if short is not None and len(short):
+        console.print(_short_events(short))
     console.print(f"written to {escape(str(written))}")
+
+
+def _short_events(short: pd.DataFrame) -> Table:
+    """The days of short events on the plan's flows and stock: per window, the demand each
+    tier gave up (MMcf/d over the window's days) and the shares served."""
+    view = Table(title="short events: the days themselves (plan's flows and stock)",
+                 box=None, header_style="bold", title_justify="left")
+    for name in ("scenario", "days", "tier", "unserved MMcf/d", "Bcf", "served",
+                 "protected served"):
+        view.add_column(name, justify="left" if name in ("scenario", "days", "tier") else "right")
+    for _, row in short.iterrows():
+        last = row["first_day"] + row["days"] - 1
+        view.add_row(escape(str(row["scenario"])), f"{row['period']} d{row['first_day']}–{last}",
+                     escape(str(row["tier"])), f"{row['unserved_mmcfd']:,.0f}",
+                     f"{row['unserved_bcf']:,.2f}", f"{row['served_pct']:.1f}%",
+                     f"{row['protected_served_pct']:.1f}%")
+    return view
 
 
 # --- sweeps and frontiers ----------------------------------------------------------------

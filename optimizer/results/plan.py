@@ -25,6 +25,7 @@ from ..lp.verify import Check
 from ..output.plan_files import TABLE_NAMES, plan_document, write_plan
 from .metrics import Headline, base_shares, headline
 from .savings import savings_table
+from .adequacy import adequacy_table
 from .security import N1, n1_by_area, security_summary, security_table
 from .tables import (BINDING_TOLERANCE, SHARE_CAP, SHARE_MIN, ConstraintFacts, Solution,
                      constraint_facts, demand_tiers_table, denoise, firm_capacity_table, flows_table,
@@ -71,7 +72,10 @@ class Plan:
         self._raw = raw                # the solver's values, for the tables
         self._facts = facts
         self._marginal = marginal
-        builders = {"security": lambda: security_table(data, raw.supply, n1)}
+        builders = {"security": lambda: security_table(data, raw.supply, n1),
+                    # The peak day and the flow-based N−1 of every period: small LPs, solved
+                    # when first asked for (the CLI's solve, a report), not by every solve.
+                    "adequacy": lambda: adequacy_table(data, raw.stock)}
         # Tables of what the case has: LNG origins, firm capacity, pass-through feed gas.
         if (data.source_origin >= 0).any():
             builders["lng_prices"] = lambda: lng_prices_table(data)
