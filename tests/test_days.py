@@ -87,3 +87,81 @@ def test_withdrawal_ratchet_binds_as_the_stock_falls():
     assert st["withdrawal_mmcfd"].to_dict() == pytest.approx({"P1": 500, "P2": 300})
     assert plan.summary["unserved_bcf"] == pytest.approx(2.0)
     assert plan.objective == pytest.approx(E * 10 * (2 * 100 * 3 + 200 * 100))
+
+
+def peak(plan) -> "pd.Series":
+    a = plan.extra["adequacy"]
+    return a[a["check"] == "peak_day"].set_index("period")["served_pct"]
+
+
+@pytest.mark.parametrize("rho, served", [(1.0, 140 / 150), (0.5, 130 / 150)])
+def test_peak_day_binds_storage_deliverability_the_month_does_not(rho, served):
+    # Demand 100 on average, 150 on the peak day (factor 1.5). Gas 100 a day covers the
+    # month; on the peak day storage must give 50 and can give 40 (5 of 10 Bcf held: with
+    # a ratchet of ρ = 0.5, 40·(0.5 + 0.5·5/10) = 30).
+    from gasmix.models import Node
+    site = dataclasses.replace(storage(working_gas=10, initial=5, injection=0, withdrawal=40),
+                               withdrawal_at_empty_share=rho)
+    case = tiny_case(sources=[source("A", 3.0, max=100)], demand=100, storage=[site])
+    plan = solve(case.edited(nodes=(Node("N1", peak_day_factor=1.5),)))
+    assert plan.summary["unserved_bcf"] == pytest.approx(0)
+    assert peak(plan)["P1"] == pytest.approx(100 * served)
+
+
+def n1_case():
+    # B's demand 150 comes through its own entry (120) or from A (entry 100) over an arc
+    # of 50. The area {A, B}: formula (220 − 120)/150 = 66.7%; on the network, without
+    # B's entry only 50 arrives: 33.3%.
+    from cases import arc
+    return tiny_case(sources=[source("SA", 3.0, node="A", entry_capacity=100),
+                              source("SB", 4.0, node="B", entry_capacity=120)],
+                     nodes=("A", "B"), demand={"A": 0.0, "B": 150.0},
+                     arcs=[arc("AB", "A", "B", 50)])
+
+
+def test_flow_based_n1_falls_below_the_formula_behind_a_bottleneck():
+    plan = solve(n1_case())
+    a = plan.extra["adequacy"]
+    area = a[(a["check"] == "n1") & (a["area"] == "A+B")].iloc[0]
+    assert area["without"] == "E_SB"
+    assert area["n1_formula_pct"] == pytest.approx(100 * 100 / 150)
+    assert area["served_pct"] == pytest.approx(100 * 50 / 150)
+    assert plan.summary["n1_min_pct"] == pytest.approx(100 * 100 / 150)  # the formula, kept
+
+
+def test_min_n1_holds_the_flow_based_figure():
+    from gasmix.optimizer.errors import InfeasiblePolicy
+    assert solve(n1_case(), min_n1=30).summary["unserved_bcf"] == pytest.approx(0)
+    with pytest.raises(InfeasiblePolicy, match="flow-based N−1 33.3%"):
+        solve(n1_case(), min_n1=50)  # the formula's 66.7% would pass
+
+
+def cut_case(days: int):
+    # 30 days, demand 100 from US gas (100 a day); 0.4 Bcf in store. A cut to 40% for
+    # `days` days leaves 60 a day to bridge: 5 days need 0.3 Bcf (covered), 10 days 0.6
+    # (0.2 Bcf short, 20 MMcf/d over the window).
+    from gasmix.models import Disruption, Scenario
+    cut = Disruption("supplier", "US", "P1", "P1", capacity_factor=0.4, first_day=11, days=days)
+    return tiny_case(sources=[source("A", 3.0, supplier="US", max=100)], demand=100,
+                     storage=[storage(working_gas=0.4, initial=0.4, injection=0, withdrawal=100)],
+                     scenarios=[Scenario("base", 0.9), Scenario("cut", 0.1, (cut,))])
+
+
+@pytest.mark.parametrize("days, unserved_bcf", [(5, 0.0), (10, 0.2)])
+def test_storage_bridges_a_five_day_cut_not_a_ten_day_one(days, unserved_bcf):
+    from gasmix import stress_test
+    table, plan = stress_test(cut_case(days))
+    window = plan.extra["short_events"]
+    assert window["unserved_bcf"].sum() == pytest.approx(unserved_bcf)
+    assert window["served_pct"].item() == pytest.approx(100 * (1 - unserved_bcf * 1000 / days / 100))
+    # The month sees the cut as its days' share: US gas ≤ (1 − 0.6·days/30) of the plan's.
+    cut = table.set_index("scenario").loc["cut"]
+    assert cut["unserved_bcf"] == pytest.approx(0.6 * days / 30 * 100 * 30 / 1000, abs=1e-6)
+
+
+def test_short_events_keep_inside_their_period():
+    from gasmix.models import CaseError, Disruption, Scenario
+    bad = Disruption("supplier", "US", "P1", "P1", capacity_factor=0.4, first_day=28, days=5)
+    with pytest.raises(CaseError):
+        tiny_case(sources=[source("A", 3.0, supplier="US")],
+                  scenarios=[Scenario("base", 0.5), Scenario("cut", 0.5, (bad,))]).edited()
