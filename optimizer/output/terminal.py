@@ -311,19 +311,21 @@ def print_stress(console: Console, table: pd.DataFrame, plan, written: Path) -> 
 
 
 def _short_events(short: pd.DataFrame) -> Table:
-    """The days of short events on the plan's flows and stock: per window, the demand each
-    tier gave up (MMcf/d over the window's days) and the shares served."""
-    view = Table(title="short events: the days themselves (plan's flows and stock)",
-                 box=None, header_style="bold", title_justify="left")
-    for name in ("scenario", "days", "tier", "unserved MMcf/d", "Bcf", "served",
-                 "protected served"):
-        view.add_column(name, justify="left" if name in ("scenario", "days", "tier") else "right")
-    for _, row in short.iterrows():
-        last = row["first_day"] + row["days"] - 1
-        view.add_row(escape(str(row["scenario"])), f"{row['period']} d{row['first_day']}–{last}",
-                     escape(str(row["tier"])), f"{row['unserved_mmcfd']:,.0f}",
-                     f"{row['unserved_bcf']:,.2f}", f"{row['served_pct']:.1f}%",
-                     f"{row['protected_served_pct']:.1f}%")
+    """The days of short events on the plan's flows and stock: one row per window, the
+    shares served and the gas each demand tier gave up over the window (Bcf)."""
+    view = Table(title="short events on their own days (the plan's flows and stock): "
+                       "demand served, and Bcf unserved by tier", box=None, header_style="bold",
+                 title_justify="left")
+    tiers = list(dict.fromkeys(short["tier"]))
+    for name in ("scenario", "days", "served", "protected", *tiers):
+        view.add_column(escape(name), justify="left" if name in ("scenario", "days") else "right",
+                        no_wrap=True)
+    keys = ["scenario", "period", "first_day", "days"]
+    for (scenario, period, first, days), rows in short.groupby(keys, sort=False):
+        by_tier = rows.set_index("tier")["unserved_bcf"]
+        view.add_row(escape(str(scenario)), f"{period} d{first}–{first + days - 1}",
+                     f"{rows['served_pct'].iloc[0]:.1f}%", f"{rows['protected_served_pct'].iloc[0]:.1f}%",
+                     *(f"{by_tier.get(t, 0.0):,.2f}" for t in tiers))
     return view
 
 
