@@ -37,7 +37,8 @@ from .grid import DEFAULT_CHUNK_SIZE, SHARE_KINDS, Grid, Parameter, make_grid
 from .formulation.arrays import (ModelData, index_share_rules, prepare, scaled_hubs, source_prices,
                                  storage_days_floor)
 from .formulation.build import build
-from .formulation.constraints import curtailment_cost, supply_bounds, supply_cost, unserved_cost
+from .formulation.constraints import (curtailment_cost, supply_bounds, supply_cost, tier_bounds,
+                                      tier_cost, unserved_cost)
 from .formulation.diagnose import diagnose
 from .formulation.names import BALANCE, ENTRY_CAPACITY, SHARE_LIMIT, STORAGE_DAYS
 from .lp.solvers import HighsSession, SolverResult, SolveStatus
@@ -233,6 +234,8 @@ class SweepModel:
             m.set_cost(c.supply.ravel(), supply_cost(d).ravel())
         if touches["unserved_cost"]:
             m.set_cost(c.unserved.ravel(), unserved_cost(d).ravel())
+            if c.tiers.size:  # protected demand is valued at VOLL
+                m.set_cost(c.tiers.ravel(), tier_cost(d).ravel())
             if c.curtailed.size:  # its cost is VOLL's unless the case sets its own
                 m.set_cost(c.curtailed.ravel(), curtailment_cost(d).ravel())
         if touches["supply_bounds"]:
@@ -244,6 +247,8 @@ class SweepModel:
             _, reserved, transit = d.pass_through
             m.set_rhs(m.block(BALANCE)[0], (d.demand + transit).ravel())
             m.set_upper(c.unserved.ravel(), d.demand.ravel())
+            if c.tiers.size:  # each tier is a share of its node's demand
+                m.set_upper(c.tiers.ravel(), tier_bounds(d).ravel())
             if self._entry_block is not None:
                 m.set_rhs(self._entry_block,
                           (d.entry_capacity - reserved)[self._entry_rows].ravel())

@@ -165,3 +165,18 @@ def test_short_events_keep_inside_their_period():
     with pytest.raises(CaseError):
         tiny_case(sources=[source("A", 3.0, supplier="US")],
                   scenarios=[Scenario("base", 0.5), Scenario("cut", 0.5, (bad,))]).edited()
+
+
+@pytest.mark.parametrize("grid", [{"voll": [60.0, 150.0]}, {"demand": [0.9, 1.2]}])
+def test_sweeps_move_the_tiers_with_voll_and_demand(grid):
+    # A warm sweep changes VOLL (the protected tier's value) and demand (every tier's
+    # bound) in place: each point equals its own cold solve.
+    from gasmix import sweep
+    # Gas 30 of 100: 70 short, 20 of it protected (at VOLL).
+    case = tiered(tiny_case(sources=[source("A", 3.0, max=30)], demand=100), POWER, INDUSTRY)
+    table = sweep(case, grid)
+    key = next(iter(grid))
+    for value, objective in zip(table[key], table["objective_musd"]):
+        cold = solve(case.with_settings(voll_usd_mmbtu=value)) if key == "voll" else \
+            solve(case.with_demand(scale=value))
+        assert objective == pytest.approx(cold.objective, rel=1e-9)
