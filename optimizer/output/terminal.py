@@ -183,7 +183,8 @@ def print_summary(console: Console, plan, written: Path) -> None:
         _print_stochastic_headline(console, s)
     console.print(("base scenario (undisturbed): " if stochastic else "")
                   + f"cost [bold]{s['objective_musd']:,.1f} MUSD[/] = cash {s['cash_cost_musd']:,.1f}"
-                  f" + unserved at VOLL {costs['unserved_at_voll']:,.1f}"
+                  + (" + unserved at its tiers' values " if s.get("tiers_bcf") else " + unserved at VOLL ")
+                  + f"{costs['unserved_at_voll']:,.1f}"
                   f" + risk penalty {s['risk_penalty_musd']:,.1f}")
     average = s["avg_cost_usd_mmbtu"]
     console.print(f"average cost of gas served "
