@@ -219,6 +219,7 @@ class Settings:
     heat_content_mmbtu_per_mcf: float = 1.037
     voll_usd_mmbtu: float = 100.0
     peak_day_factor: float = 1.0   # peak-day ÷ average daily demand, for N−1
+    peak_day: str = "check"        # "block": the peak day is a day of the monthly model
     # What curtailing an LNG export plant's feed gas costs (USD/MMBtu); None: VOLL.
     export_curtailment_usd_mmbtu: float | None = None
     # LNG voyages ([lng] in case.toml): what a route's freight is computed from when

@@ -476,6 +476,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("settings", "peak_day_factor", "float", "–",
                 "peak-day demand ÷ the period's average daily demand (for N−1)", 1.0,
                 minimum=1.0, maximum=5.0),
+        Setting("settings", "peak_day", "choice",
+                description="the peak day of each period: `block`, a day of the monthly model "
+                            "(the plan must serve it, storage chained through it); `check`, "
+                            "solved after the plan on its stock", default="check",
+                choices=("check", "block")),
         Setting("policy", "risk_weight_usd_mmbtu", "float", "USD/MMBtu",
                 "λ: penalty per unit of supplier risk score", 0.0, minimum=0, maximum=1000),
         Setting("policy", "max_share", "float", "0–1",

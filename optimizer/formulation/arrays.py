@@ -20,6 +20,7 @@ from ...models import Case, CaseError, Policy, Problem
 from ...models.policy import checked_share_rules, in_share_base
 from ...models.validation import problems_of
 from ..lp.linear_model import INF
+from .blocks import with_peak_days
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,10 @@ class ModelData:
     tier_share: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
     tier_value: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
     withdrawal_at_empty: np.ndarray = dataclasses.field(default_factory=lambda: np.ones(0))  # K
+    # Days inside periods with their own demand and availability (formulation/blocks.py):
+    # the peak days (case setting peak_day = "block") and a scenario's short events.
+    peak_day_blocks: bool = False
+    blocks: tuple = ()
     # A scenario's view (formulation/scenarios.py): availability φ[s,t] of each source, the
     # capacity factors on suppliers and sources as (sources, periods, φ, label), and the
     # reference flows (S × T) they scale. The deterministic model has none.
@@ -222,6 +227,7 @@ def prepare(case: Case, policy: Policy) -> ModelData:
     data.share_rules = index_share_rules(data, rules)
     data.storage_days_floor = storage_days_floor(data, case.name)
     data.cover_days = cover_days(data)
+    data.blocks = with_peak_days(data)  # (after the policy's bounds: exclusions, offers)
     return data
 
 
@@ -367,6 +373,7 @@ def _case_arrays(case: Case) -> ModelData:
                                       else n.peak_day_factor for n in case.nodes], dtype=float)
     data.withdrawal_at_empty = np.array([k.withdrawal_at_empty_share for k in storage], dtype=float)
     (data.tier_node, data.tier_ids, data.tier_share, data.tier_value) = demand_tiers(case, node_ix)
+    data.peak_day_blocks = case.settings.peak_day == "block"
     return data
 
 

@@ -44,6 +44,13 @@ class Columns:
     curtailed: np.ndarray = field(default_factory=lambda: _NONE)
     # ℓ[i,t], R × T, MMcf/d: the demand of tier i left unserved (demand_tiers.csv).
     tiers: np.ndarray = field(default_factory=lambda: _NONE)
+    # The day blocks' own columns (blocks.BlockColumns; None without blocks), set by their
+    # family; and, in a scenario of the two-stage model, its name tag, the weight of its
+    # costs in the objective and its unit costs (what cost_ω counts).
+    blocks: object = None
+    tag: str = ""
+    objective_weight: float = 1.0
+    unit_cost: dict | None = None
 
 
 def labels(items: list[str], periods: list[str]) -> LabelGrid:

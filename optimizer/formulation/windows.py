@@ -54,7 +54,8 @@ def window_data(d: ModelData, t: int, days: float, *, label: str, demand: np.nda
         end_target=np.zeros(K), floor=np.zeros((K, 1)), injection_rate=np.zeros((K, 1)),
         withdrawal_rate=withdrawal, injection_cost=np.zeros(K), withdrawal_cost=np.zeros(K),
         share_rules=[], fixed_cost=np.zeros(1), storage_days_floor=np.zeros(1),
-        cover_days=np.zeros(1), availability=None, export_limits=(), reference_flow=None)
+        cover_days=np.zeros(1), availability=None, export_limits=(), reference_flow=None,
+        blocks=())
 
 
 def stock_at_start(d: ModelData, stock: np.ndarray, t: int, day: int = 1) -> np.ndarray:

@@ -28,6 +28,7 @@ import pandas as pd
 from ...models import Scenario
 from ..errors import Violation
 from ..formulation.arrays import PROTECTED, ModelData
+from ..formulation.blocks import PEAK_DAY
 from ..formulation.build import build
 from ..formulation.scenarios import sources_hit
 from ..formulation.windows import stock_at_start, window_data
@@ -62,17 +63,32 @@ def solve_window(d: ModelData) -> Served:
     if result.status is not SolveStatus.OPTIMAL:  # unserved gas keeps a window feasible
         raise RuntimeError(f"the window {d.period_ids[0]} did not solve: {result.status}")
     c = formulation.columns
-    unserved = result.x[c.unserved][:, 0]
-    demand = d.demand[:, 0]
     tiers = result.x[c.tiers][:, 0] if c.tiers.size else np.zeros(0)
+    return served_of(d, d.demand[:, 0], result.x[c.unserved][:, 0], tiers)
+
+
+def served_of(d: ModelData, demand: np.ndarray, unserved: np.ndarray, tiers: np.ndarray) -> Served:
+    """What a day served, from its demand (N), unserved gas (N) and tiers' unserved (R)."""
     protected_demand, protected_unserved = demand.copy(), unserved.copy()
     if len(d.tier_ids):
         is_protected = np.array(d.tier_ids, dtype=object) == PROTECTED
         protected_demand = np.zeros_like(demand)
         protected_unserved = np.zeros_like(demand)
-        np.add.at(protected_demand, d.tier_node[is_protected], (d.tier_share * demand[d.tier_node])[is_protected])
+        np.add.at(protected_demand, d.tier_node[is_protected],
+                  (d.tier_share * demand[d.tier_node])[is_protected])
         np.add.at(protected_unserved, d.tier_node[is_protected], tiers[is_protected])
     return Served(demand, unserved, protected_demand, protected_unserved, tiers)
+
+
+def blocks_served(d: ModelData, columns, x: np.ndarray) -> list[tuple]:
+    """[(block, Served)] of the day blocks a plan solved (formulation/blocks.py)."""
+    if columns is None:
+        return []
+    out = []
+    for j, block in enumerate(d.blocks):
+        tiers = x[columns.tiers[:, j]] if columns.tiers.size else np.zeros(0)
+        out.append((block, served_of(d, block.demand(d), x[columns.unserved[:, j]], tiers)))
+    return out
 
 
 def peak_demand(d: ModelData, t: int) -> np.ndarray:
@@ -143,13 +159,16 @@ def n1_flow(d: ModelData, t: int) -> list[dict]:
     return rows
 
 
-def adequacy_table(d: ModelData, stock: np.ndarray) -> pd.DataFrame:
-    """adequacy.csv: per period, the peak day with the plan's stock (`stock`, K × T, Bcf at
-    the end of each period) and the flow-based N−1 per area and for the system."""
+def adequacy_table(d: ModelData, stock: np.ndarray, planned: list[tuple] = ()) -> pd.DataFrame:
+    """adequacy.csv: per period, the peak day and the flow-based N−1 per area and for the
+    system. The peak day is the plan's own where it has one (`planned`: blocks_served of its
+    peak-day blocks), else solved on the plan's stock (`stock`, K × T, Bcf at the end of
+    each period)."""
     rows = []
     everything = np.arange(len(d.node_ids))
+    own = {block.t: served for block, served in planned if block.label == PEAK_DAY}
     for t, period in enumerate(d.period_ids):
-        served = peak_day(d, t, stock_at_start(d, stock, t))
+        served = own[t] if t in own else peak_day(d, t, stock_at_start(d, stock, t))
         rows.append({"period": period, "check": "peak_day", "area": SYSTEM, "without": "",
                      "peak_demand_mmcfd": float(peak_demand(d, t).sum()),
                      "served_pct": served.pct(everything),

@@ -25,7 +25,7 @@ from ..lp.verify import Check
 from ..output.plan_files import TABLE_NAMES, plan_document, write_plan
 from .metrics import Headline, base_shares, headline
 from .savings import savings_table
-from .adequacy import adequacy_table
+from .adequacy import adequacy_table, blocks_served
 from .security import N1, n1_by_area, security_summary, security_table
 from .tables import (BINDING_TOLERANCE, SHARE_CAP, SHARE_MIN, ConstraintFacts, Solution,
                      constraint_facts, demand_tiers_table, denoise, firm_capacity_table, flows_table,
@@ -65,7 +65,7 @@ class Plan:
 
     def __init__(self, summary: dict, data: ModelData, solution: Solution, raw: Solution,
                  facts: ConstraintFacts, marginal: np.ndarray, n1: N1,
-                 tables: dict[str, pd.DataFrame] | None = None):
+                 tables: dict[str, pd.DataFrame] | None = None, planned: list[tuple] = ()):
         self.summary = summary
         self.data = data
         self.solution = solution       # denoised primal values
@@ -75,7 +75,7 @@ class Plan:
         builders = {"security": lambda: security_table(data, raw.supply, n1),
                     # The peak day and the flow-based N−1 of every period: small LPs, solved
                     # when first asked for (the CLI's solve, a report), not by every solve.
-                    "adequacy": lambda: adequacy_table(data, raw.stock)}
+                    "adequacy": lambda: adequacy_table(data, raw.stock, planned)}
         # Tables of what the case has: LNG origins, firm capacity, pass-through feed gas.
         if (data.source_origin >= 0).any():
             builders["lng_prices"] = lambda: lng_prices_table(data)
@@ -216,7 +216,8 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     summary["warnings"] += list(warnings)
     n1 = n1_by_area(data)  # N−1 depends on the infrastructure only: computed once
     summary.update(security_summary(data, raw.supply, n1))
-    return Plan(summary, data, raw.denoised(), raw, facts, marginal, n1, tables)
+    planned = blocks_served(data, cols.blocks, x)  # the day blocks the plan served
+    return Plan(summary, data, raw.denoised(), raw, facts, marginal, n1, tables, planned)
 
 
 def tier_volumes(d: ModelData, tiers: np.ndarray) -> dict:
