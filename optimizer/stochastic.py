@@ -35,7 +35,7 @@ from .formulation.names import BALANCE
 from .formulation.scenarios import apply_scenario
 from .formulation.two_stage import StochasticModel, contracted_sources, cvar, scenario_costs
 from .lp.solvers import check_solver
-from .results.adequacy import short_events_table
+from .results.adequacy import blocks_served, short_events_table
 from .results.metrics import unserved_value_musd
 from .results.plan import Plan, denoise, make_plan, marginal_cost
 
@@ -205,14 +205,16 @@ def stress_test(case: Case, policy: Policy | None = None, *, scenarios=None,
     data, chosen = _prepare(case, policy, scenarios, solver, choices)
     plan = solve_data(data, solver, time_limit)
     arrays = scenario_data(data, chosen, plan.solution.supply)
-    table = runs_table(fixed_runs(data, arrays, commitments_of(plan), solver, time_limit), arrays)
+    runs = fixed_runs(data, arrays, commitments_of(plan), solver, time_limit)
+    table = runs_table(runs, arrays)
     base = table.loc[table["scenario"] == BASE, "cost_musd"]
     table.insert(3, "change_from_base_musd", table["cost_musd"] - (float(base.iloc[0]) if len(base) else np.nan))
     if any(e.is_short for s in chosen for e in s.events):
-        # The days of short events, on the plan's flows and stock: what storage and demand
-        # response bridge (the scenarios' rows above see those days as their month's share).
-        plan.extra["short_events"] = short_events_table(data, chosen, plan.solution.supply,
-                                                        plan.solution.stock)
+        # The days of short events (day blocks of their scenarios): what each tier gave up.
+        plan.extra["short_events"] = short_events_table(
+            [(sm.scenarios[0].scenario.id, sm.scenarios[0].data,
+              blocks_served(sm.scenarios[0].data, sm.scenarios[0].cols.blocks, result.x))
+             for sm, result, _ in runs])
     return table, plan
 
 

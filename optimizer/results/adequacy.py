@@ -1,21 +1,20 @@
 """Days that matter: the peak day of every period, the flow-based N−1 and short disruptions,
 each solved as a window of days (formulation/windows.py) on the network itself.
 
-* **Peak day** of period t: design-day demand (the average × each node's peak-day factor),
-  every source up to its maximum and entry capacity, storage from the plan's stock on the
-  period's first morning at its (ratcheted) withdrawal rate. Reports the share of total
-  and of protected demand served.
+* **Peak day** of period t: the plan's own where the case puts peak days in the model
+  (case.toml `peak_day = "block"`); else solved after the plan: design-day demand (the
+  average × each node's peak-day factor), every source up to its maximum and entry
+  capacity, storage from the plan's stock on the period's first morning at its (ratcheted)
+  withdrawal rate. Reports the share of total and of protected demand served.
 * **Flow-based N−1** of period t: the peak day without the largest single infrastructure
   (an entry or a storage site: the Regulation's I_m) of each calculated area, and without
   the largest of the whole system; storage at full deliverability, so the figure depends on
   the infrastructure alone, like the Regulation's formula (which the table keeps beside
   it). N−1 = 100 × the share of the area's peak-day demand still served. An arc between
   nodes is a bottleneck here, where the formula assumes gas reaches any node of its area.
-* **Short events** (disruptions.csv `first_day`, `days`): the event's days inside its
-  period, supply held to the plan's flows of that month (cargoes and nominations are set
-  weeks ahead; the sources the event hits at its capacity factor × those flows), storage
-  from the plan's stock on the event's first morning: what storage and demand response
-  can bridge. The monthly model sees the same event as its days' share of the period.
+* **Short events** (disruptions.csv `first_day`, `days`) are day blocks of their
+  scenario's model (formulation/blocks.py); `short_events_table` reads what each demand
+  tier gave up on those days from the stress test's re-solves.
 """
 
 from __future__ import annotations
@@ -25,12 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ...models import Scenario
 from ..errors import Violation
 from ..formulation.arrays import PROTECTED, ModelData
 from ..formulation.blocks import PEAK_DAY
 from ..formulation.build import build
-from ..formulation.scenarios import sources_hit
 from ..formulation.windows import stock_at_start, window_data
 from ..lp.solvers import SolveStatus, run_solver
 from .security import N1_STANDARD, area_name, calculated_areas, n1_by_area
@@ -197,57 +194,35 @@ def n1_flow_shortfalls(d: ModelData) -> list[Violation]:
     return out
 
 
-def short_windows(d: ModelData, scenario: Scenario) -> list[tuple[int, int, int, list]]:
-    """The windows of a scenario's short events: (period index, first day, days, events),
-    events of one window grouped, in the order first met."""
-    windows: dict[tuple[int, int, int], list] = {}
-    for event in scenario.events:
-        if event.is_short:
-            key = (d.period_ids.index(event.first_period), int(event.first_day), int(event.days))
-            windows.setdefault(key, []).append(event)
-    return [(*key, events) for key, events in windows.items()]
-
-
-def short_event(d: ModelData, t: int, first_day: int, days: int, events: list,
-                flows: np.ndarray, stock: np.ndarray) -> Served:
-    """A short event's days in period t: supply held to the plan's flows of t (`flows`,
-    S × T), the sources the events hit at capacity_factor × those flows (an entry hit: its
-    capacity scaled), storage from the plan's stock (`stock`, K × T) on the first morning."""
-    supply = np.where(d.excluded, 0.0, flows[:, t]).astype(float)
-    capacity = d.entry_capacity[:, t].copy()
-    for event in events:
-        if event.capacity_factor is None:
-            continue
-        if event.target_type == "entry":
-            capacity[d.entry_ids.index(event.target)] *= event.capacity_factor
-        else:
-            supply[sources_hit(d, event.target_type, event.target)] *= event.capacity_factor
-    label = f"{d.period_ids[t]} days {first_day}–{first_day + days - 1}"
-    return solve_window(window_data(d, t, float(days), label=label, demand=d.demand[:, t],
-                                    supply_max=supply, stock=stock_at_start(d, stock, t, first_day),
-                                    entry_capacity=capacity))
-
-
-def short_events_table(d: ModelData, scenarios, flows: np.ndarray, stock: np.ndarray) -> pd.DataFrame:
-    """One row per scenario window and demand tier (or node total without tiers): the gas
-    left unserved in the window, MMcf/d and Bcf, and the shares of demand served."""
+def short_events_table(days_of: list[tuple]) -> pd.DataFrame:
+    """One row per short event's block and demand tier (or node total without tiers), from
+    [(scenario id, its data, blocks_served)]: the gas left unserved on those days, MMcf/d
+    and Bcf, the shares of demand served, and what the shortfall costs at the tiers'
+    values and would cost at VOLL (million USD)."""
     rows = []
-    everything = np.arange(len(d.node_ids))
-    for scenario in scenarios:
-        for t, first_day, days, events in short_windows(d, scenario):
-            served = short_event(d, t, first_day, days, events, flows, stock)
-            base = {"scenario": scenario.id, "period": d.period_ids[t], "first_day": first_day,
-                    "days": days, "served_pct": served.pct(everything),
+    for scenario, d, served_blocks in days_of:
+        everything = np.arange(len(d.node_ids))
+        for block, served in served_blocks:
+            if block.label == PEAK_DAY:
+                continue
+            base = {"scenario": scenario, "period": d.period_ids[block.t],
+                    "first_day": block.first_day, "days": block.days,
+                    "served_pct": served.pct(everything),
                     "protected_served_pct": served.pct(everything, protected=True)}
+            energy = block.days * d.energy
             if len(d.tier_ids):
-                by_tier: dict[str, float] = {}
-                for tier, value in zip(d.tier_ids, served.tiers):
-                    by_tier[tier] = by_tier.get(tier, 0.0) + float(value)
+                by_tier: dict[str, list[float]] = {}
+                for tier, value, worth in zip(d.tier_ids, served.tiers, d.tier_values):
+                    total = by_tier.setdefault(tier, [0.0, 0.0])
+                    total[0] += float(value)
+                    total[1] += float(value) * energy * worth
             else:
-                by_tier = {PROTECTED: float(served.unserved.sum())}
-            for tier, value in by_tier.items():
+                lost = float(served.unserved.sum())
+                by_tier = {PROTECTED: [lost, lost * energy * d.voll]}
+            for tier, (value, cost) in by_tier.items():
                 rows.append({**base, "tier": tier, "unserved_mmcfd": value,
-                             "unserved_bcf": value * days / 1000.0})
+                             "unserved_bcf": value * block.days / 1000.0, "cost_musd": cost,
+                             "cost_at_voll_musd": value * energy * d.voll})
     return pd.DataFrame(rows, columns=["scenario", "period", "first_day", "days", "served_pct",
                                        "protected_served_pct", "tier", "unserved_mmcfd",
-                                       "unserved_bcf"])
+                                       "unserved_bcf", "cost_musd", "cost_at_voll_musd"])
