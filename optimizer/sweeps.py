@@ -145,15 +145,8 @@ class SweepModel:
         # The placeholders are a shape to build, not a policy to solve: each point's own
         # rules are checked for contradictions when it is solved.
         structure.share_rules = index_share_rules(structure, policy_share_rules(case, shape))
-        self.formulation = build(structure)
         self.rules = structure.share_rules
-        self._index_share_rows()
-        entry_block = self.formulation.model.block(ENTRY_CAPACITY)
-        T = len(self.base.period_ids)
-        self._entry_block = entry_block[0] if entry_block else None
-        entry_ix = {e: i for i, e in enumerate(self.base.entry_ids)}
-        self._entry_rows = (np.array([entry_ix[e] for e, _ in self._entry_block.labels[::T]], dtype=int)
-                            if self._entry_block else np.zeros(0, dtype=int))
+        self._build(structure)
         # What the swept parameters touch: only these parts are reset at each point.
         kinds = {p.kind for p in parameters}
         self._touches = {
@@ -164,14 +157,30 @@ class SweepModel:
             "entry_capacity": "capacity" in kinds,
             "share": bool(kinds & set(SHARE_KINDS)),
         }
-        days_blocks = self.formulation.model.block(STORAGE_DAYS)
-        self._storage_days_block = days_blocks[0] if days_blocks else None
+        # Day blocks (formulation/blocks.py) read demand, capacities and supply bounds in
+        # rows of their own: a grid that moves these rebuilds the LP at each point.
+        self._rebuild = bool(self.base.blocks) and any(
+            self._touches[k] for k in ("demand", "entry_capacity", "supply_bounds"))
         self.session: HighsSession | None = None
         self.reference_basis = None
         # N−1 depends on demand and capacity alone: unless the grid moves them, once.
         self._n1_moves = self._touches["demand"] or self._touches["entry_capacity"]
         self._n1_problem = None if self._n1_moves else _n1_problem(self.base)
         self._last: _Optimum | None = None
+
+    def _build(self, structure: ModelData) -> None:
+        """Build the LP of `structure` (a point's data with the grid's share-rule shape) and
+        index the rows a point changes."""
+        self.formulation = build(structure)
+        self._index_share_rows()
+        entry_block = self.formulation.model.block(ENTRY_CAPACITY)
+        T = len(self.base.period_ids)
+        self._entry_block = entry_block[0] if entry_block else None
+        entry_ix = {e: i for i, e in enumerate(self.base.entry_ids)}
+        self._entry_rows = (np.array([entry_ix[e] for e, _ in self._entry_block.labels[::T]], dtype=int)
+                            if self._entry_block else np.zeros(0, dtype=int))
+        days_blocks = self.formulation.model.block(STORAGE_DAYS)
+        self._storage_days_block = days_blocks[0] if days_blocks else None
 
     def _index_share_rows(self) -> None:
         """For every share row: its rule, and the (row, b column, weight) entries of σ."""
@@ -290,6 +299,9 @@ class SweepModel:
         row = dict(zip((p.key for p in self.parameters), _cells(self.parameters, values)))
         try:
             d = self.point_data(values)
+            if self._rebuild:  # the day blocks' rows follow this point's data
+                self._build(dataclasses.replace(d, share_rules=self.rules))
+                self.session, self._last = None, None
             self.apply(d)
         except CaseError as exc:
             return {**row, "status": INVALID, "message": _one_line(exc.report())}

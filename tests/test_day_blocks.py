@@ -53,3 +53,24 @@ def test_the_plans_own_peak_day_is_the_adequacy_figure():
     # With the peak day in the model, adequacy.csv reads the plan's peak day: 10 of 150 short.
     a = solve(peak_case()).extra["adequacy"]
     assert a.loc[a["check"] == "peak_day", "served_pct"].item() == pytest.approx(100 * 140 / 150)
+
+
+@pytest.mark.parametrize("grid", [{"demand": [0.8, 1.0, 1.1]}, {"capacity.E_A": [5e-5, 1.0]},
+                                  {"voll": [50.0, 200.0]}])
+def test_sweeps_with_peak_days_equal_cold_solves(grid):
+    # Demand and capacities reach the day blocks' own rows (E_A at 5e-5 of its 10⁶: 50 a
+    # day, the peak day short by more): each point equals its own solve.
+    from gasmix import sweep
+    case = peak_case(0.5)
+    table = sweep(case, grid)
+    key = next(iter(grid))
+    for value, objective in zip(table[key], table["objective_musd"]):
+        if key == "demand":
+            cold = solve(case.with_demand(scale=value))
+        elif key == "voll":
+            cold = solve(case.with_settings(voll_usd_mmbtu=value))
+        else:
+            entries = tuple(dataclasses.replace(e, capacity_mmcfd=e.capacity_mmcfd * value)
+                            for e in case.entries)
+            cold = solve(case.edited(entries=entries))
+        assert objective == pytest.approx(cold.objective, rel=1e-9)
