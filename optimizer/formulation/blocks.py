@@ -113,6 +113,35 @@ class _Rows:
         self.labels.append(label)
         self.rhs.append(float(rhs))
 
+    def add_many(self, labels: list, cols: np.ndarray, vals: np.ndarray, rhs: np.ndarray) -> None:
+        """len(labels) rows at once, row i over the columns cols[i] (n × m) with the same
+        coefficients `vals` (m)."""
+        n, k = cols.shape
+        if n == 0:
+            return
+        self.rows.append(len(self.labels) + np.repeat(np.arange(n), k))
+        self.cols.append(np.asarray(cols, dtype=int).ravel())
+        self.vals.append(np.tile(np.asarray(vals, dtype=float), n))
+        self.labels.extend(labels)
+        self.rhs.extend(np.broadcast_to(np.asarray(rhs, dtype=float), (n,)).tolist())
+
+    def add_rows(self, labels: list, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
+                 rhs: np.ndarray) -> None:
+        """len(labels) rows from (row within them, column, coefficient) triplets."""
+        self.rows.append(len(self.labels) + np.asarray(rows, dtype=int))
+        self.cols.append(np.asarray(cols, dtype=int))
+        self.vals.append(np.asarray(vals, dtype=float))
+        self.labels.extend(labels)
+        self.rhs.extend(np.asarray(rhs, dtype=float).tolist())
+
+    def add_limited(self, labels: list, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
+                    rhs: np.ndarray) -> None:
+        """add_rows, leaving out the rows whose right-hand side is infinite (no limit)."""
+        finite = np.isfinite(rhs)
+        keep = finite[rows]
+        self.add_rows([label for label, f in zip(labels, finite) if f],
+                      (np.cumsum(finite) - 1)[rows[keep]], cols[keep], vals[keep], rhs[finite])
+
     def build(self, m, family: str, sense: str) -> None:
         if self.labels:
             m.add_rows(family, self.labels, sense, np.concatenate(self.rows),
@@ -212,41 +241,53 @@ def define_day_blocks(m, d: "ModelData", c) -> None:
     for j, b in enumerate(d.blocks):
         if b.price is not None:
             extra[:, j] = b.days * d.energy * (b.price - d.price[:, b.t])
-    if extra.any():
+    if extra.any() and not m.elastic:  # (the diagnosis prices violations only)
         weight = getattr(c, "objective_weight", 1.0)
         m.col_cost[x.supply.ravel()] += weight * extra.ravel()
         if getattr(c, "unit_cost", None) is not None:  # a scenario's cost_ω counts it
             c.unit_cost["q@blocks"] = (x.supply, extra)
 
-    balance, capacity, stock, rest_rows = _Rows(), _Rows(), _Rows(), _Rows()
-    lower_stock, equal = _Rows(), _Rows()
+    def grid(item_row: np.ndarray) -> np.ndarray:
+        """Row of (item's row, block) in a row block laid out row-major over the blocks."""
+        return (np.asarray(item_row, dtype=int)[:, None] * B + np.arange(B)[None, :]).ravel()
+
+    # The blocks' node balances, as the balance family's rows.
+    nodes = np.arange(len(d.node_ids))
+    rows = [grid(d.source_node), grid(d.arc_to), grid(d.arc_from), grid(d.storage_node),
+            grid(d.storage_node), grid(nodes)]
+    cols = [x.supply, x.flow, x.flow, x.withdraw, x.inject, x.unserved]
+    signs = [1.0, 1.0, -1.0, 1.0, -1.0, 1.0]
+    if has_exports:
+        rows += [grid(d.export_node), grid(d.entry_node[d.export_entry])]
+        cols += [x.curtailed, x.curtailed]
+        signs += [1.0, -1.0]
+    node_labels = [(node, name) for node in d.node_ids for name in names]
+    m.add_rows(DAY_BALANCE, node_labels, "==", np.concatenate(rows),
+               np.concatenate([a.ravel() for a in cols]),
+               np.concatenate([np.full(a.size, v) for a, v in zip(cols, signs)]),
+               (demand + transit[:, period]).ravel())
+    if has_tiers:
+        m.add_rows(DAY_BALANCE, [(f"{node} tiers", name) for node in d.node_ids for name in names],
+                   "==", np.concatenate([grid(nodes), grid(d.tier_node)]),
+                   np.concatenate([x.unserved.ravel(), x.tiers.ravel()]),
+                   np.concatenate([np.ones(x.unserved.size), -np.ones(x.tiers.size)]), 0.0)
+    # The blocks' entry capacities.
+    used = np.unique(np.concatenate([d.source_entry, d.export_entry]).astype(int))
+    position = np.full(len(d.entry_ids), -1)
+    position[used] = np.arange(len(used))
+    rows, cols, vals = [grid(position[d.source_entry])], [x.supply.ravel()], [np.ones(x.supply.size)]
+    if has_exports:
+        rows.append(grid(position[d.export_entry]))
+        cols.append(x.curtailed.ravel())
+        vals.append(-np.ones(x.curtailed.size))
+    capacity_b = np.column_stack([b.capacity(d) for b in d.blocks])           # E × B
+    m.add_rows(DAY_CAPACITY, [(d.entry_ids[e], name) for e in used for name in names], "<=",
+               np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
+               (capacity_b - reserved[:, period])[used].ravel())
+
+    capacity, stock, rest_rows, lower_stock = _Rows(), _Rows(), _Rows(), _Rows()
     for j, b in enumerate(d.blocks):
         t, label = b.t, names[j]
-        for n, node in enumerate(d.node_ids):  # the block's node balance
-            cols, vals = [x.supply[d.source_node == n, j], x.flow[d.arc_to == n, j],
-                          x.flow[d.arc_from == n, j], x.withdraw[d.storage_node == n, j],
-                          x.inject[d.storage_node == n, j], [x.unserved[n, j]]], \
-                [1.0, 1.0, -1.0, 1.0, -1.0, 1.0]
-            if has_exports:
-                cols += [x.curtailed[d.export_node == n, j],
-                         x.curtailed[d.entry_node[d.export_entry] == n, j]]
-                vals += [1.0, -1.0]
-            equal.add((node, label), np.concatenate([np.asarray(a, dtype=int) for a in cols]),
-                      np.concatenate([np.full(len(a), v) for a, v in zip(cols, vals)]),
-                      demand[n, j] + transit[n, t])
-            if has_tiers:
-                own = d.tier_node == n
-                equal.add((f"{node} tiers", label), np.concatenate([[x.unserved[n, j]], x.tiers[own, j]]),
-                          np.concatenate([[1.0], -np.ones(int(own.sum()))]), 0.0)
-        cap = b.capacity(d)
-        for e in np.unique(np.concatenate([d.source_entry, d.export_entry]).astype(int)):
-            cols = [x.supply[d.source_entry == e, j]]
-            vals = [np.ones(len(cols[0]))]
-            if has_exports:
-                cols.append(x.curtailed[d.export_entry == e, j])
-                vals.append(-np.ones(len(cols[1])))
-            capacity.add((d.entry_ids[e], label), np.concatenate(cols), np.concatenate(vals),
-                         cap[e] - reserved[e, t])
         available = b.available(d)
         for o, origin in enumerate(d.origin_ids):
             members = d.source_origin == o
@@ -264,7 +305,6 @@ def define_day_blocks(m, d: "ModelData", c) -> None:
                                  [x.supply[s, j], c.contract[i, t]], [1.0, -b.availability[s]], 0.0)
         _stock_rows(d, c, x, j, b, rest[t], stock, lower_stock)
     _rest_rows(d, c, x, demand, rest, reserved, rest_rows, lower_stock)
-    equal.build(m, DAY_BALANCE, "==")
     capacity.build(m, DAY_CAPACITY, "<=")
     stock.build(m, DAY_STOCK, "<=")
     lower_stock.build(m, DAY_REST, ">=")
@@ -318,47 +358,74 @@ def _stock_rows(d, c, x, j, b, rest, stock: _Rows, lower: _Rows) -> None:
 
 
 def _rest_rows(d, c, x, demand, rest, reserved, upper: _Rows, lower: _Rows) -> None:
-    """rest[x], rest_entry[e] and rest_origin[o] of every period with blocks."""
-    by_period: dict[int, list[int]] = {}
-    for j, b in enumerate(d.blocks):
-        by_period.setdefault(b.t, []).append(j)
-    for t, js in by_period.items():
-        dt, R, label = d.days[t], rest[t], f"{d.period_ids[t]} rest"
-        D = np.array([d.blocks[j].days for j in js], dtype=float)
-        kinds = [(c.supply, x.supply, d.source_ids, np.where(d.excluded, 0.0, d.source_max[:, t])),
-                 (c.flow, x.flow, d.arc_ids, d.arc_capacity),
-                 (c.inject, x.inject, d.storage_ids, d.injection_rate[:, t]),
-                 (c.withdraw, x.withdraw, d.storage_ids, d.withdrawal_rate[:, t]),
-                 (c.unserved, x.unserved, d.node_ids,
-                  (dt * d.demand[:, t] - demand[:, js] @ D) / R if R > 0 else np.zeros(len(d.node_ids)))]
-        if x.tiers.size:
-            rest_demand = dt * d.demand[:, t] - demand[:, js] @ D
-            kinds.append((c.tiers, x.tiers, [f"{d.node_ids[n]}:{i}" for n, i in zip(d.tier_node, d.tier_ids)],
-                          d.tier_share * rest_demand[d.tier_node] / R if R > 0 else np.zeros(len(d.tier_ids))))
-        if x.curtailed.size:
-            kinds.append((c.curtailed, x.curtailed, d.export_ids, d.export_feed[:, t]))
-        for average, block, items, limit in kinds:
-            for i, item in enumerate(items):
-                cols = np.concatenate([[average[i, t]], block[i, js]])
-                vals = np.concatenate([[dt], -D])
-                lower.add((f"{item} rest", label), cols, vals, 0.0)
-                if np.isfinite(limit[i]):
-                    upper.add((f"{item} rest", label), cols, vals, R * limit[i])
-        reserved_t = reserved[:, t]
-        for e in np.unique(np.concatenate([d.source_entry, d.export_entry]).astype(int)):
-            members = np.flatnonzero(d.source_entry == e)
-            cols = [np.concatenate([[c.supply[s, t]], x.supply[s, js]]) for s in members]
-            vals = [np.concatenate([[dt], -D]) for _ in members]
-            if x.curtailed.size:
-                for xi in np.flatnonzero(d.export_entry == e):
-                    cols.append(np.concatenate([[c.curtailed[xi, t]], x.curtailed[xi, js]]))
-                    vals.append(-np.concatenate([[dt], -D]))
-            if cols:
-                upper.add((f"{d.entry_ids[e]} rest", label), np.concatenate(cols),
-                          np.concatenate(vals), R * (d.entry_capacity[e, t] - reserved_t[e]))
-        for o, origin in enumerate(d.origin_ids):
-            members = np.flatnonzero(d.source_origin == o)
-            if len(members) and np.isfinite(d.origin_available[o, t]):
-                cols = np.concatenate([np.concatenate([[c.supply[s, t]], x.supply[s, js]]) for s in members])
-                vals = np.concatenate([np.concatenate([[dt], -D]) for _ in members])
-                upper.add((f"{origin} rest", label), cols, vals, R * d.origin_available[o, t])
+    """rest[x], rest_entry[e] and rest_origin[o] of every period with blocks (vectorised
+    over the periods: row (item, p) for the p-th period with blocks)."""
+    periods = sorted({b.t for b in d.blocks})
+    P, tP = len(periods), np.array(periods)
+    p_of = np.array([periods.index(b.t) for b in d.blocks])
+    D = np.array([b.days for b in d.blocks], dtype=float)
+    dt, R = d.days[tP], rest[tP]
+    labels_p = [f"{d.period_ids[t]} rest" for t in periods]
+    # What the blocks' days of each period ask: Σ_b D_b·demand_b, per node (N × P).
+    asked = np.zeros((len(d.node_ids), P))
+    np.add.at(asked.T, p_of, (demand * D[None, :]).T)
+    rest_demand = dt[None, :] * d.demand[:, tP] - asked          # = R_t × the rest's demand
+    kinds = [(c.supply, x.supply, d.source_ids,
+              R[None, :] * np.where(d.excluded[:, None], 0.0, d.source_max[:, tP])),
+             (c.flow, x.flow, d.arc_ids, R[None, :] * d.arc_capacity[:, None]),
+             (c.inject, x.inject, d.storage_ids, R[None, :] * d.injection_rate[:, tP]),
+             (c.withdraw, x.withdraw, d.storage_ids, R[None, :] * d.withdrawal_rate[:, tP]),
+             (c.unserved, x.unserved, d.node_ids, rest_demand)]
+    if x.tiers.size:
+        kinds.append((c.tiers, x.tiers, [f"{d.node_ids[n]}:{i}" for n, i in zip(d.tier_node, d.tier_ids)],
+                      d.tier_share[:, None] * rest_demand[d.tier_node]))
+    if x.curtailed.size:
+        kinds.append((c.curtailed, x.curtailed, d.export_ids, R[None, :] * d.export_feed[:, tP]))
+
+    def terms(n, average, block, sign=1.0):
+        """(rows, cols, vals) of d_t·x − Σ_b D_b·x_b for n items, row i·P + p."""
+        item = np.arange(n)[:, None]
+        return ([(item * P + np.arange(P)[None, :]).ravel(), (item * P + p_of[None, :]).ravel()],
+                [average[:, tP].ravel(), block.ravel()],
+                [np.tile(sign * dt, n), np.tile(-sign * D, n)])
+
+    for average, block, items, limit in kinds:
+        n = len(items)
+        if n == 0:
+            continue
+        rows, cols, vals = terms(n, average, block)
+        names = [(f"{item} rest", label) for item in items for label in labels_p]
+        lower.add_rows(names, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
+                       np.zeros(n * P))
+        upper.add_limited(names, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
+                          limit.ravel())
+    # Entries and origins: the rest's sum over their sources.
+    used = np.unique(np.concatenate([d.source_entry, d.export_entry]).astype(int))
+    position = np.full(len(d.entry_ids), -1)
+    position[used] = np.arange(len(used))
+    rows, cols, vals = [], [], []
+    groups = [(position[d.source_entry], c.supply, x.supply, 1.0)]
+    if x.curtailed.size:
+        groups.append((position[d.export_entry], c.curtailed, x.curtailed, -1.0))
+    for group, average, block, sign in groups:
+        r, cc, v = terms(len(group), average, block, sign)
+        item_of_row = np.concatenate([np.repeat(group, P), np.repeat(group, len(p_of))])
+        p_of_row = np.concatenate([np.tile(np.arange(P), len(group)), np.tile(p_of, len(group))])
+        rows.append(item_of_row * P + p_of_row)
+        cols += cc
+        vals += v
+    upper.add_rows([(f"{d.entry_ids[e]} rest", label) for e in used for label in labels_p],
+                   np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
+                   (R[None, :] * (d.entry_capacity[used][:, tP] - reserved[used][:, tP])).ravel())
+    sold = [o for o in range(len(d.origin_ids)) if (d.source_origin == o).any()]
+    if sold:
+        index = np.full(len(d.origin_ids), -1)
+        index[sold] = np.arange(len(sold))
+        members = np.flatnonzero(np.isin(d.source_origin, sold))
+        group = index[d.source_origin[members]]
+        r, cc, v = terms(len(members), c.supply[members], x.supply[members])
+        item_of_row = np.concatenate([np.repeat(group, P), np.repeat(group, len(p_of))])
+        p_of_row = np.concatenate([np.tile(np.arange(P), len(group)), np.tile(p_of, len(group))])
+        upper.add_limited([(f"{d.origin_ids[o]} rest", label) for o in sold for label in labels_p],
+                          item_of_row * P + p_of_row, np.concatenate(cc), np.concatenate(v),
+                          (R[None, :] * d.origin_available[sold][:, tP]).ravel())
