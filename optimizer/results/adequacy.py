@@ -211,7 +211,8 @@ def short_event(d: ModelData, t: int, first_day: int, days: int, events: list,
 
 def short_events_table(d: ModelData, scenarios, flows: np.ndarray, stock: np.ndarray) -> pd.DataFrame:
     """One row per scenario window and demand tier (or node total without tiers): the gas
-    left unserved in the window, MMcf/d and Bcf, and the shares of demand served."""
+    left unserved in the window, MMcf/d and Bcf, the shares of demand served, and what the
+    shortfall costs at the tiers' values and would cost at VOLL (million USD)."""
     rows = []
     everything = np.arange(len(d.node_ids))
     for scenario in scenarios:
@@ -220,15 +221,21 @@ def short_events_table(d: ModelData, scenarios, flows: np.ndarray, stock: np.nda
             base = {"scenario": scenario.id, "period": d.period_ids[t], "first_day": first_day,
                     "days": days, "served_pct": served.pct(everything),
                     "protected_served_pct": served.pct(everything, protected=True)}
+            # What the shortfall costs at each tier's value, and what it would at VOLL.
+            energy = days * d.energy
             if len(d.tier_ids):
-                by_tier: dict[str, float] = {}
-                for tier, value in zip(d.tier_ids, served.tiers):
-                    by_tier[tier] = by_tier.get(tier, 0.0) + float(value)
+                by_tier: dict[str, list[float]] = {}
+                for tier, value, worth in zip(d.tier_ids, served.tiers, d.tier_values):
+                    total = by_tier.setdefault(tier, [0.0, 0.0])
+                    total[0] += float(value)
+                    total[1] += float(value) * energy * worth
             else:
-                by_tier = {PROTECTED: float(served.unserved.sum())}
-            for tier, value in by_tier.items():
+                lost = float(served.unserved.sum())
+                by_tier = {PROTECTED: [lost, lost * energy * d.voll]}
+            for tier, (value, cost) in by_tier.items():
                 rows.append({**base, "tier": tier, "unserved_mmcfd": value,
-                             "unserved_bcf": value * days / 1000.0})
+                             "unserved_bcf": value * days / 1000.0, "cost_musd": cost,
+                             "cost_at_voll_musd": value * energy * d.voll})
     return pd.DataFrame(rows, columns=["scenario", "period", "first_day", "days", "served_pct",
                                        "protected_served_pct", "tier", "unserved_mmcfd",
-                                       "unserved_bcf"])
+                                       "unserved_bcf", "cost_musd", "cost_at_voll_musd"])
