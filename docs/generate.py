@@ -121,14 +121,6 @@ class Runs:
         return table.set_index("scenario", drop=False), plan
 
     @cached_property
-    def stress_without_tiers(self):
-        """The stress test with every unserved molecule at VOLL (no demand tiers)."""
-        from gasmix.optimizer import stress_test
-
-        table, plan = stress_test(self.case.edited(demand_tiers=()))
-        return table.set_index("scenario", drop=False), plan
-
-    @cached_property
     def risk_averse(self):
         from gasmix.optimizer import solve_stochastic
 
@@ -367,7 +359,8 @@ def worked_example(r: Runs) -> str:
         [f"cash cost, {horizon(case)} (million USD)"] + [num(p.summary["cash_cost_musd"]) for p in plans],
         ["average cost of gas served (USD/MMBtu)"] + [num(p.summary["avg_cost_usd_mmbtu"], 2) for p in plans],
         ["unserved demand (Bcf)"] + [unserved_cell(p, case) for p in plans],
-        [f"objective: cash + unserved gas at VOLL {voll:g} USD/MMBtu (million USD)"]
+        [f"objective: cash + unserved gas at its value (VOLL {voll:g}, or a demand tier's) (million USD)"
+         if case.demand_tiers else f"objective: cash + unserved gas at VOLL {voll:g} USD/MMBtu (million USD)"]
         + [num(p.summary["objective_musd"]) for p in plans],
     ]
     shown = suppliers_shown(plans)
@@ -561,7 +554,7 @@ def mexico_reach(r: Runs) -> str:
         ["… with LNG origins unlimited (only the terminals bind)", pct(0.6, 0)] + figures(terminals_only),
     ]
     text = table(["plan", f"{CAPPED} share", "cash (million USD)", "unserved (Bcf)",
-                  "with unserved gas at VOLL (million USD)"], rows, "lrrrr")
+                  "with unserved gas at its value (million USD)"], rows, "lrrrr")
     text += ("\n\nThe floor is the non-US gas that can reach Mexico: must-take domestic output "
              "and what non-US LNG origins can sell (an estimate, `lng_origins.csv`). With "
              f"unlimited LNG the regas terminals bind and {pct(0.6, 0)} still sheds "
@@ -774,36 +767,31 @@ def _at(peak_at: str) -> str:
 def mexico_days(r: Runs) -> str:
     """The peak day, the flow-based N−1 beside the formula, Uri's six days and what the
     demand tiers save against one VOLL (results/adequacy.py)."""
+    case = r.case
     a = r.base.extra["adequacy"]
     peak = a[a["check"] == "peak_day"]
     worst_peak = peak.loc[peak["served_pct"].idxmin()]
-    peak_text = ("the peak day (each node's average × its peak factor) is served in full in "
-                 "every month" if worst_peak["served_pct"] >= 100 - 1e-6 else
-                 f"the peak day is {pct(worst_peak['served_pct'] / 100)} served at worst "
-                 f"({worst_peak['period']})")
-    n1 = a[(a["check"] == "n1") & (a["area"] != "system")]
-    rows = []
-    for area, block_ in n1.groupby("area", sort=False):
-        w = block_.loc[block_["served_pct"].idxmin()]
-        rows.append([area.replace("+", " "), f"{w['period']}, without {w['without']}",
-                     pct(w["served_pct"] / 100), pct(w["n1_formula_pct"] / 100, 0)])
-    t, plan = r.stress
+    peak_text = ("is served in full in every month" if worst_peak["served_pct"] >= 100 - 1e-6 else
+                 f"is {pct(worst_peak['served_pct'] / 100)} served at worst ({month(worst_peak['period'])})")
+    n1 = a[(a["check"] == "n1") & (a["area"] != "system")].dropna(subset=["served_pct"])
+    areas = []
+    for area, rows in n1.groupby("area", sort=False):
+        w = rows.loc[rows["served_pct"].idxmin()]
+        areas.append(f"{area.replace('+', ' ')} {pct(w['served_pct'] / 100)} ({month(w['period'])}, "
+                     f"formula {pct(w['n1_formula_pct'] / 100, 0)})")
+    _, plan = r.stress
     short = plan.extra["short_events"]
     uri = short[(short["scenario"] == "uri") & (short["days"] == short["days"].min())]
-    by_tier = uri.set_index("tier")["unserved_bcf"]
     first = uri.iloc[0]
-    saved = float(r.stress_without_tiers[0].loc["uri", "cost_musd"] - t.loc["uri", "cost_musd"])
-    tiers = ", ".join(f"{tier.replace('_', ' ')} {num(v, 1)}" for tier, v in by_tier.items())
-    return "\n".join([
-        f"With the plan's stock, {peak_text}. N−1 on the network (the peak day without the "
-        "area's largest infrastructure, storage full) against the Regulation's formula, lowest "
-        "month:", "",
-        table(["area", "when", "flow-based N−1", "formula"], rows), "",
-        f"Uri as six days ({first['period']}, days {first['first_day']}–"
-        f"{first['first_day'] + first['days'] - 1}, US gas × 0.65): {pct(first['served_pct'] / 100)} of "
-        f"demand served, protected demand {pct(first['protected_served_pct'] / 100)}; Bcf given up "
-        f"by tier: {tiers}. Fuel switching and industrial curtailment in place of one VOLL cut "
-        f"the Uri scenario's cost by {num(saved)} million USD.", ""])
+    tiers = ", ".join(f"{tier.replace('_', ' ')} {num(v, 1)}" for tier, v in
+                      uri.set_index("tier")["unserved_bcf"].items())
+    return (f"With the plan's stock, the peak day {peak_text}. N−1 solved on the network, "
+            f"lowest month: {listing(areas)}. Uri as "
+            f"six days ({month(first['period'])} {first['first_day']}–{first['first_day'] + first['days'] - 1}): "
+            f"{pct(first['served_pct'] / 100)} of demand served, protected demand "
+            f"{pct(first['protected_served_pct'] / 100)}; Bcf given up: {tiers}. At the tiers' "
+            f"values the shortfall costs {num(uri['cost_musd'].sum())} million USD; one VOLL "
+            f"would count {num(uri['cost_at_voll_musd'].sum())}.")
 
 
 @block("stress")

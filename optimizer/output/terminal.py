@@ -149,6 +149,7 @@ def adequacy_lines(adequacy: pd.DataFrame) -> list[str]:
     """The peak day with the plan's stock, and the flow-based N−1 (per area, lowest
     period) beside the Regulation's formula (results/adequacy.py)."""
     lines = []
+    adequacy = adequacy.dropna(subset=["served_pct"])  # areas and days with no demand
     peak = adequacy[adequacy["check"] == "peak_day"]
     if len(peak):
         worst = peak.loc[peak["served_pct"].idxmin()]

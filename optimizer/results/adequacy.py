@@ -209,6 +209,7 @@ def short_events_table(days_of: list[tuple]) -> pd.DataFrame:
                     "first_day": block.first_day, "days": block.days,
                     "served_pct": served.pct(everything),
                     "protected_served_pct": served.pct(everything, protected=True)}
+            # What the shortfall costs at each tier's value, and what it would at VOLL.
             energy = block.days * d.energy
             if len(d.tier_ids):
                 by_tier: dict[str, list[float]] = {}

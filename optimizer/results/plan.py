@@ -312,6 +312,8 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
                    "risk_weight_usd_mmbtu": policy.risk_weight_usd_mmbtu,
                    "exclude": list(policy.exclude), "share_basis": policy.share_basis,
                    "share_of": policy.share_of, "voll_usd_mmbtu": data.voll,
+                   # where demand starts to give way: VOLL or the cheapest demand tier
+                   "shedding_from_usd_mmbtu": float(min([data.voll, *data.tier_values])),
                    "share_limits": [{"name": r.name, "group_type": r.group_type, "group": r.group,
                                      "sense": r.sense, "share": r.bound,
                                      "basis": "horizon" if r.periods is None else "period",
