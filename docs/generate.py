@@ -785,7 +785,9 @@ def mexico_days(r: Runs) -> str:
     first = uri.iloc[0]
     tiers = ", ".join(f"{tier.replace('_', ' ')} {num(v, 1)}" for tier, v in
                       uri.set_index("tier")["unserved_bcf"].items())
-    return (f"With the plan's stock, the peak day {peak_text}. N−1 solved on the network, "
+    where = ("In the plan (each month's peak day is one of its days)" if case.settings.peak_day == "block"
+             else "With the plan's stock")
+    return (f"{where}, the peak day {peak_text}. N−1 solved on the network, "
             f"lowest month: {listing(areas)}. Uri as "
             f"six days ({month(first['period'])} {first['first_day']}–{first['first_day'] + first['days'] - 1}): "
             f"{pct(first['served_pct'] / 100)} of demand served, protected demand "

@@ -370,17 +370,22 @@ def _rest_rows(d, c, x, demand, rest, reserved, upper: _Rows, lower: _Rows) -> N
     asked = np.zeros((len(d.node_ids), P))
     np.add.at(asked.T, p_of, (demand * D[None, :]).T)
     rest_demand = dt[None, :] * d.demand[:, tP] - asked          # = R_t × the rest's demand
+
+    def times_rest(limit: np.ndarray) -> np.ndarray:
+        """R_t × a per-day limit (n × P); no limit stays none, even with no rest days."""
+        return np.where(np.isinf(limit), np.inf, R[None, :] * np.where(np.isinf(limit), 0.0, limit))
+
     kinds = [(c.supply, x.supply, d.source_ids,
-              R[None, :] * np.where(d.excluded[:, None], 0.0, d.source_max[:, tP])),
-             (c.flow, x.flow, d.arc_ids, R[None, :] * d.arc_capacity[:, None]),
-             (c.inject, x.inject, d.storage_ids, R[None, :] * d.injection_rate[:, tP]),
-             (c.withdraw, x.withdraw, d.storage_ids, R[None, :] * d.withdrawal_rate[:, tP]),
+              times_rest(np.where(d.excluded[:, None], 0.0, d.source_max[:, tP]))),
+             (c.flow, x.flow, d.arc_ids, times_rest(np.repeat(d.arc_capacity[:, None], P, axis=1))),
+             (c.inject, x.inject, d.storage_ids, times_rest(d.injection_rate[:, tP])),
+             (c.withdraw, x.withdraw, d.storage_ids, times_rest(d.withdrawal_rate[:, tP])),
              (c.unserved, x.unserved, d.node_ids, rest_demand)]
     if x.tiers.size:
         kinds.append((c.tiers, x.tiers, [f"{d.node_ids[n]}:{i}" for n, i in zip(d.tier_node, d.tier_ids)],
                       d.tier_share[:, None] * rest_demand[d.tier_node]))
     if x.curtailed.size:
-        kinds.append((c.curtailed, x.curtailed, d.export_ids, R[None, :] * d.export_feed[:, tP]))
+        kinds.append((c.curtailed, x.curtailed, d.export_ids, times_rest(d.export_feed[:, tP])))
 
     def terms(n, average, block, sign=1.0):
         """(rows, cols, vals) of d_t·x − Σ_b D_b·x_b for n items, row i·P + p."""
@@ -416,7 +421,7 @@ def _rest_rows(d, c, x, demand, rest, reserved, upper: _Rows, lower: _Rows) -> N
         vals += v
     upper.add_rows([(f"{d.entry_ids[e]} rest", label) for e in used for label in labels_p],
                    np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
-                   (R[None, :] * (d.entry_capacity[used][:, tP] - reserved[used][:, tP])).ravel())
+                   times_rest(d.entry_capacity[used][:, tP] - reserved[used][:, tP]).ravel())
     sold = [o for o in range(len(d.origin_ids)) if (d.source_origin == o).any()]
     if sold:
         index = np.full(len(d.origin_ids), -1)
@@ -428,4 +433,4 @@ def _rest_rows(d, c, x, demand, rest, reserved, upper: _Rows, lower: _Rows) -> N
         p_of_row = np.concatenate([np.tile(np.arange(P), len(group)), np.tile(p_of, len(group))])
         upper.add_limited([(f"{d.origin_ids[o]} rest", label) for o in sold for label in labels_p],
                           item_of_row * P + p_of_row, np.concatenate(cc), np.concatenate(v),
-                          (R[None, :] * d.origin_available[sold][:, tP]).ravel())
+                          times_rest(d.origin_available[sold][:, tP]).ravel())
