@@ -2,8 +2,8 @@
 source can deliver in that state of the world.
 
 Events (models.Disruption) hit a target in a window of periods, or for some days inside one
-period (a short event: first_day, days), which the period sees as its days' share of the
-change (`period_equivalent`):
+period (a short event: first_day, days), which acts on a day block of those days only
+(`short_blocks`; the period's other days keep the whole-period events):
 
 * capacity_factor φ caps deliveries at φ × a reference the plan cannot choose (a hub takes
   price multipliers only: disruptions.csv rejects a capacity factor on one). A source's
