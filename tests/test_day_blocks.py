@@ -74,3 +74,24 @@ def test_sweeps_with_peak_days_equal_cold_solves(grid):
                             for e in case.entries)
             cold = solve(case.edited(entries=entries))
         assert objective == pytest.approx(cold.objective, rel=1e-9)
+
+
+def filling_case(first_day: int):
+    # 30 days, demand 100, US gas up to 120 a day at 3; an empty store that can take 20 a
+    # day. A cut to 40% of the plan's US flow (100) for days first_day … first_day + 4
+    # leaves 60 a day to bridge, 0.3 Bcf: by day 21 the rest days before can have put
+    # 20 × 20 = 0.4 Bcf in store (covered); by day 6 only 5 × 20 = 0.1 (0.2 Bcf short).
+    from gasmix.models import Disruption, Scenario
+    cut = Disruption("supplier", "US", "P1", "P1", capacity_factor=0.4, first_day=first_day, days=5)
+    return tiny_case(sources=[source("A", 3.0, supplier="US", max=120)], demand=100,
+                     storage=[storage(working_gas=1, initial=0, injection=20, withdrawal=100,
+                                      end_target=0)],
+                     scenarios=[Scenario("base", 0.5), Scenario("cut", 0.5, (cut,))])
+
+
+@pytest.mark.parametrize("first_day, short_bcf", [(21, 0.0), (6, 0.2)])
+def test_a_cut_finds_the_stock_the_days_before_it_put_in(first_day, short_bcf):
+    from gasmix import solve_stochastic
+    plan = solve_stochastic(filling_case(first_day))
+    scenarios = plan.extra["scenarios"].set_index("scenario")
+    assert scenarios.loc["cut", "unserved_bcf"] == pytest.approx(short_bcf, abs=1e-6)

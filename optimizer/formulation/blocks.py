@@ -173,7 +173,7 @@ def define_day_blocks(m, d: "ModelData", c) -> None:
         entry_b[e]:     Σ_{s: e(s)=e} q_b − Σ_{x: entry(x)=e} r_b ≤ capacity_b[e] − reserved[e,t]
         origin_b[o]:    Σ_{s: origin(s)=o} q_b ≤ available_b[o]
         tiers_b[n]:     u_b − Σ_{i at n} ℓ_b = 0
-        stock_b[k]:     0 ≤ σ_b + D_b·(y_in_b − y_out_b)/1000 ≤ working_gas_k
+        stock_b[k]:     0 ≤ σ_b ≤ working_gas_k,  0 ≤ σ_b + D_b·(y_in_b − y_out_b)/1000 ≤ working_gas_k
         ratchet_b[k]:   y_out_b ≤ withdrawal[k,t]·(ρ_k + (1 − ρ_k)·σ_b/working_gas_k)
         bounds:         q_b ≤ max_b, f_b ≤ capacity_a, y_in_b, y_out_b ≤ the rates in t,
                         u_b ≤ demand_b, ℓ_b ≤ share·demand_b, r_b ≤ feed[x,t]
@@ -345,6 +345,9 @@ def _stock_rows(d, c, x, j, b, rest, stock: _Rows, lower: _Rows) -> None:
         if not d.storage_active[k, t]:
             continue
         cols, vals, constant = _start_stock(d, c, x, j, k, rest)
+        if cols:  # the stock on the block's first morning (the end of the rest days before it)
+            stock.add((f"{site} start", label), cols, vals, d.working_gas[k] - constant)
+            lower.add((f"{site} start", label), cols, vals, -constant)
         end_cols = cols + [x.inject[k, j], x.withdraw[k, j]]
         end_vals = vals + [b.days / 1000.0, -b.days / 1000.0]
         stock.add((site, label), end_cols, end_vals, d.working_gas[k] - constant)
