@@ -313,10 +313,10 @@ def print_stress(console: Console, table: pd.DataFrame, plan, written: Path) -> 
 
 
 def _short_events(short: pd.DataFrame) -> Table:
-    """The days of short events on the plan's flows and stock: one row per window, the
-    shares served and the gas each demand tier gave up over the window (Bcf)."""
-    view = Table(title="short events on their own days (the plan's flows and stock): "
-                       "demand served, and Bcf unserved by tier", box=None, header_style="bold",
+    """The days of short events (day blocks of each scenario's re-solve): one row per
+    window, the shares served and the gas each demand tier gave up over it (Bcf)."""
+    view = Table(title="short events on their own days (each scenario's re-solve): demand "
+                       "served, and Bcf unserved by tier", box=None, header_style="bold",
                  title_justify="left")
     tiers = list(dict.fromkeys(short["tier"]))
     for name in ("scenario", "days", "served", "protected", *tiers):
