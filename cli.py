@@ -516,7 +516,7 @@ def stress_command(case_dir, output, scenarios, solver, time_limit, policy, quie
     except (CaseError, InfeasiblePolicy, SolverFailure) as exc:
         _fail_on(exc)
     try:
-        written = write_stress(table, plan.summary, output)
+        written = write_stress(table, plan.summary, output, plan.extra.get("short_events"))
     except OSError as exc:  # PlanWriteError among them
         _cannot_write("stress test", exc)
     if not quiet:

@@ -166,13 +166,6 @@ class Runs:
             return list(exc.violations)
         return []
 
-    def peak_day_without(self, entry: str):
-        """The case at peak-day demand with `entry` out of service, in every period."""
-        from gasmix.optimizer import solve_point
-
-        grid = {"demand": [self.case.settings.peak_day_factor], f"capacity.{entry}": [0.0]}
-        return solve_point(self.case, grid, 0)
-
 
 # --- words and numbers --------------------------------------------------------------------
 
@@ -366,7 +359,8 @@ def worked_example(r: Runs) -> str:
         [f"cash cost, {horizon(case)} (million USD)"] + [num(p.summary["cash_cost_musd"]) for p in plans],
         ["average cost of gas served (USD/MMBtu)"] + [num(p.summary["avg_cost_usd_mmbtu"], 2) for p in plans],
         ["unserved demand (Bcf)"] + [unserved_cell(p, case) for p in plans],
-        [f"objective: cash + unserved gas at VOLL {voll:g} USD/MMBtu (million USD)"]
+        [f"objective: cash + unserved gas at its value (VOLL {voll:g}, or a demand tier's) (million USD)"
+         if case.demand_tiers else f"objective: cash + unserved gas at VOLL {voll:g} USD/MMBtu (million USD)"]
         + [num(p.summary["objective_musd"]) for p in plans],
     ]
     shown = suppliers_shown(plans)
@@ -560,7 +554,7 @@ def mexico_reach(r: Runs) -> str:
         ["… with LNG origins unlimited (only the terminals bind)", pct(0.6, 0)] + figures(terminals_only),
     ]
     text = table(["plan", f"{CAPPED} share", "cash (million USD)", "unserved (Bcf)",
-                  "with unserved gas at VOLL (million USD)"], rows, "lrrrr")
+                  "with unserved gas at its value (million USD)"], rows, "lrrrr")
     text += ("\n\nThe floor is the non-US gas that can reach Mexico: must-take domestic output "
              "and what non-US LNG origins can sell (an estimate, `lng_origins.csv`). With "
              f"unlimited LNG the regas terminals bind and {pct(0.6, 0)} still sheds "
@@ -767,6 +761,39 @@ def _at(peak_at: str) -> str:
     """'BC 2027-12' (node, period) → 'BC, Dec 2027'."""
     node, _, period = peak_at.partition(" ")
     return f"{node}, {month(period, short=True)}" if period else peak_at
+
+
+@block("mexico-days")
+def mexico_days(r: Runs) -> str:
+    """The peak day, the flow-based N−1 beside the formula, Uri's six days and what the
+    demand tiers save against one VOLL (results/adequacy.py)."""
+    case = r.case
+    a = r.base.extra["adequacy"]
+    peak = a[a["check"] == "peak_day"]
+    worst_peak = peak.loc[peak["served_pct"].idxmin()]
+    peak_text = ("is served in full in every month" if worst_peak["served_pct"] >= 100 - 1e-6 else
+                 f"is {pct(worst_peak['served_pct'] / 100)} served at worst ({month(worst_peak['period'])})")
+    n1 = a[(a["check"] == "n1") & (a["area"] != "system")].dropna(subset=["served_pct"])
+    areas = []
+    for area, rows in n1.groupby("area", sort=False):
+        w = rows.loc[rows["served_pct"].idxmin()]
+        areas.append(f"{area.replace('+', ' ')} {pct(w['served_pct'] / 100)} ({month(w['period'])}, "
+                     f"formula {pct(w['n1_formula_pct'] / 100, 0)})")
+    _, plan = r.stress
+    short = plan.extra["short_events"]
+    uri = short[(short["scenario"] == "uri") & (short["days"] == short["days"].min())]
+    first = uri.iloc[0]
+    tiers = ", ".join(f"{tier.replace('_', ' ')} {num(v, 1)}" for tier, v in
+                      uri.set_index("tier")["unserved_bcf"].items())
+    where = ("In the plan (each month's peak day is one of its days)" if case.settings.peak_day == "block"
+             else "With the plan's stock")
+    return (f"{where}, the peak day {peak_text}. N−1 solved on the network, "
+            f"lowest month: {listing(areas)}. Uri as "
+            f"six days ({month(first['period'])} {first['first_day']}–{first['first_day'] + first['days'] - 1}): "
+            f"{pct(first['served_pct'] / 100)} of demand served, protected demand "
+            f"{pct(first['protected_served_pct'] / 100)}; Bcf given up: {tiers}. At the tiers' "
+            f"values the shortfall costs {num(uri['cost_musd'].sum())} million USD; one VOLL "
+            f"would count {num(uri['cost_at_voll_musd'].sum())}.")
 
 
 @block("stress")
@@ -984,45 +1011,48 @@ def storage_policy_reading(r: Runs) -> str:
 
 @block("n1")
 def n1(r: Runs) -> str:
+    """N−1 per calculated area: the Regulation's formula beside the flow-based figure (the
+    peak day solved on the network without the area's largest infrastructure)."""
     case = r.case
     s = r.base.summary
     security = r.base.extra["security"]
-    rows = [[f"`{area}`", f"{num(v['n1_min_pct'], 1)}%", month(v["period"]),
-             entry_name(case, v["largest_infrastructure"]) if v["largest_infrastructure"] in
-             {e.id for e in case.entries} else site_name(case, v["largest_infrastructure"])]
-            for area, v in s["n1_by_area"].items()]
-    text = table(["calculated area (its nodes)", "lowest N−1", "in", "without (largest infrastructure)"],
-                 rows, "lrll")
+    adequacy = r.base.extra["adequacy"]
+    flow = adequacy[adequacy["check"] == "n1"]
+
+    def name(item: str) -> str:
+        return entry_name(case, item) if item in {e.id for e in case.entries} else site_name(case, item)
+
+    rows = []
+    for area, v in s["n1_by_area"].items():
+        own = flow[flow["area"] == area]
+        worst = own.loc[own["served_pct"].idxmin()]
+        rows.append([f"`{area}`", f"{num(v['n1_min_pct'], 1)}%", month(v["period"]),
+                     f"{num(worst['served_pct'], 1)}%", month(worst["period"]), name(worst["without"])])
+    text = table(["calculated area (its nodes)", "formula, lowest", "in", "flow-based, lowest", "in",
+                  "without (largest infrastructure)"], rows, "lrlrll")
     out = []
     for area, v in s["n1_by_area"].items():
         at = security[(security["area"] == area) & (security["n1_pct"] <= 1e-9)]
         if len(at):
             only = at["largest_infrastructure"].iloc[0]
             out.append(f"`{area}` has an N−1 of 0% in {span(list(at['period']), case)}: all its "
-                       f"capacity then is one infrastructure, {entry_name(case, only)} "
+                       f"capacity then is one infrastructure, {name(only)} "
                        f"({num(at['im_mmcfd'].iloc[0])} MMcf/d).")
-    worst = min(((a, v) for a, v in s["n1_by_area"].items() if v["n1_min_pct"] > 1e-9),
-                key=lambda kv: kv[1]["n1_min_pct"], default=None)
-    if worst:
-        area, v = worst
-        entry = v["largest_infrastructure"]
-        if entry in {e.id for e in case.entries}:
-            peak = r.peak_day_without(entry)
-            nodes = area.split("+")
-            prices = peak.prices[(peak.prices["period"] == v["period"]) & peak.prices["node"].isin(nodes)]
-            served = 1 - prices["unserved_mmcfd"].sum() / prices["demand_mmcfd"].sum()
-            out.append(
-                f"`{area}`'s lowest, {num(v['n1_min_pct'], 1)}% in {month(v['period'])} without "
-                f"{entry_name(case, entry)}, counts capacity and ignores the pipelines inside the area: "
-                f"solving the case at peak-day demand (× {case.settings.peak_day_factor:g}) with "
-                f"{entry_name(case, entry)} out of service serves {pct(served, 0)} of the area's demand "
-                f"in {month(v['period'])}. Read N−1 as an upper bound on what the network delivers.")
+    both = flow.merge(security[["period", "area", "n1_pct"]], on=["period", "area"])
+    gap = both[both["n1_pct"] > 1e-9].assign(gap=lambda f: f["n1_pct"] - f["served_pct"])
+    if len(gap):
+        g = gap.loc[gap["gap"].idxmax()]
+        out.append(f"The formula counts capacity as if gas reached every node of its area; on the "
+                   f"network, `{g['area']}` without {name(g['without'])} serves "
+                   f"{num(g['served_pct'], 1)}% of its peak-day demand in {month(g['period'])}, "
+                   f"where the formula gives {num(g['n1_pct'], 1)}%: the pipelines inside the area "
+                   "are the bottleneck.")
     required = 90
     violations = r.min_n1(required)
     if violations:
-        out.append(f"`gasmix solve --min-n1 {required}` exits 3 before solving, with "
-                   f"{len(violations)} area-period{'s' if len(violations) > 1 else ''} short; the "
-                   f"first reads: “{violations[0]}”.")
+        out.append(f"`gasmix solve --min-n1 {required}` (the flow-based figure) exits 3 before "
+                   f"solving, with {len(violations)} area-period{'s' if len(violations) > 1 else ''} "
+                   f"short; the first reads: “{violations[0]}”.")
     return text + "\n\n" + " ".join(out)
 
 
@@ -1131,6 +1161,8 @@ TABLE_ROWS = {
     "lng_prices": "period × LNG source (origin → terminal)",
     "firm_capacity": "period × entry or arc with firm capacity",
     "pass_through": "period × export plant",
+    "adequacy": "period × check: its peak day, then the flow-based N−1 of each area and of the system",
+    "demand_tiers": "period × node × demand tier (protected demand last)",
 }
 
 
@@ -1205,6 +1237,10 @@ def study_files(r: Runs) -> str:
         ["`frontier.csv`", "point", ", ".join(f"`{c}`" for c in frontier_columns)
          .replace("`same_plan_as`", "`same_plan_as`, `share_<SUPPLIER>`")],
     ]
+    short = r.stress[1].extra.get("short_events")
+    if short is not None:
+        rows.insert(1, ["`short_events.csv` (stress, with short events)", "window × demand tier",
+                        ", ".join(f"`{c}`" for c in short.columns)])
     return table(["file", "one row per", "columns"], rows, "lll")
 
 

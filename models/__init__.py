@@ -13,7 +13,7 @@ below load on first use, so reading `gasmix.models.schema` loads no pandas.
 from .extras import lazy_names
 
 _NAMES = {
-    **dict.fromkeys(("Arc", "Case", "Disruption", "Entry", "Export", "Node", "Origin", "Period",
+    **dict.fromkeys(("Arc", "Case", "DemandTier", "Disruption", "Entry", "Export", "Node", "Origin", "Period",
                      "Policy", "Route", "Scenario", "Settings", "ShareLimit", "Source", "Storage",
                      "Supplier"), ".case"),
     "load_scenarios": ".disruptions",

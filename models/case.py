@@ -32,6 +32,7 @@ class Period:
 class Node:
     id: str
     name: str = ""
+    peak_day_factor: float | None = None  # None: the case's peak_day_factor
 
 
 @dataclass(frozen=True)
@@ -142,12 +143,25 @@ class Storage:
     end_target_bcf: float | None = None
     first_period: str | None = None
     n1_deliverability: str = "yes"  # "no": not counted as Sm in the N−1 standard
+    withdrawal_at_empty_share: float = 1.0  # ratchet: share of the withdrawal rate left when empty
 
     @property
     def end_target(self) -> float:
         """Minimum stock at the horizon's end: by default the initial stock, so the
         optimiser cannot sell off gas it was handed for free."""
         return self.initial_bcf if self.end_target_bcf is None else self.end_target_bcf
+
+
+@dataclass(frozen=True)
+class DemandTier:
+    """A curtailable tier of a node's demand: `share` of it gives way at `value_usd_mmbtu`
+    (fuel switching, industrial curtailment); what the tiers leave is protected demand."""
+
+    node: str
+    tier: str
+    share: float
+    value_usd_mmbtu: float
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,6 +195,13 @@ class Disruption:
     capacity_factor: float | None = None
     price_multiplier: float | None = None
     description: str = ""
+    first_day: int | None = None   # a short event: days first_day … first_day + days − 1
+    days: int | None = None        # of its one period (None: the whole window of periods)
+
+    @property
+    def is_short(self) -> bool:
+        """An event of some days inside one period (not whole periods)."""
+        return self.days is not None
 
 
 @dataclass(frozen=True)
@@ -198,6 +219,7 @@ class Settings:
     heat_content_mmbtu_per_mcf: float = 1.037
     voll_usd_mmbtu: float = 100.0
     peak_day_factor: float = 1.0   # peak-day ÷ average daily demand, for N−1
+    peak_day: str = "check"        # "block": the peak day is a day of the monthly model
     # What curtailing an LNG export plant's feed gas costs (USD/MMBtu); None: VOLL.
     export_curtailment_usd_mmbtu: float | None = None
     # LNG voyages ([lng] in case.toml): what a route's freight is computed from when
@@ -284,6 +306,7 @@ class Case:
     routes: tuple[Route, ...] = ()     # LNG shipping routes (lng_routes.csv)
     origin_capacity: pd.Series = field(default_factory=lambda: _empty_series(("origin", "period")))
     exports: tuple[Export, ...] = ()   # pass-through feed gas of LNG export plants
+    demand_tiers: tuple[DemandTier, ...] = ()  # demand response (demand_tiers.csv)
     settings: Settings = field(default_factory=Settings)
     policy: Policy = field(default_factory=Policy)
     scenarios: tuple[Scenario, ...] = ()   # from disruptions.csv (empty: none given)

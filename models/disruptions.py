@@ -30,10 +30,11 @@ TOLERANCE = 1e-6
 
 
 def check_disruptions(rows: list[dict], numbers: list[int], file: Origin, keys: dict[str, set],
-                      period_order: dict[str, int], problems: list[Problem]) -> None:
+                      period_order: dict[str, int], problems: list[Problem],
+                      period_days: dict[str, int] | None = None) -> None:
     """The rules that span cells and rows. `file` is where the table came from (a file, or
     a workbook's sheet); `keys` maps a target type (entry, supplier, source, hub) to its
-    known ids; `period_order` a period id to its position."""
+    known ids; `period_order` a period id to its position; `period_days` its days."""
     declared: dict[str, int] = {}
     total = 0.0
     events_of: dict[str, list[int]] = {}
@@ -90,6 +91,7 @@ def check_disruptions(rows: list[dict], numbers: list[int], file: Origin, keys: 
                 and period_order[a] > period_order[b]:
             problems.append(file.problem(f"first_period {a} is after last_period {b}", row=n,
                                     column="first_period", value=a))
+        _check_short_event(row, n, file, period_days, problems)
     for scenario, rows_ in events_of.items():
         if scenario not in declared:
             problems.append(file.problem("scenario has no declaration row (a row with its "
@@ -123,9 +125,36 @@ def build_scenarios(rows: list[dict]) -> tuple[Scenario, ...]:
                 target_type=row["target_type"], target=row["target"],
                 first_period=row["first_period"], last_period=row["last_period"],
                 capacity_factor=row["capacity_factor"], price_multiplier=row["price_multiplier"],
-                description=row["description"] or ""))
+                description=row["description"] or "", first_day=row.get("first_day"),
+                days=row.get("days")))
     return tuple(Scenario(s, probability[s], tuple(events.get(s, ())), description[s])
                  for s in order)
+
+
+def _check_short_event(row: dict, n: int, file: Origin, period_days: dict[str, int] | None,
+                       problems: list[Problem]) -> None:
+    """A short event (first_day and days) lies inside one period: both given, on an event
+    row whose first_period and last_period name the same period, days within its length."""
+    first_day, days = row.get("first_day"), row.get("days")
+    if first_day is None and days is None:
+        return
+    if first_day is None or days is None:
+        missing = "first_day" if first_day is None else "days"
+        problems.append(file.problem(f"a short event needs both first_day and days ({missing} "
+                                     "is empty)", row=n, column=missing))
+        return
+    a, b = row["first_period"], row["last_period"]
+    if a is None or a != b:
+        problems.append(file.problem("a short event (first_day, days) lies inside one period: "
+                                     "give first_period and last_period, the same period",
+                                     row=n, column="last_period", value=b or ""))
+        return
+    length = (period_days or {}).get(a)
+    if isinstance(first_day, int) and isinstance(days, int) and length is not None \
+            and first_day + days - 1 > length:
+        problems.append(file.problem(f"days {first_day}–{first_day + days - 1} run past the "
+                                     f"end of period {a} ({length} days)", row=n,
+                                     column="days", value=days))
 
 
 def target_keys(case: Case) -> dict[str, set]:
@@ -153,7 +182,7 @@ def load_scenarios(path: str | Path, case: Case) -> tuple[Scenario, ...]:
                     problems.append(Problem(name, f"unknown period (not in {where})", row=n,
                                             column=col, value=row[col]))
         check_disruptions(table.rows, table.row_numbers, table.origin, target_keys(case), periods,
-                          problems)
+                          problems, {p.id: p.days for p in case.periods})
     elif not problems:
         problems.append(Problem(name, "no scenarios in the file"))
     if problems:

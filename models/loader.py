@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .case import (Arc, Case, Entry, Export, Node, Origin, Period, Policy, Route, Settings,
-                   ShareLimit, Source, Storage, Supplier)
+from .case import (Arc, Case, DemandTier, Entry, Export, Node, Origin, Period, Policy, Route,
+                   Settings, ShareLimit, Source, Storage, Supplier)
 from .disruptions import build_scenarios, check_disruptions
 from .errors import CaseError, Problem
 from .policy import policy_problems
@@ -38,7 +38,7 @@ from .workbook import read_workbook
 RECORD_TYPES = {
     "periods": Period, "nodes": Node, "suppliers": Supplier, "entries": Entry,
     "sources": Source, "arcs": Arc, "storage": Storage, "share_limits": ShareLimit,
-    "lng_origins": Origin, "lng_routes": Route, "exports": Export,
+    "lng_origins": Origin, "lng_routes": Route, "exports": Export, "demand_tiers": DemandTier,
 }
 SERIES_VALUE = {
     "demand": "demand_mmcfd", "hub_prices": "price_usd_mmbtu",
@@ -237,6 +237,7 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
     _check_lng(tables, keys, problems)
     for row, n in rows("exports"):
         period_order("exports", row, n, "first_period", "last_period")
+    _check_tier_shares(tables["demand_tiers"], problems)
     for row, n in rows("storage"):
         cap = row["working_gas_bcf"]
         for col in ("initial_bcf", "floor_bcf", "end_target_bcf"):
@@ -271,11 +272,31 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
                    if tables[name].present}
         if tables["sources"].present:
             targets["offer"] = {r["offer"] for r in tables["sources"].rows if _valid(r.get("offer"))}
+        period_days = {r["period"]: r["days"] for r in periods.rows
+                       if _valid(r.get("period"), r.get("days"))}
         check_disruptions(tables["disruptions"].rows, tables["disruptions"].row_numbers,
-                          tables["disruptions"].origin, targets, order, problems)
+                          tables["disruptions"].origin, targets, order, problems, period_days)
     _check_complete(tables["demand"], "node", keys.get("nodes", []), keys.get("periods", []), problems)
     _check_complete(tables["hub_prices"], "hub", sorted(set(keys["hub_prices"])),
                     keys.get("periods", []), problems)
+
+
+def _check_tier_shares(table: ParsedTable, problems: list[Problem]) -> None:
+    """A node's demand tiers share at most all of its demand (the rest is protected)."""
+    total: dict[str, float] = {}
+    for row, n in zip(table.rows, table.row_numbers):
+        node, share = row.get("node"), row.get("share")
+        if row.get("tier") == "protected":
+            problems.append(table.origin.problem("'protected' is reserved: it names what a "
+                                                 "node's tiers leave, unserved only at VOLL",
+                                                 row=n, column="tier", value="protected"))
+        if not _valid(node, share) or not isinstance(share, float):
+            continue
+        total[node] = total.get(node, 0.0) + share
+        if total[node] > 1.0 + 1e-9:
+            problems.append(table.origin.problem(
+                f"the tiers of node {node} add up to {total[node]:.4g} of its demand, above 1",
+                row=n, column="share", value=f"{share:g}"))
 
 
 def _check_lng(tables: dict[str, ParsedTable], keys: dict[str, list],
@@ -478,7 +499,8 @@ def _build_case(path: Path, config: dict, tables: dict[str, ParsedTable], settin
         storage=_records(tables["storage"]), demand=_series(tables["demand"]),
         hub_prices=_series(tables["hub_prices"]), settings=settings, policy=policy,
         origins=_records(tables["lng_origins"]), routes=_records(tables["lng_routes"]),
-        exports=_records(tables["exports"]), source_hash=digest, path=str(path),
+        exports=_records(tables["exports"]), demand_tiers=_records(tables["demand_tiers"]),
+        source_hash=digest, path=str(path),
     )
     if tables["disruptions"].present:
         kwargs["scenarios"] = build_scenarios(tables["disruptions"].rows)

@@ -124,6 +124,10 @@ TABLES: dict[str, TableSchema] = {
             (
                 _id("node", "node id"),
                 Column("name", "str", description="display name", required=False, default=""),
+                Column("peak_day_factor", "float", "–",
+                       "the node's peak-day demand ÷ its average daily demand (empty: the "
+                       "case's peak_day_factor)", required=False, default=None,
+                       minimum=1.0, maximum=5.0),
             ),
             key="node",
         ),
@@ -307,6 +311,26 @@ TABLES: dict[str, TableSchema] = {
             required=False,
         ),
         TableSchema(
+            "demand_tiers",
+            "Demand response: curtailable tiers of a node's demand, each a share of it with "
+            "the value at which it gives way (power plants switching to fuel oil or diesel at "
+            "the substitute's price, industry at the value of its lost output). What the "
+            "tiers leave is protected demand, unserved only at VOLL.",
+            (
+                _id("node", "node id", "nodes"),
+                _id("tier", "tier id (e.g. power_switch, industrial)"),
+                Column("share", "float", "0–1", "share of the node's demand in the tier",
+                       minimum=0, maximum=1),
+                Column("value_usd_mmbtu", "float", "USD/MMBtu",
+                       "what curtailing the tier costs per MMBtu not delivered (at most VOLL)",
+                       minimum=0, maximum=10_000),
+                Column("description", "str", description="who the tier is, and its source",
+                       required=False, default=""),
+            ),
+            unique=("node", "tier"),
+            required=False,
+        ),
+        TableSchema(
             "storage",
             "Storage sites (depleted fields, caverns, LNG tanks).",
             (
@@ -334,6 +358,11 @@ TABLES: dict[str, TableSchema] = {
                                    "operational stock, e.g. linepack, or LNG tanks behind a "
                                    "regas terminal already counted in LNGm)",
                        required=False, default="yes", choices=("yes", "no")),
+                Column("withdrawal_at_empty_share", "float", "0–1",
+                       "withdrawal ratchet: the share of withdrawal_mmcfd the site can still "
+                       "deliver when empty; the rate rises linearly with the stock to the full "
+                       "rate at working gas (1: no ratchet)", required=False, default=1.0,
+                       minimum=0, maximum=1),
             ),
             key="storage",
             required=False,
@@ -394,6 +423,12 @@ TABLES: dict[str, TableSchema] = {
                        "or offer id", required=False, default=None),
                 _opt_period("first_period", "first period hit (empty: from the start)"),
                 _opt_period("last_period", "last period hit (empty: to the end)"),
+                Column("first_day", "int", "day", "a short event: the day of the month it "
+                       "starts (with days; one period: first_period = last_period)",
+                       required=False, default=None, minimum=1, maximum=31),
+                Column("days", "int", "days", "a short event: how many days it lasts from "
+                       "first_day, inside its period", required=False, default=None,
+                       minimum=1, maximum=31),
                 Column("capacity_factor", "float", "0–1",
                        "share of capacity / contracted supply still available (not on a hub: "
                        "hubs take price multipliers only); on an offer, the share of it "
@@ -441,6 +476,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("settings", "peak_day_factor", "float", "–",
                 "peak-day demand ÷ the period's average daily demand (for N−1)", 1.0,
                 minimum=1.0, maximum=5.0),
+        Setting("settings", "peak_day", "choice",
+                description="the peak day of each period: `block`, a day of the monthly model "
+                            "(the plan must serve it, storage chained through it); `check`, "
+                            "solved after the plan on its stock", default="check",
+                choices=("check", "block")),
         Setting("policy", "risk_weight_usd_mmbtu", "float", "USD/MMBtu",
                 "λ: penalty per unit of supplier risk score", 0.0, minimum=0, maximum=1000),
         Setting("policy", "max_share", "float", "0–1",

@@ -20,7 +20,8 @@ from .schema import SETTINGS, TABLES, check_setting
 # Record tables of a Case: attribute → table schema name.
 RECORDS = {"periods": "periods", "nodes": "nodes", "suppliers": "suppliers",
            "entries": "entries", "sources": "sources", "arcs": "arcs", "storage": "storage",
-           "origins": "lng_origins", "routes": "lng_routes", "exports": "exports"}
+           "origins": "lng_origins", "routes": "lng_routes", "exports": "exports",
+           "demand_tiers": "demand_tiers"}
 # Series of a Case: attribute → (table schema name, the value column).
 SERIES = {"demand": ("demand", "demand_mmcfd"), "hub_prices": ("hub_prices", "price_usd_mmbtu"),
           "entry_capacity": ("entry_capacity", "capacity_mmcfd"),
@@ -75,6 +76,16 @@ def case_problems(case) -> list[Problem]:
         values = series.to_numpy(dtype=float)
         for key, value in zip(series.index, values):
             problems += _value_problems(table, " × ".join(map(str, key)), column, float(value))
+    shares: dict[str, float] = {}
+    for tier in case.demand_tiers:
+        if tier.tier == "protected":
+            problems.append(Problem("demand_tiers", "'protected' is reserved: it names what a "
+                                    "node's tiers leave", column=tier.node, value=tier.tier))
+        shares[tier.node] = shares.get(tier.node, 0.0) + float(tier.share)
+    problems += [Problem("demand_tiers", f"the tiers of node {node} add up to {total:.4g} of "
+                         "its demand, above 1", column=node, value=total)
+                 for node, total in shares.items() if total > 1.0 + 1e-9]
+    problems += _short_event_problems(case)
     problems += _incomplete(case, "demand", [n.id for n in case.nodes])
     problems += _incomplete(case, "hub_prices",
                             sorted({s.hub for s in case.sources if s.hub} & known["hub_prices"]))
@@ -84,6 +95,26 @@ def case_problems(case) -> list[Problem]:
             problems.append(Problem("settings", rule, column=f.name,
                                     value=getattr(case.settings, f.name)))
     return problems
+
+
+def _short_event_problems(case) -> list[Problem]:
+    """A short event (first_day, days) lies inside one period of the case."""
+    days = {p.id: p.days for p in case.periods}
+    out = []
+    for scenario in case.scenarios:
+        for event in scenario.events:
+            if event.first_day is None and event.days is None:
+                continue
+            where = f"{scenario.id}.{event.target}"
+            if event.first_day is None or event.days is None or event.first_period is None \
+                    or event.first_period != event.last_period:
+                out.append(Problem("disruptions", "a short event needs first_day, days and one "
+                                   "period (first_period = last_period)", column=where))
+            elif event.first_day + event.days - 1 > days.get(event.first_period, 0):
+                out.append(Problem("disruptions", f"days {event.first_day}–"
+                                   f"{event.first_day + event.days - 1} run past the end of "
+                                   f"period {event.first_period}", column=where, value=event.days))
+    return out
 
 
 def _known_ids(case) -> dict[str, set]:

@@ -18,7 +18,7 @@ from .lp.linear_model import quiet_stdout
 from .lp.solvers import HighsSession, SolveStatus, check_solver, run_solver
 from .lp.verify import check_solution
 from .results.plan import Plan, make_plan
-from .results.security import n1_shortfalls
+from .results.adequacy import n1_flow_shortfalls
 
 
 def checked_data(case: Case, policy: Policy | None = None, **choices) -> ModelData:
@@ -32,8 +32,9 @@ def checked_data(case: Case, policy: Policy | None = None, **choices) -> ModelDa
 
 
 def require_n1(data: ModelData) -> None:
-    """Raise InfeasiblePolicy if the policy's min_n1 is above some area's N−1."""
-    shortfalls = n1_shortfalls(data)
+    """Raise InfeasiblePolicy if the policy's min_n1 is above some area's flow-based N−1
+    (results/adequacy.py: the peak day without the area's largest infrastructure)."""
+    shortfalls = n1_flow_shortfalls(data)
     if shortfalls:
         raise InfeasiblePolicy(shortfalls)
 

@@ -35,6 +35,8 @@ from .formulation.names import BALANCE
 from .formulation.scenarios import apply_scenario
 from .formulation.two_stage import StochasticModel, contracted_sources, cvar, scenario_costs
 from .lp.solvers import check_solver
+from .results.adequacy import blocks_served, short_events_table
+from .results.metrics import unserved_value_musd
 from .results.plan import Plan, denoise, make_plan, marginal_cost
 
 BASE = "base"
@@ -93,7 +95,7 @@ def scenario_table(sm: StochasticModel, result) -> pd.DataFrame:
         wt = d.weight
         u = x[cols.unserved]
         penalty = float((wt * d.risk_weight * d.risk[:, None] * x[cols.supply]).sum())
-        unserved_cost = float((wt * d.voll * u).sum())
+        unserved_cost = unserved_value_musd(d, u, x[cols.tiers])
         if cols.curtailed.size:  # export feed not carried: valued like unserved gas, not cash
             unserved_cost += float((wt * d.export_curtailment * x[cols.curtailed]).sum())
         balance = [b for b in sm.model.rows[sc.rows[0]:sc.rows[1]] if b.family == BALANCE][0]
@@ -203,9 +205,16 @@ def stress_test(case: Case, policy: Policy | None = None, *, scenarios=None,
     data, chosen = _prepare(case, policy, scenarios, solver, choices)
     plan = solve_data(data, solver, time_limit)
     arrays = scenario_data(data, chosen, plan.solution.supply)
-    table = runs_table(fixed_runs(data, arrays, commitments_of(plan), solver, time_limit), arrays)
+    runs = fixed_runs(data, arrays, commitments_of(plan), solver, time_limit)
+    table = runs_table(runs, arrays)
     base = table.loc[table["scenario"] == BASE, "cost_musd"]
     table.insert(3, "change_from_base_musd", table["cost_musd"] - (float(base.iloc[0]) if len(base) else np.nan))
+    if any(e.is_short for s in chosen for e in s.events):
+        # The days of short events (day blocks of their scenarios): what each tier gave up.
+        plan.extra["short_events"] = short_events_table(
+            [(sm.scenarios[0].scenario.id, sm.scenarios[0].data,
+              blocks_served(sm.scenarios[0].data, sm.scenarios[0].cols.blocks, result.x))
+             for sm, result, _ in runs])
     return table, plan
 
 

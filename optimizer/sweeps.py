@@ -37,7 +37,8 @@ from .grid import DEFAULT_CHUNK_SIZE, SHARE_KINDS, Grid, Parameter, make_grid
 from .formulation.arrays import (ModelData, index_share_rules, prepare, scaled_hubs, source_prices,
                                  storage_days_floor)
 from .formulation.build import build
-from .formulation.constraints import curtailment_cost, supply_bounds, supply_cost, unserved_cost
+from .formulation.constraints import (curtailment_cost, supply_bounds, supply_cost, tier_bounds,
+                                      tier_cost, unserved_cost)
 from .formulation.diagnose import diagnose
 from .formulation.names import BALANCE, ENTRY_CAPACITY, SHARE_LIMIT, STORAGE_DAYS
 from .lp.solvers import HighsSession, SolverResult, SolveStatus
@@ -144,15 +145,8 @@ class SweepModel:
         # The placeholders are a shape to build, not a policy to solve: each point's own
         # rules are checked for contradictions when it is solved.
         structure.share_rules = index_share_rules(structure, policy_share_rules(case, shape))
-        self.formulation = build(structure)
         self.rules = structure.share_rules
-        self._index_share_rows()
-        entry_block = self.formulation.model.block(ENTRY_CAPACITY)
-        T = len(self.base.period_ids)
-        self._entry_block = entry_block[0] if entry_block else None
-        entry_ix = {e: i for i, e in enumerate(self.base.entry_ids)}
-        self._entry_rows = (np.array([entry_ix[e] for e, _ in self._entry_block.labels[::T]], dtype=int)
-                            if self._entry_block else np.zeros(0, dtype=int))
+        self._build(structure)
         # What the swept parameters touch: only these parts are reset at each point.
         kinds = {p.kind for p in parameters}
         self._touches = {
@@ -163,14 +157,30 @@ class SweepModel:
             "entry_capacity": "capacity" in kinds,
             "share": bool(kinds & set(SHARE_KINDS)),
         }
-        days_blocks = self.formulation.model.block(STORAGE_DAYS)
-        self._storage_days_block = days_blocks[0] if days_blocks else None
+        # Day blocks (formulation/blocks.py) read demand, capacities and supply bounds in
+        # rows of their own: a grid that moves these rebuilds the LP at each point.
+        self._rebuild = bool(self.base.blocks) and any(
+            self._touches[k] for k in ("demand", "entry_capacity", "supply_bounds"))
         self.session: HighsSession | None = None
         self.reference_basis = None
         # N−1 depends on demand and capacity alone: unless the grid moves them, once.
         self._n1_moves = self._touches["demand"] or self._touches["entry_capacity"]
         self._n1_problem = None if self._n1_moves else _n1_problem(self.base)
         self._last: _Optimum | None = None
+
+    def _build(self, structure: ModelData) -> None:
+        """Build the LP of `structure` (a point's data with the grid's share-rule shape) and
+        index the rows a point changes."""
+        self.formulation = build(structure)
+        self._index_share_rows()
+        entry_block = self.formulation.model.block(ENTRY_CAPACITY)
+        T = len(self.base.period_ids)
+        self._entry_block = entry_block[0] if entry_block else None
+        entry_ix = {e: i for i, e in enumerate(self.base.entry_ids)}
+        self._entry_rows = (np.array([entry_ix[e] for e, _ in self._entry_block.labels[::T]], dtype=int)
+                            if self._entry_block else np.zeros(0, dtype=int))
+        days_blocks = self.formulation.model.block(STORAGE_DAYS)
+        self._storage_days_block = days_blocks[0] if days_blocks else None
 
     def _index_share_rows(self) -> None:
         """For every share row: its rule, and the (row, b column, weight) entries of σ."""
@@ -233,6 +243,8 @@ class SweepModel:
             m.set_cost(c.supply.ravel(), supply_cost(d).ravel())
         if touches["unserved_cost"]:
             m.set_cost(c.unserved.ravel(), unserved_cost(d).ravel())
+            if c.tiers.size:  # protected demand is valued at VOLL
+                m.set_cost(c.tiers.ravel(), tier_cost(d).ravel())
             if c.curtailed.size:  # its cost is VOLL's unless the case sets its own
                 m.set_cost(c.curtailed.ravel(), curtailment_cost(d).ravel())
         if touches["supply_bounds"]:
@@ -244,6 +256,8 @@ class SweepModel:
             _, reserved, transit = d.pass_through
             m.set_rhs(m.block(BALANCE)[0], (d.demand + transit).ravel())
             m.set_upper(c.unserved.ravel(), d.demand.ravel())
+            if c.tiers.size:  # each tier is a share of its node's demand
+                m.set_upper(c.tiers.ravel(), tier_bounds(d).ravel())
             if self._entry_block is not None:
                 m.set_rhs(self._entry_block,
                           (d.entry_capacity - reserved)[self._entry_rows].ravel())
@@ -285,6 +299,9 @@ class SweepModel:
         row = dict(zip((p.key for p in self.parameters), _cells(self.parameters, values)))
         try:
             d = self.point_data(values)
+            if self._rebuild:  # the day blocks' rows follow this point's data
+                self._build(dataclasses.replace(d, share_rules=self.rules))
+                self.session, self._last = None, None
             self.apply(d)
         except CaseError as exc:
             return {**row, "status": INVALID, "message": _one_line(exc.report())}
@@ -354,9 +371,9 @@ def _same_figures_data(a: ModelData, b: ModelData) -> bool:
 
 def _figures(d: ModelData, c, result) -> dict:
     x = result.x
-    q, f, inj, wd, u, r = (x[k] for k in (c.supply, c.flow, c.inject, c.withdraw, c.unserved,
-                                          c.curtailed))
-    h = headline(d, q, f, inj, wd, u, r)
+    q, f, inj, wd, u, r, tiers = (x[k] for k in (c.supply, c.flow, c.inject, c.withdraw,
+                                                 c.unserved, c.curtailed, c.tiers))
+    h = headline(d, q, f, inj, wd, u, r, tiers)
     in_base_volume, period_share, in_base = base_shares(d, q)
     # Over the horizon, each supplier's share of the caps' base (all supply, or imports).
     base_volume = (in_base_volume * d.days).sum(axis=1)

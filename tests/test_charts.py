@@ -84,16 +84,19 @@ def test_unserved_gas_is_drawn_only_where_it_occurs(us60):
 
 def test_node_prices_at_voll_are_off_the_scale(us60):
     periods = periods_of(us60)
-    fig = plan_charts.marginal_prices(us60.prices, periods, voll=100.0)
+    shedding = plan_charts.shedding_price(us60.summary)  # the cheapest demand tier's value
+    assert shedding == min(us60.data.tier_values)
+    fig = plan_charts.marginal_prices(us60.prices, periods, voll=shedding)
     ax = fig.axes[0]
     prices = us60.prices["marginal_cost_usd_mmbtu"]
-    normal = prices[prices < 90]
+    normal = prices[(prices < 0.9 * shedding) & (us60.prices["unserved_mmcfd"] <= 1e-6)]
     top = ax.get_ylim()[1]
-    # the axis shows the 3–9 USD spread, not 0–100
-    assert normal.max() < top < 15
-    assert any(label.startswith("a node at VOLL") for label in charts.series(fig))
-    # one shaded month per month with a node at VOLL
-    at_voll = us60.prices.loc[prices >= 90, "period"].nunique()
+    # the axis shows the spread of the gas prices, and stops below where demand gives way
+    assert normal.max() < top < shedding
+    assert any(label.startswith("a node shedding demand") for label in charts.series(fig))
+    # one shaded month per month with a node shedding demand (at VOLL or a tier's value)
+    at_voll = us60.prices.loc[(prices >= 0.9 * shedding) | (us60.prices["unserved_mmcfd"] > 1e-6),
+                              "period"].nunique()
     shaded = [p for p in ax.patches if p.get_zorder() == 0]
     assert len(shaded) == at_voll >= 7
 

@@ -71,7 +71,7 @@ def test_cbc_gives_the_same_objective(run_gasmix):
     assert b["summary"]["objective_musd"] == pytest.approx(a["summary"]["objective_musd"], rel=1e-6)
     assert set(a) == {"generator", "kind", "summary", "flows", "storage", "transport", "prices",
                       "shares", "constraints", "savings", "security", "lng_prices",
-                      "firm_capacity", "pass_through"}
+                      "firm_capacity", "pass_through", "adequacy", "demand_tiers"}
     assert (a["generator"], a["kind"]) == ("gasmix", "plan")  # what makes it replaceable
     assert len(a["flows"]) == 24 * len(default_case().sources)
 

@@ -145,13 +145,18 @@ def test_mexico_scenarios_are_declared_and_sum_to_one():
     assert {"base", "uri", "us_export_limit", "altamira_outage", "hormuz_2027",
             "sanctions_lifted"} <= set(by_id)
     uri = by_id["uri"]
-    # Uri as observed (SOURCES.md §17): one exposure blend (≈40% bought day by day) on
-    # Henry Hub (×1.39) and Waha (×6.17), and US gas to Mexico −14% as one limit on the
-    # supplier (an upstream freeze, not the pipes).
-    assert {(e.target, e.price_multiplier) for e in uri.events if e.target_type == "hub"} == \
-        {("HH", 1.39), ("WAHA", 6.17)}
-    assert [(e.target_type, e.target, e.capacity_factor) for e in uri.events
-            if e.capacity_factor is not None] == [("supplier", "US", 0.86)]
+    # Uri as observed (SOURCES.md §17): US gas to Mexico −14% for the month, one limit on
+    # the supplier (an upstream freeze, not the pipes), and on the storm's six days (14–19
+    # February 2027) a deeper cut, × 0.756 on top: 0.65 of the plan's US flow; one exposure
+    # blend (≈40% bought day by day) on Henry Hub (×1.90) and Waha (×20.6) on those days.
+    assert {(e.target, e.price_multiplier, e.first_day, e.days) for e in uri.events
+            if e.target_type == "hub"} == {("HH", 1.90, 14, 6), ("WAHA", 20.6, 14, 6)}
+    cuts = {(e.first_day, e.days): e.capacity_factor for e in uri.events
+            if e.capacity_factor is not None and e.target == "US"}
+    assert cuts.keys() == {(None, None), (14, 6)}
+    assert cuts[(None, None)] * cuts[(14, 6)] == pytest.approx(0.65, abs=0.001)
+    # the other 22 days may then run at up to (0.86·28 − 0.65·6)/22 ≈ 0.92
+    assert (0.86 * 28 - 0.65 * 6) / 22 == pytest.approx(0.917, abs=0.001)
 
 
 # --- the command line -------------------------------------------------------------------

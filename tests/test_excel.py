@@ -323,7 +323,8 @@ def test_plan_workbook_sheets_in_order(plan_workbook):
     # payments; pass-through gas).
     assert book.sheetnames == ["summary", "supply by month", "flows", "storage", "transport",
                                "prices", "shares", "constraints", "savings", "security",
-                               "lng_prices", "firm_capacity", "pass_through"]
+                               "adequacy", "lng_prices", "firm_capacity", "pass_through",
+                               "demand_tiers"]
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref == ws.dimensions

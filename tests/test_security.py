@@ -155,11 +155,14 @@ def test_n1_per_calculated_area_with_an_isolated_node():
     s = solve(case).summary
     assert (s["n1_min_pct"], s["n1_min_area"]) == (pytest.approx(80.0), "N3")
     assert s["n1_by_area"]["N1+N2"]["n1_min_pct"] == pytest.approx(87.5)
-    # min_n1 holds in every area: 85% passes the mainland but not the island (5 points of
-    # its 100 MMcf/d peak: 5 MMcf/d short).
+    # min_n1 holds the flow-based N−1 in every area. The island without E_I keeps L's 80
+    # of its 100: 80%, 5 MMcf/d short of 85%. The mainland without E_A keeps D's 100 and
+    # the storage's 50 at N1; B's 200 at N2 cannot reach N1 (the arc runs N1 → N2), so it
+    # serves 150 of 400 = 37.5% — where the formula counts B and gives 87.5% — 190 short.
     with pytest.raises(InfeasiblePolicy, match="area N3") as raised:
         solve(case, min_n1=85)
-    assert [v.amount for v in raised.value.violations] == [pytest.approx(5.0)]
+    assert [v.amount for v in raised.value.violations] == [pytest.approx(190.0), pytest.approx(5.0)]
+    assert "flow-based N−1 37.5%" in str(raised.value.violations[0])
 
 
 def test_storage_not_counted_as_deliverability():

@@ -608,9 +608,9 @@ def test_trailing_empty_cells_are_ignored(case):
 
 
 def test_semicolon_separated_file_gets_a_hint(case):
-    replace_text(case, "nodes.csv", ",", ";")
+    replace_text(case, "nodes.csv", "node,name,peak_day_factor", "node;name;peak_day_factor")
     [p] = problems_of(case)
-    check(p, file="nodes.csv", row=1, column=None, value="node;name",
+    check(p, file="nodes.csv", row=1, column=None, value="node;name;peak_day_factor",
           rule="looks separated by ';'")
 
 

@@ -20,6 +20,7 @@ from ...models import Case, CaseError, Policy, Problem
 from ...models.policy import checked_share_rules, in_share_base
 from ...models.validation import problems_of
 from ..lp.linear_model import INF
+from .blocks import with_peak_days
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,18 @@ class ModelData:
     fixed_cost: np.ndarray       # T, million USD: reservation payments (fixed_payments())
     storage_days_floor: np.ndarray  # T, Bcf: the storage-days policy's total stock (0: none)
     cover_days: np.ndarray       # T, days of each import supplier's flow to hold (0: none)
+    node_peak_factor: np.ndarray = dataclasses.field(default_factory=lambda: np.ones(0))  # N
+    # Demand tiers (demand_tiers.csv), R rows: each node's curtailable tiers, then its
+    # protected demand (value NaN: VOLL, which a sweep may change). None without the table.
+    tier_node: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=int))
+    tier_ids: list[str] = dataclasses.field(default_factory=list)
+    tier_share: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    tier_value: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    withdrawal_at_empty: np.ndarray = dataclasses.field(default_factory=lambda: np.ones(0))  # K
+    # Days inside periods with their own demand and availability (formulation/blocks.py):
+    # the peak days (case setting peak_day = "block") and a scenario's short events.
+    peak_day_blocks: bool = False
+    blocks: tuple = ()
     # A scenario's view (formulation/scenarios.py): availability φ[s,t] of each source, the
     # capacity factors on suppliers and sources as (sources, periods, φ, label), and the
     # reference flows (S × T) they scale. The deterministic model has none.
@@ -135,6 +148,11 @@ class ModelData:
     def weight(self) -> np.ndarray:
         """w_t = d_t·E: million USD per (MMcf/d × USD/MMBtu) in period t."""
         return self.days * self.energy
+
+    @property
+    def tier_values(self) -> np.ndarray:
+        """R, USD/MMBtu: what curtailing each demand tier costs (protected demand: VOLL)."""
+        return np.where(np.isnan(self.tier_value), self.voll, self.tier_value)
 
     @property
     def pass_through(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -209,6 +227,7 @@ def prepare(case: Case, policy: Policy) -> ModelData:
     data.share_rules = index_share_rules(data, rules)
     data.storage_days_floor = storage_days_floor(data, case.name)
     data.cover_days = cover_days(data)
+    data.blocks = with_peak_days(data)  # (after the policy's bounds: exclusions, offers)
     return data
 
 
@@ -350,7 +369,34 @@ def _case_arrays(case: Case) -> ModelData:
     )
     data.price = source_prices(data, hub_price)
     data.fixed_cost = fixed_payments(data)
+    data.node_peak_factor = np.array([case.settings.peak_day_factor if n.peak_day_factor is None
+                                      else n.peak_day_factor for n in case.nodes], dtype=float)
+    data.withdrawal_at_empty = np.array([k.withdrawal_at_empty_share for k in storage], dtype=float)
+    (data.tier_node, data.tier_ids, data.tier_share, data.tier_value) = demand_tiers(case, node_ix)
+    data.peak_day_blocks = case.settings.peak_day == "block"
     return data
+
+
+PROTECTED = "protected"
+
+
+def demand_tiers(case: Case, node_ix: dict[str, int]):
+    """(node R, tier ids R, share R, value R) of the case's demand tiers: per node, in node
+    order, its curtailable tiers as listed, then its protected demand, share 1 − Σ shares
+    and value NaN (VOLL). Empty without demand_tiers.csv: every node's demand then goes
+    unserved at VOLL alone."""
+    if not case.demand_tiers:
+        return np.zeros(0, dtype=int), [], np.zeros(0), np.zeros(0)
+    nodes, ids, shares, values = [], [], [], []
+    for node in node_ix:
+        own = [t for t in case.demand_tiers if t.node == node]
+        for t in own:
+            nodes.append(node_ix[node]), ids.append(t.tier)
+            shares.append(float(t.share)), values.append(float(t.value_usd_mmbtu))
+        nodes.append(node_ix[node]), ids.append(PROTECTED)
+        shares.append(max(0.0, 1.0 - sum(float(t.share) for t in own))), values.append(np.nan)
+    return (np.array(nodes, dtype=int), ids, np.array(shares, dtype=float),
+            np.array(values, dtype=float))
 
 
 def _excluded(d: ModelData, policy: Policy) -> np.ndarray:

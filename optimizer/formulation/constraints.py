@@ -19,8 +19,8 @@ import numpy as np
 
 from ..lp.linear_model import LabelGrid, LinearModel
 from .arrays import ModelData
-from .names import BALANCE, ENTRY_CAPACITY, ORIGIN_CAPACITY, SHARE_BASE, SHARE_LIMIT, \
-    SOURCE_MINIMUM, STORAGE_BALANCE, STORAGE_END, STORAGE_FLOOR
+from .names import BALANCE, DEMAND_TIERS, ENTRY_CAPACITY, ORIGIN_CAPACITY, SHARE_BASE, \
+    SHARE_LIMIT, SOURCE_MINIMUM, STORAGE_BALANCE, STORAGE_END, STORAGE_FLOOR, STORAGE_RATCHET
 
 _NONE = np.zeros(0, dtype=int)
 
@@ -42,6 +42,15 @@ class Columns:
     unpaid: np.ndarray = field(default_factory=lambda: _NONE)
     # r[x,t], X × T, MMcf/d: feed gas of LNG export plants the system does not carry.
     curtailed: np.ndarray = field(default_factory=lambda: _NONE)
+    # ℓ[i,t], R × T, MMcf/d: the demand of tier i left unserved (demand_tiers.csv).
+    tiers: np.ndarray = field(default_factory=lambda: _NONE)
+    # The day blocks' own columns (blocks.BlockColumns; None without blocks), set by their
+    # family; and, in a scenario of the two-stage model, its name tag, the weight of its
+    # costs in the objective and its unit costs (what cost_ω counts).
+    blocks: object = None
+    tag: str = ""
+    objective_weight: float = 1.0
+    unit_cost: dict | None = None
 
 
 def labels(items: list[str], periods: list[str]) -> LabelGrid:
@@ -56,6 +65,7 @@ def define_variables(m: LinearModel, d: ModelData) -> Columns:
         min Σ_t w_t·( Σ_s (price[s,t] + λ·risk[g(s)])·q[s,t] + Σ_a tariff_a·f[a,t]
                       + Σ_k (cost_in_k·y_in[k,t] + cost_out_k·y_out[k,t])
                       + VOLL·Σ_n u[n,t] + c_X·Σ_x r[x,t] )  +  F
+        (with demand tiers: Σ_i value_i·ℓ[i,t] in place of VOLL·Σ_n u[n,t])
 
     w_t = d_t·E, E = heat content (MMBtu/Mcf) × 1000 / 10⁶. price[s,t] = multiplier_s ×
     hub_price[hub(s),t] + adder_s + tariff_e(s) (without a hub: adder_s + tariff_e(s)).
@@ -84,7 +94,29 @@ def define_variables(m: LinearModel, d: ModelData) -> Columns:
         unserved=block("u", d.node_ids, unserved_cost(d)),
         share_base=m.add_variables("b", list(d.period_ids)) if d.share_rules else _NONE,
         curtailed=curtailment_columns(m, d, block),
+        tiers=tier_columns(m, d, block),
     )
+
+
+def tier_columns(m: LinearModel, d: ModelData, block) -> np.ndarray:
+    """ℓ[i,t] for each demand tier, 0 ≤ ℓ ≤ share_i·demand[n(i),t], at w_t·value_i (none
+    without demand tiers). `block(name, items, cost)` adds a priced item × period block."""
+    if not len(d.tier_ids):
+        return _NONE
+    items = [f"{d.node_ids[n]}:{tier}" for n, tier in zip(d.tier_node, d.tier_ids)]
+    cols = block("u_tier", items, tier_cost(d))
+    m.set_upper(cols.ravel(), tier_bounds(d).ravel())
+    return cols
+
+
+def tier_cost(d: ModelData) -> np.ndarray:
+    """Objective coefficient of ℓ[i,t]: w_t·value_i (protected demand: VOLL), R × T."""
+    return d.weight[None, :] * d.tier_values[:, None]
+
+
+def tier_bounds(d: ModelData) -> np.ndarray:
+    """Upper bound of ℓ[i,t]: share_i·demand[n(i),t], R × T."""
+    return d.tier_share[:, None] * d.demand[d.tier_node]
 
 
 def curtailment_columns(m: LinearModel, d: ModelData, block) -> np.ndarray:
@@ -109,8 +141,10 @@ def supply_cost(d: ModelData) -> np.ndarray:
 
 
 def unserved_cost(d: ModelData) -> np.ndarray:
-    """Objective coefficient of u[n,t]: w_t·VOLL, N × T."""
-    return np.broadcast_to(d.weight[None, :] * d.voll, (len(d.node_ids), len(d.period_ids)))
+    """Objective coefficient of u[n,t]: w_t·VOLL, N × T; 0 with demand tiers, whose
+    columns ℓ carry the cost of the gas left unserved (define_demand_tiers)."""
+    voll = 0.0 if len(d.tier_ids) else d.voll
+    return np.broadcast_to(d.weight[None, :] * voll, (len(d.node_ids), len(d.period_ids)))
 
 
 def supply_bounds(d: ModelData) -> tuple[np.ndarray, np.ndarray]:
@@ -157,6 +191,60 @@ def define_balance(m: LinearModel, d: ModelData, c: Columns) -> None:
                np.concatenate([np.full(x.size, s) for x, s in zip(cols, signs)]),
                (d.demand + transit).ravel())
     m.set_upper(c.unserved.ravel(), d.demand.ravel())
+
+
+def define_demand_tiers(m: LinearModel, d: ModelData, c: Columns) -> None:
+    """demand_tiers[n,t] (with demand_tiers.csv):
+
+        u[n,t] − Σ_{i at n} ℓ[i,t] = 0,    0 ≤ ℓ[i,t] ≤ share_i·demand[n,t]
+
+    ℓ[i,t] is the demand of tier i left unserved, at w_t·value_i in the objective: a node's
+    curtailable tiers (fuel switching at the substitute's price, industry at the value of
+    its output) and its protected demand (share 1 − Σ shares, at VOLL). u keeps the node's
+    total unserved gas (the balance family) at no cost of its own, so the cheapest tiers
+    give way first. Without tiers there are no rows and u costs VOLL.
+    """
+    if not c.tiers.size:
+        return
+    T = len(d.period_ids)
+    t = np.arange(T)
+    rows = np.concatenate([np.arange(len(d.node_ids) * T),
+                           (d.tier_node[:, None] * T + t[None, :]).ravel()])
+    m.add_rows(DEMAND_TIERS, labels(d.node_ids, d.period_ids), "==", rows,
+               np.concatenate([c.unserved.ravel(), c.tiers.ravel()]),
+               np.concatenate([np.ones(c.unserved.size), -np.ones(c.tiers.size)]), 0.0)
+
+
+def define_storage_ratchet(m: LinearModel, d: ModelData, c: Columns) -> None:
+    """storage_ratchet[k,t] (sites with withdrawal_at_empty_share ρ_k < 1, in service):
+
+        y_out[k,t] ≤ withdrawal_k · (ρ_k + (1 − ρ_k) · v[k,t−1] / working_gas_k)
+
+    v[k,0] = initial_k. The withdrawal rate falls linearly as the stock falls, from the full
+    rate at working gas to ρ_k of it when empty (the pressure of a depleted field or
+    aquifer). The stock read is the one at the start of the period, so within a long
+    period the ratchet is that of its first day.
+    """
+    K, T = c.stock.shape
+    rho = d.withdrawal_at_empty
+    sites = [k for k in range(K) if rho[k] < 1.0 and d.working_gas[k] > 0]
+    if not sites:
+        return
+    row_labels, rows, cols, vals, rhs = [], [], [], [], []
+    for k in sites:
+        slope = d.withdrawal_rate[k] * (1.0 - rho[k]) / d.working_gas[k]  # T, per Bcf
+        for t in np.flatnonzero(d.storage_active[k]):
+            r = len(row_labels)
+            row_labels.append((d.storage_ids[k], d.period_ids[t]))
+            rows.append(r), cols.append(c.withdraw[k, t]), vals.append(1.0)
+            limit = d.withdrawal_rate[k, t] * rho[k]
+            if t == 0:
+                limit += slope[t] * d.initial[k]
+            else:
+                rows.append(r), cols.append(c.stock[k, t - 1]), vals.append(-slope[t])
+            rhs.append(limit)
+    m.add_rows(STORAGE_RATCHET, row_labels, "<=", np.array(rows), np.array(cols),
+               np.array(vals), np.array(rhs))
 
 
 def define_entry_capacity(m: LinearModel, d: ModelData, c: Columns) -> None:

@@ -20,9 +20,11 @@ from dataclasses import dataclass
 
 from . import names, scenarios
 from .arrays import fixed_payments, netback, pass_through, route_freight, source_prices
-from .constraints import (define_arc_capacity, define_balance, define_entry_capacity,
+from .constraints import (define_arc_capacity, define_balance, define_demand_tiers,
+                          define_entry_capacity, define_storage_ratchet,
                           define_exclusions, define_origin_capacity, define_share_limits,
                           define_source_bounds, define_storage, define_variables)
+from .blocks import define_day_blocks
 from .storage_policy import define_storage_cover, define_storage_days
 from .two_stage import (define_contract_take, define_cvar, define_export_limit,
                         define_first_stage, define_scenario_supply_bounds,
@@ -53,6 +55,9 @@ REGISTRY: tuple[Family, ...] = (
            "cost of demand at n in t (prices.csv, USD/MMBtu) is min(y[n,t], w_t·VOLL)/w_t: "
            "one more MMcf/d of demand also raises the bound of u, so it can go unserved at "
            "VOLL; risk penalty included where λ > 0."),
+    Family("demand_tiers", define_demand_tiers, (names.DEMAND_TIERS,), ("demand tiers",),
+           "the node's marginal cost of unserved gas (million USD per MMcf/d in t): the "
+           "value of the dearest tier left unserved there, × w_t."),
     Family("entry_capacity", define_entry_capacity, (names.ENTRY_CAPACITY,), ("entry capacity",),
            "∂objective/∂capacity[e,t] ≤ 0; −dual/w_t is what one more MMcf/d of entry capacity "
            "in t saves per MMBtu (USD/MMBtu)."),
@@ -71,6 +76,18 @@ REGISTRY: tuple[Family, ...] = (
            "storage_balance: the value of one Bcf more in store at the end of t (million "
            "USD/Bcf); the reduced costs of v at working gas (million USD per Bcf of working "
            "gas in t) and of y_in, y_out at their rates (per w_t: USD/MMBtu)."),
+    Family("storage_ratchet", define_storage_ratchet, (names.STORAGE_RATCHET,),
+           ("withdrawal ratchet",),
+           "∂objective/∂(withdrawal limit)[k,t] ≤ 0: what one more MMcf/d of deliverability "
+           "in t saves (million USD per MMcf/d); × −slope it is the value of stock for "
+           "deliverability."),
+    Family("day_blocks", define_day_blocks,
+           (names.DAY_BALANCE, names.DAY_CAPACITY, names.DAY_STOCK, names.DAY_REST),
+           ("day-block balance", "day-block capacity", "day-block stock",
+            "rest of the period"),
+           "day_balance: the value of one more MMcf/d of demand on the block's days (million "
+           "USD per MMcf/d); day_capacity, day_stock, day_rest: what one more MMcf/d (or Bcf) "
+           "of the limit on those days saves."),
     Family("share_limits", define_share_limits, (names.SHARE_BASE, names.SHARE_LIMIT),
            ("share base", "share limit"),
            "share_limit: ∂objective/∂σ = dual × b[t] (million USD per unit share; × 0.01 "
@@ -98,15 +115,16 @@ REGISTRY: tuple[Family, ...] = (
 )
 
 # What each model builds, in order (families(...) turns names into the Family records).
-DETERMINISTIC = ("balance", "entry_capacity", "origin_capacity", "source_bounds",
-                 "arc_capacity", "storage", "share_limits", "exclusions", "storage_days",
-                 "storage_cover")
+DETERMINISTIC = ("balance", "demand_tiers", "entry_capacity", "origin_capacity", "source_bounds",
+                 "arc_capacity", "storage", "storage_ratchet", "day_blocks", "share_limits",
+                 "exclusions", "storage_days", "storage_cover")
 # Per scenario of the two-stage model: the scenario's supply families in place of the
 # source bounds, then every other deterministic family with the scenario's data. The CVaR
 # family spans the scenarios and is built once (build.build_stochastic).
 SCENARIO = ("scenario_supply_bounds", "contract_take", "take_or_pay", "unpaid_cap",
-            "export_limit", "balance", "entry_capacity", "origin_capacity", "arc_capacity",
-            "storage", "share_limits", "exclusions", "storage_days", "storage_cover")
+            "export_limit", "balance", "demand_tiers", "entry_capacity", "origin_capacity",
+            "arc_capacity", "storage", "storage_ratchet", "day_blocks", "share_limits",
+            "exclusions", "storage_days", "storage_cover")
 
 _BY_NAME = {f.name: f for f in REGISTRY}
 # Plain words for each row block.

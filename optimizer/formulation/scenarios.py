@@ -1,7 +1,9 @@
 """A disruption scenario applied to the model's arrays: prices, entry capacities and what each
 source can deliver in that state of the world.
 
-Events (models.Disruption) hit a target in a window of periods:
+Events (models.Disruption) hit a target in a window of periods, or for some days inside one
+period (a short event: first_day, days), which acts on a day block of those days only
+(`short_blocks`; the period's other days keep the whole-period events):
 
 * capacity_factor φ caps deliveries at φ × a reference the plan cannot choose (a hub takes
   price multipliers only: disruptions.csv rejects a capacity factor on one). A source's
@@ -36,8 +38,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ...models import Scenario
+from ...models import Disruption, Scenario
 from .arrays import ModelData, period_window, source_prices
+from .blocks import DayBlock, with_peak_days
 
 
 class ScenarioView(NamedTuple):
@@ -70,8 +73,9 @@ def apply_scenario(d: ModelData, scenario: Scenario,
     the case's own, φ = 1). `reference_flow` (S × T, the deterministic plan's flows) is
     what the capacity factors on suppliers and sources scale."""
     S, T = d.price.shape
+    events = [e for e in scenario.events if not e.is_short]  # short ones: day blocks, below
     hub_factor = np.ones_like(d.hub_price)
-    for event in scenario.events:  # hubs act inside the price formulas: first
+    for event in events:  # hubs act inside the price formulas: first
         if event.target_type == "hub" and event.price_multiplier is not None:
             window = period_window(d.period_ids, event.first_period, event.last_period)
             hub_factor[d.hub_ids.index(event.target), window] *= event.price_multiplier
@@ -82,7 +86,7 @@ def apply_scenario(d: ModelData, scenario: Scenario,
     offered = np.full((S, T), np.nan)  # an offer's availability, where an event sets it
     limits = []
     firm = d.firm_part[:, None] * np.ones((1, T))
-    for event in scenario.events:
+    for event in events:
         if event.target_type == "hub":
             continue
         window = period_window(d.period_ids, event.first_period, event.last_period)
@@ -110,7 +114,57 @@ def apply_scenario(d: ModelData, scenario: Scenario,
     deliverable = np.minimum(base_max, d.entry_capacity[d.source_entry])
     source_max = np.where(reduced, deliverable * availability, base_max)
     source_min = np.minimum(d.source_min * availability, source_max)
-    return ScenarioView(scenario, dataclasses.replace(
+    seen = dataclasses.replace(
         d, price=price, entry_capacity=capacity, source_max=source_max, source_min=source_min,
         origin_available=origin_available, availability=availability,
-        export_limits=tuple(limits), reference_flow=reference_flow))
+        export_limits=tuple(limits), reference_flow=reference_flow)
+    seen.blocks = with_peak_days(seen, short_blocks(seen, scenario, d.hub_price * hub_factor))
+    return ScenarioView(scenario, seen)
+
+
+def short_blocks(d: ModelData, scenario: Scenario, hub_price: np.ndarray) -> tuple[DayBlock, ...]:
+    """The day blocks of a scenario's short events (first_day, days): one per window, with
+    the events of that window on top of what holds for the whole period in `d` (the
+    scenario's data; `hub_price` its hub prices). A capacity factor φ on a supplier or a
+    source: those sources deliver at most φ·min(maximum, entry capacity) on those days and
+    together at most (the period's factor on them) × φ × their reference flow; on an entry
+    or an origin it scales its capacity on those days. A price multiplier on a hub moves
+    every price formula on it (netbacks included) by what it adds on those days; on a
+    supplier, source, entry or origin it scales the commodity part, as for a whole period."""
+    windows: dict[tuple[int, int, int], list[Disruption]] = {}
+    for event in scenario.events:
+        if event.is_short:
+            key = (d.period_ids.index(event.first_period), int(event.first_day), int(event.days))
+            windows.setdefault(key, []).append(event)
+    blocks = []
+    for (t, first, days), window in windows.items():
+        hubs = hub_price.copy()
+        for event in window:
+            if event.target_type == "hub" and event.price_multiplier is not None:
+                hubs[d.hub_ids.index(event.target), t] *= event.price_multiplier
+        price = d.price[:, t] + (source_prices(d, hubs) - source_prices(d, hub_price))[:, t]
+        capacity, available = d.entry_capacity[:, t].copy(), d.origin_available[:, t].copy()
+        period = d.availability[:, t] if d.availability is not None else np.ones(len(d.source_ids))
+        availability, cut = period.copy(), []
+        for event in window:
+            if event.target_type == "hub":
+                continue
+            hit = sources_hit(d, event.target_type, event.target)
+            if event.capacity_factor is not None:
+                availability[hit] *= event.capacity_factor
+                if event.target_type in ("supplier", "source"):
+                    cut.append(np.flatnonzero(hit))
+                if event.target_type == "entry":
+                    capacity[d.entry_ids.index(event.target)] *= event.capacity_factor
+                if event.target_type == "origin":
+                    available[d.origin_ids.index(event.target)] *= event.capacity_factor
+            if event.price_multiplier is not None:
+                firm = d.firm_part[hit]
+                price[hit] = firm + event.price_multiplier * (price[hit] - firm)
+        deliverable = np.minimum(d.source_max[:, t], d.entry_capacity[d.source_entry, t])
+        source_max = np.where(availability < period, deliverable * availability, d.source_max[:, t])
+        limits = tuple((hit, float(availability[hit].max())) for hit in cut)
+        blocks.append(DayBlock(t, first, days, f"days {first}–{first + days - 1}",
+                               np.ones(len(d.node_ids)), source_max, capacity, available,
+                               price, limits, availability))
+    return tuple(blocks)

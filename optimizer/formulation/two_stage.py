@@ -56,7 +56,7 @@ import numpy as np
 from ...models import Scenario
 from ..lp.linear_model import INF, LinearModel
 from .arrays import ModelData
-from .constraints import Columns, curtailment_cost, labels
+from .constraints import Columns, curtailment_cost, labels, tier_columns, unserved_cost
 from .names import CONTRACT_TAKE, CVAR, EXPORT_LIMIT, TAKE_OR_PAY, UNPAID_CAP
 
 
@@ -134,6 +134,7 @@ def define_scenario_variables(m: LinearModel, d: ModelData, sid: str, first: Fir
 
         q: w_t·(price_ω[s,t] − r_s + λ·risk[g(s)])   z: w_t·max(price_ω[s,t] − r_s, 0)
         f: w_t·tariff_a   y_out: w_t·cost_out_k   u: w_t·VOLL   r: w_t·c_X   v, b: 0
+        (with demand tiers: u: 0   ℓ: w_t·value_i)
         (first stage, in every scenario: c: w_t·r_s   y_in: w_t·cost_in_k)
 
     Each second-stage column's objective coefficient is its unit cost × (1 − W)·p_ω
@@ -163,7 +164,8 @@ def define_scenario_variables(m: LinearModel, d: ModelData, sid: str, first: Fir
     flow = block("f", d.arc_ids, wt * d.arc_tariff[:, None] * np.ones((A, T)))
     withdraw = block("y_out", d.storage_ids, wt * d.withdrawal_cost[:, None] * np.ones((K, T)))
     stock = block("v", d.storage_ids, np.zeros((K, T)))
-    unserved = block("u", d.node_ids, wt * d.voll * np.ones((N, T)))
+    unserved = block("u", d.node_ids, unserved_cost(d))
+    tiers = tier_columns(m, d, block)
     contracted = contracted_sources(d)
     unit["c"] = (first.contract, wt * firm[contracted] * np.ones((len(contracted), T)))
     unit["y_in"] = (first.inject, wt * d.injection_cost[:, None] * np.ones((K, T)))
@@ -176,7 +178,8 @@ def define_scenario_variables(m: LinearModel, d: ModelData, sid: str, first: Fir
         m.set_upper(curtailed.ravel(), d.export_feed.ravel())
     cols = Columns(supply=supply, flow=flow, inject=first.inject, withdraw=withdraw,
                    stock=stock, unserved=unserved, share_base=share_base,
-                   contract=first.contract, unpaid=unpaid, curtailed=curtailed)
+                   contract=first.contract, unpaid=unpaid, curtailed=curtailed, tiers=tiers,
+                   tag=f"[{sid}]", objective_weight=objective_weight, unit_cost=unit)
     return cols, unit
 
 

@@ -209,14 +209,24 @@ def storage_vs_floor(storage: pd.DataFrame, periods: list[str], form: Form = WID
     return fig
 
 
+def shedding_price(summary: dict) -> float | None:
+    """The lowest value at which the plan's demand gives way, USD/MMBtu: VOLL, or the
+    cheapest demand tier's value (summary.json `policy`)."""
+    policy = summary.get("policy") or {}
+    return policy.get("shedding_from_usd_mmbtu", policy.get("voll_usd_mmbtu"))
+
+
 def price_scale(prices: pd.DataFrame, voll: float | None) -> tuple[float | None, np.ndarray]:
     """(the top of the price axis, or None to let it fit; a mask of rows at VOLL). A price
     within AT_VOLL of VOLL is set by demand that would go unserved at the margin (VOLL,
-    less the tariffs of the way there): left off the scale so the spread below shows."""
+    less the tariffs of the way there), and a node shedding demand (at VOLL or a demand
+    tier's value) prices it there: left off the scale so the spread below shows."""
     values = prices["marginal_cost_usd_mmbtu"].astype(float).to_numpy()
     if voll is None:
         return None, np.zeros(len(values), dtype=bool)
     at_voll = values >= AT_VOLL * voll
+    if "unserved_mmcfd" in prices:  # demand giving way at a demand tier's value, below VOLL
+        at_voll |= prices["unserved_mmcfd"].astype(float).to_numpy() > 1e-6
     below = values[~at_voll & np.isfinite(values)]
     if not at_voll.any() or not len(below):
         return None, at_voll
@@ -238,7 +248,8 @@ def marginal_prices(prices: pd.DataFrame, periods: list[str], voll: float | None
                          if p in periods})
         for k, t in enumerate(months):
             ax.axvspan(t - 0.5, t + 0.5, color=SHED_COLOR, alpha=0.6, linewidth=0, zorder=0,
-                       label=f"a node at VOLL ({voll:g} USD/MMBtu), off the scale" if k == 0 else None)
+                       label=f"a node shedding demand (from {voll:g} USD/MMBtu: VOLL or a demand "
+                             "tier's value), off the scale" if k == 0 else None)
     for i, (node, rows) in enumerate(frame.groupby("node", sort=False)):
         rows = rows.set_index(rows["period"].astype(str)).reindex(periods)
         values = rows["marginal_cost_usd_mmbtu"].astype(float)

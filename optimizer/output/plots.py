@@ -54,7 +54,7 @@ class PlanPlots:
         """The marginal cost of gas at each node by period (months at VOLL shaded, off
         the scale)."""
         return plan_charts.marginal_prices(self._plan.prices, self._periods,
-                                           self._plan.summary["policy"]["voll_usd_mmbtu"],
+                                           plan_charts.shedding_price(self._plan.summary),
                                            self._form(narrow))
 
     def costs(self, narrow: bool = False):

@@ -35,7 +35,7 @@ def plan_report(summary: dict, tables: dict[str, pd.DataFrame], progress=None) -
     title = case.get("title") or case.get("name", "plan")
     stochastic = isinstance(summary.get("stochastic"), dict)
     of = " (base scenario)" if stochastic else ""  # a stochastic plan's tables: its base scenario
-    voll = (summary.get("policy") or {}).get("voll_usd_mmbtu")
+    voll = plan_charts.shedding_price(summary)
 
     sections: list[tuple[str, str, str]] = []  # (anchor, title in the contents, html)
 
@@ -167,11 +167,12 @@ def _prices_caption(prices: pd.DataFrame, voll):
     def caption(drawn: list[str]) -> list:
         parts = ["Marginal cost of gas at each node (USD/MMBtu), from the node balance duals; "
                  "with a risk weight it includes the marginal source's risk penalty."]
-        shaded = [d for d in drawn if d.startswith("a node at VOLL")]
+        shaded = [d for d in drawn if d.startswith("a node shedding demand")]
         if top is not None and shaded:
             parts += [" Shaded months have ", Key(shaded[0]), ": one more MMcf/d of demand "
-                      "there would go unserved (VOLL, less the tariffs of the way, at the nodes "
-                      f"it reaches). Those prices, {AT_VOLL:.0%} of VOLL or more, are left off "
+                      "there would go unserved (VOLL or a demand tier's value, less the tariffs "
+                      "of the way, at the nodes it reaches). Those prices, a node's where demand "
+                      f"gives way or {AT_VOLL:.0%} of VOLL and more, are left off "
                       f"the scale (which ends at {top:,.1f}) so that the spread of the other "
                       "prices shows. Hover a point for its value."]
         return parts

@@ -64,12 +64,18 @@ def write_frontier(table: pd.DataFrame, path, about: dict, chart: bool = True) -
     return notes
 
 
-def write_stress(table: pd.DataFrame, plan_summary: dict, path) -> Path:
-    """stress.csv and summary.json in folder `path`; returns the folder written."""
+def write_stress(table: pd.DataFrame, plan_summary: dict, path,
+                 short_events: pd.DataFrame | None = None) -> Path:
+    """stress.csv and summary.json in folder `path` (and short_events.csv: the days of
+    short events, by demand tier); returns the folder written."""
     def fill(folder: Path) -> None:
         write_csv(table, folder / "stress.csv")
         summary = {"deterministic_plan": plan_summary,
                    "scenarios": json.loads(table.to_json(orient="records", double_precision=10))}
+        if short_events is not None:
+            write_csv(short_events, folder / "short_events.csv")
+            summary["short_events"] = json.loads(short_events.to_json(orient="records",
+                                                                      double_precision=10))
         (folder / "summary.json").write_text(json.dumps(summary, indent=1, allow_nan=False) + "\n")
 
     return replace_folder(Path(path), fill, kind="stress")

@@ -159,6 +159,29 @@ def _limit_text(limits: list[dict]) -> str:
 
 # --- a plan ------------------------------------------------------------------------------
 
+def adequacy_lines(adequacy: pd.DataFrame) -> list[str]:
+    """The peak day with the plan's stock, and the flow-based N−1 (per area, lowest
+    period) beside the Regulation's formula (results/adequacy.py)."""
+    lines = []
+    adequacy = adequacy.dropna(subset=["served_pct"])  # areas and days with no demand
+    peak = adequacy[adequacy["check"] == "peak_day"]
+    if len(peak):
+        worst = peak.loc[peak["served_pct"].idxmin()]
+        lines.append("peak day: all demand served in every period" if worst["served_pct"] >= 100 - 1e-6
+                     else f"peak day: lowest {worst['served_pct']:.1f}% of demand served "
+                          f"({shown(worst['period'])}), protected {worst['protected_served_pct']:.1f}%")
+    n1 = adequacy[adequacy["check"] == "n1"]
+    parts = []
+    for area, rows in n1.groupby("area", sort=False):
+        worst = rows.loc[rows["served_pct"].idxmin()]
+        formula = "" if np.isnan(worst["n1_formula_pct"]) else f", formula {worst['n1_formula_pct']:.0f}%"
+        parts.append(f"{shown(area)} {worst['served_pct']:.1f}% ({shown(worst['period'])}, without "
+                     f"{shown(worst['without'])}{formula})")
+    if parts:
+        lines.append("flow-based N−1, lowest: " + "; ".join(parts))
+    return lines
+
+
 def print_summary(console: Console, plan, written: Path) -> None:
     """A short account of the plan: cost, mix against caps, what binds, any shortfall. A
     stochastic plan leads with its figures over the scenarios; the rest is then its
@@ -175,7 +198,8 @@ def print_summary(console: Console, plan, written: Path) -> None:
         _print_stochastic_headline(console, s)
     console.print(("base scenario (undisturbed): " if stochastic else "")
                   + f"cost [bold]{s['objective_musd']:,.1f} MUSD[/] = cash {s['cash_cost_musd']:,.1f}"
-                  f" + unserved at VOLL {costs['unserved_at_voll']:,.1f}"
+                  + (" + unserved at its tiers' values " if s.get("tiers_bcf") else " + unserved at VOLL ")
+                  + f"{costs['unserved_at_voll']:,.1f}"
                   f" + risk penalty {s['risk_penalty_musd']:,.1f}")
     average = s["avg_cost_usd_mmbtu"]
     console.print(f"average cost of gas served "
@@ -184,6 +208,11 @@ def print_summary(console: Console, plan, written: Path) -> None:
     if s.get("n1_min_pct") is not None:
         console.print(f"N−1 lowest {s['n1_min_pct']:.1f}% ({shown(s['n1_min_period'])}, without "
                       f"{shown(s['n1_largest_infrastructure'])}) · Shannon {s['shannon']:.3f}")
+    for line in adequacy_lines(plan.extra["adequacy"]):
+        console.print(line)
+    if s.get("tiers_bcf"):
+        tiers = ", ".join(f"{shown(t)} {v:,.1f}" for t, v in s["tiers_bcf"].items() if v > 5e-4)
+        console.print(f"unserved by demand tier (Bcf): {tiers or 'none'}")
     if s.get("fixed_capacity_musd"):
         console.print(f"firm capacity: reservation {s['fixed_capacity_musd']:,.1f} MUSD (in the "
                       f"cash cost, paid whatever flows), of it stranded (booked, unused) "
@@ -291,7 +320,29 @@ def print_stress(console: Console, table: pd.DataFrame, plan, written: Path) -> 
     console.print(f"deterministic plan: {plan.summary['objective_musd']:,.1f} MUSD; its "
                   "commitments under each scenario:")
     console.print(_scenario_table(table, "stress test", change=True))
+    short = plan.extra.get("short_events")
+    if short is not None and len(short):
+        console.print(_short_events(short))
     console.print(f"written to {shown(written)}")
+
+
+def _short_events(short: pd.DataFrame) -> Table:
+    """The days of short events (day blocks of each scenario's re-solve): one row per
+    window, the shares served and the gas each demand tier gave up over it (Bcf)."""
+    view = Table(title="short events on their own days (each scenario's re-solve): demand "
+                       "served, and Bcf unserved by tier", box=None, header_style="bold",
+                 title_justify="left")
+    tiers = list(dict.fromkeys(short["tier"]))
+    for name in ("scenario", "days", "served", "protected", *tiers):
+        view.add_column(shown(name), justify="left" if name in ("scenario", "days") else "right",
+                        no_wrap=True)
+    keys = ["scenario", "period", "first_day", "days"]
+    for (scenario, period, first, days), rows in short.groupby(keys, sort=False):
+        by_tier = rows.set_index("tier")["unserved_bcf"]
+        view.add_row(shown(scenario), f"{shown(period)} d{first}–{first + days - 1}",
+                     f"{rows['served_pct'].iloc[0]:.1f}%", f"{rows['protected_served_pct'].iloc[0]:.1f}%",
+                     *(f"{by_tier.get(t, 0.0):,.2f}" for t in tiers))
+    return view
 
 
 # --- sweeps and frontiers ----------------------------------------------------------------

@@ -40,11 +40,20 @@ class Headline:
         return self.cash_cost_musd + self.unserved_cost_musd
 
 
+def unserved_value_musd(d: ModelData, u: np.ndarray, tiers: np.ndarray | None = None) -> float:
+    """What the demand left unserved costs, million USD: Σ_t w_t·VOLL·Σ_n u[n,t], or with
+    demand tiers Σ_t w_t·Σ_i value_i·ℓ[i,t] (ℓ: tiers (R×T), protected demand at VOLL)."""
+    if len(d.tier_ids):
+        return float((d.weight * d.tier_values[:, None] * tiers).sum())
+    return float((d.weight * d.voll * u).sum())
+
+
 def headline(d: ModelData, q: np.ndarray, f: np.ndarray, inj: np.ndarray, wd: np.ndarray,
-             u: np.ndarray, r: np.ndarray | None = None) -> Headline:
+             u: np.ndarray, r: np.ndarray | None = None,
+             tiers: np.ndarray | None = None) -> Headline:
     """The headline figures of supply q (S×T), arc flows f (A×T), injections and
-    withdrawals (K×T), unserved gas u (N×T) and curtailed export feed r (X×T; none if
-    None), all in MMcf/d."""
+    withdrawals (K×T), unserved gas u (N×T), curtailed export feed r (X×T; none if None)
+    and the unserved demand of each tier ℓ (R×T, with demand tiers), all in MMcf/d."""
     wt = d.weight
     curtailment = float((wt * d.export_curtailment * r).sum()) if r is not None and r.size else 0.0
     volume = q * d.days / 1000  # Bcf
@@ -64,7 +73,7 @@ def headline(d: ModelData, q: np.ndarray, f: np.ndarray, inj: np.ndarray, wd: np
         supply_musd=supply, transport_musd=transport, storage_musd=storage, fixed_musd=fixed,
         stranded_musd=float(stranded_capacity(d, q, f)[1].sum()), cash_cost_musd=cash,
         risk_penalty_musd=float((wt * d.risk_weight * d.risk[:, None] * q).sum()),
-        unserved_cost_musd=float((wt * d.voll * u).sum()) + curtailment,
+        unserved_cost_musd=unserved_value_musd(d, u, tiers) + curtailment,
         curtailment_musd=curtailment,
         unserved_bcf=float((u * d.days / 1000).sum()),
         supply_bcf=total,

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..formulation.arrays import ModelData
+from ..formulation.arrays import PROTECTED, ModelData
 from ..formulation.constraints import Columns
 from ..formulation.names import BALANCE, STORAGE_COVER
 from ..lp.solvers import SolverResult
@@ -25,9 +25,10 @@ from ..lp.verify import Check
 from ..output.plan_files import TABLE_NAMES, plan_document, write_plan
 from .metrics import Headline, base_shares, headline
 from .savings import savings_table
+from .adequacy import adequacy_table, blocks_served
 from .security import N1, n1_by_area, security_summary, security_table
 from .tables import (BINDING_TOLERANCE, SHARE_CAP, SHARE_MIN, ConstraintFacts, Solution,
-                     constraint_facts, denoise, firm_capacity_table, flows_table,
+                     constraint_facts, demand_tiers_table, denoise, firm_capacity_table, flows_table,
                      lng_prices_table, pass_through_table, prices_table, shares_table,
                      storage_table, transport_table)
 
@@ -64,14 +65,17 @@ class Plan:
 
     def __init__(self, summary: dict, data: ModelData, solution: Solution, raw: Solution,
                  facts: ConstraintFacts, marginal: np.ndarray, n1: N1,
-                 tables: dict[str, pd.DataFrame] | None = None):
+                 tables: dict[str, pd.DataFrame] | None = None, planned: list[tuple] = ()):
         self.summary = summary
         self.data = data
         self.solution = solution       # denoised primal values
         self._raw = raw                # the solver's values, for the tables
         self._facts = facts
         self._marginal = marginal
-        builders = {"security": lambda: security_table(data, raw.supply, n1)}
+        builders = {"security": lambda: security_table(data, raw.supply, n1),
+                    # The peak day and the flow-based N−1 of every period: small LPs, solved
+                    # when first asked for (the CLI's solve, a report), not by every solve.
+                    "adequacy": lambda: adequacy_table(data, raw.stock, planned)}
         # Tables of what the case has: LNG origins, firm capacity, pass-through feed gas.
         if (data.source_origin >= 0).any():
             builders["lng_prices"] = lambda: lng_prices_table(data)
@@ -79,6 +83,8 @@ class Plan:
             builders["firm_capacity"] = lambda: firm_capacity_table(data, raw)
         if len(data.export_ids):
             builders["pass_through"] = lambda: pass_through_table(data, raw)
+        if len(data.tier_ids):
+            builders["demand_tiers"] = lambda: demand_tiers_table(data, raw)
         for name, table in (tables or {}).items():
             builders[name] = (lambda t=table: t)
         self.extra = LazyTables(builders)
@@ -194,13 +200,14 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     x = result.x
     raw = Solution(*(x[c] for c in (cols.supply, cols.flow, cols.inject, cols.withdraw,
                                     cols.stock, cols.unserved)),
-                   curtailed=x[cols.curtailed].reshape(len(data.export_ids), len(data.period_ids)))
+                   curtailed=x[cols.curtailed].reshape(len(data.export_ids), len(data.period_ids)),
+                   tiers=x[cols.tiers].reshape(len(data.tier_ids), len(data.period_ids)))
     balance = model.block(BALANCE)[0]
     marginal = marginal_cost(data, result.row_dual[balance.start:balance.stop], 1.0)
     facts = constraint_facts(data, cols, model, x, result.row_dual, result.col_dual,
                              check.activity)
     figures = headline(data, raw.supply, raw.flow, raw.inject, raw.withdraw, raw.unserved,
-                       raw.curtailed)
+                       raw.curtailed, raw.tiers)
     summary = _summary(data, result, check, timings, figures, raw, facts)
     for part, value in (hidden_cash or {}).items():
         summary["cost_breakdown_musd"][part] = value
@@ -209,7 +216,20 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
     summary["warnings"] += list(warnings)
     n1 = n1_by_area(data)  # N−1 depends on the infrastructure only: computed once
     summary.update(security_summary(data, raw.supply, n1))
-    return Plan(summary, data, raw.denoised(), raw, facts, marginal, n1, tables)
+    planned = blocks_served(data, cols.blocks, x)  # the day blocks the plan served
+    return Plan(summary, data, raw.denoised(), raw, facts, marginal, n1, tables, planned)
+
+
+def tier_volumes(d: ModelData, tiers: np.ndarray) -> dict:
+    """{"demand_response_bcf": …, "protected_unserved_bcf": …, "tiers_bcf": {tier: Bcf}}:
+    the unserved demand by tier over the horizon (protected demand: PROTECTED)."""
+    bcf = (tiers * d.days / 1000).sum(axis=1)
+    by_tier: dict[str, float] = {}
+    for tier, volume in zip(d.tier_ids, bcf):
+        by_tier[tier] = by_tier.get(tier, 0.0) + float(volume)
+    protected = by_tier.get(PROTECTED, 0.0)
+    return {"demand_response_bcf": float(bcf.sum()) - protected,
+            "protected_unserved_bcf": protected, "tiers_bcf": by_tier}
 
 
 def marginal_cost(d: ModelData, balance_dual: np.ndarray, weight: float) -> np.ndarray:
@@ -261,6 +281,9 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
         "pass_through_bcf": float(((data.export_feed - x.curtailed) * data.days / 1000).sum()),
         "export_curtailed_bcf": float((x.curtailed * data.days / 1000).sum()),
         "unserved_bcf": figures.unserved_bcf,
+        # With demand tiers: the gas the curtailable tiers gave up (fuel switching,
+        # industry) and the protected demand left unserved, both within unserved_bcf.
+        **(tier_volumes(data, x.tiers) if len(data.tier_ids) else {}),
         "supply_bcf": figures.supply_bcf,
         "avg_cost_usd_mmbtu": figures.avg_cost_usd_mmbtu,
         "shares": {g: float(s) for g, s in zip(data.supplier_ids, figures.shares)},
@@ -289,6 +312,8 @@ def _summary(data: ModelData, result: SolverResult, check: Check, timings: dict,
                    "risk_weight_usd_mmbtu": policy.risk_weight_usd_mmbtu,
                    "exclude": list(policy.exclude), "share_basis": policy.share_basis,
                    "share_of": policy.share_of, "voll_usd_mmbtu": data.voll,
+                   # where demand starts to give way: VOLL or the cheapest demand tier
+                   "shedding_from_usd_mmbtu": float(min([data.voll, *data.tier_values])),
                    "share_limits": [{"name": r.name, "group_type": r.group_type, "group": r.group,
                                      "sense": r.sense, "share": r.bound,
                                      "basis": "horizon" if r.periods is None else "period",

@@ -173,22 +173,3 @@ def security_summary(d: ModelData, q: np.ndarray, n1: N1 | None = None) -> dict:
             "shannon": float(shannon),
             "storage_policy": {"storage_days": d.policy.storage_days,
                                "cover_days": d.policy.cover_days, "min_n1": d.policy.min_n1}}
-
-
-def n1_shortfalls(d: ModelData) -> list[Violation]:
-    """Areas and periods whose N−1 is below the policy's `min_n1`, as violations (MMcf/d
-    short)."""
-    required = d.policy.min_n1
-    if required is None:
-        return []
-    n1 = n1_by_area(d)
-    out = []
-    for a, area in enumerate(n1.areas):
-        for t, period in enumerate(d.period_ids):
-            pct = n1.pct[a, t]
-            if pct < required - 1e-9:  # (NaN: no demand in the area, nothing to cover)
-                short = (required - pct) / 100.0 * n1.dmax[a, t]
-                out.append(Violation(N1_STANDARD, f"{required:g}% in area {area} without "
-                                     f"{n1.largest[a, t]} (N−1 {pct:.1f}%)", period, ">=",
-                                     float(short), "MMcf/d", 0.0, "N−1 standard"))
-    return out

@@ -13,6 +13,8 @@ Tables (pandas DataFrames, one row per item × period, rows in the case's period
                  freight_usd_mmbtu, delivered_usd_mmbtu          (a case with LNG origins)
   firm_capacity  period, asset, kind, firm_mmcfd, unused_mmcfd, fixed_musd, stranded_musd
   pass_through   period, export, entry, node, feed_mmcfd, carried_mmcfd, curtailed_mmcfd
+  demand_tiers   period, node, tier, demand_mmcfd, unserved_mmcfd, unserved_bcf,
+                 value_usd_mmbtu, cost_musd                     (a case with demand tiers)
 """
 
 from __future__ import annotations
@@ -60,11 +62,13 @@ class Solution:
     unserved: np.ndarray  # N × T
     # X × T: export feed gas the system did not carry (none without exports)
     curtailed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    # R × T: the demand of each tier left unserved (none without demand tiers)
+    tiers: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
     def denoised(self) -> "Solution":
         return Solution(*(denoise(a) for a in (self.supply, self.flow, self.inject,
                                                self.withdraw, self.stock, self.unserved,
-                                               self.curtailed)))
+                                               self.curtailed, self.tiers)))
 
 
 def period_major(periods, items: dict, values: dict) -> pd.DataFrame:
@@ -127,6 +131,17 @@ def prices_table(d: ModelData, x: Solution, marginal: np.ndarray) -> pd.DataFram
     return period_major(d.period_ids, {"node": d.node_ids},
                         {"demand_mmcfd": d.demand, "unserved_mmcfd": x.unserved,
                          "marginal_cost_usd_mmbtu": marginal})
+
+
+def demand_tiers_table(d: ModelData, x: Solution) -> pd.DataFrame:
+    """Per period and demand tier (demand_tiers.csv; protected demand last at each node):
+    the tier's demand, what was left unserved, its value and what that cost."""
+    demand = d.tier_share[:, None] * d.demand[d.tier_node]
+    return period_major(
+        d.period_ids, {"node": _names(d.node_ids, d.tier_node), "tier": d.tier_ids},
+        {"demand_mmcfd": demand, "unserved_mmcfd": x.tiers, "unserved_bcf": x.tiers * d.days / 1000,
+         "value_usd_mmbtu": np.broadcast_to(d.tier_values[:, None], demand.shape),
+         "cost_musd": d.weight * d.tier_values[:, None] * x.tiers})
 
 
 def supplier_caps(d: ModelData) -> np.ndarray:

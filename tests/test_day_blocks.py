@@ -1,0 +1,97 @@
+"""Peak days and short events as blocks of the monthly model (case setting peak_day =
+"block"): hand-computed cases where a day binds what the month's average does not."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from cases import E, source, storage, tiny_case
+from gasmix import solve
+from gasmix.models import Node
+
+
+def peak_case(rho: float = 1.0, *, periods: int = 1, initial: float = 5.0, working_gas: float = 10,
+              withdrawal: float = 40, peak_day: str = "block"):
+    # Demand 100 a day on average, 150 on the peak day (factor 1.5); gas A 100 a day at 3;
+    # stored gas at 5 USD/MMBtu (dearer than A: drawn only when A cannot serve).
+    site = dataclasses.replace(storage(working_gas=working_gas, initial=initial, injection=0,
+                                       withdrawal=withdrawal, withdrawal_cost=5.0, end_target=0),
+                               withdrawal_at_empty_share=rho)
+    case = tiny_case(sources=[source("A", 3.0, max=100)], periods=periods, demand=100, storage=[site])
+    return case.edited(nodes=(Node("N1", peak_day_factor=1.5),)).with_settings(peak_day=peak_day)
+
+
+def test_without_blocks_the_month_sees_no_peak():
+    assert solve(peak_case(peak_day="check")).objective == pytest.approx(E * 30 * 100 * 3)
+
+
+@pytest.mark.parametrize("rho, from_storage", [(1.0, 40.0), (0.5, 30.0)])
+def test_the_peak_day_binds_storage_deliverability(rho, from_storage):
+    # The peak day: A 100, storage 40 (ratchet ρ = 0.5 at 5 of 10 Bcf: 40·0.75 = 30), the
+    # rest unserved for that one day. The other 29 days need (30·100 − 150)/29 a day, all A.
+    plan = solve(peak_case(rho))
+    short = 50.0 - from_storage
+    assert plan.objective == pytest.approx(E * (3 * (100 + 29 * (3000 - 150) / 29)
+                                               + 5 * from_storage + 100 * short), rel=1e-9)
+    assert plan.summary["unserved_bcf"] == pytest.approx(short / 1000)
+    # Monthly averages keep their meaning: the storage table shows one day of 40 in 30.
+    assert plan.storage["withdrawal_mmcfd"].item() == pytest.approx(from_storage / 30)
+
+
+def test_stock_drawn_on_one_peak_day_is_gone_for_the_next():
+    # 0.06 Bcf in store: January's peak day draws 50 MMcf/d (0.05 Bcf), February's finds 0.01.
+    plan = solve(peak_case(periods=2, initial=0.06, working_gas=1, withdrawal=100))
+    assert plan.summary["unserved_bcf"] == pytest.approx(40 / 1000)
+    assert plan.objective == pytest.approx(E * (3 * 2 * 2950 + 5 * 60 + 100 * 40), rel=1e-9)
+    stock = plan.storage.set_index("period")["stock_bcf"]
+    assert stock.to_dict() == pytest.approx({"P1": 0.01, "P2": 0.0}, abs=1e-9)
+
+
+def test_the_plans_own_peak_day_is_the_adequacy_figure():
+    # With the peak day in the model, adequacy.csv reads the plan's peak day: 10 of 150 short.
+    a = solve(peak_case()).extra["adequacy"]
+    assert a.loc[a["check"] == "peak_day", "served_pct"].item() == pytest.approx(100 * 140 / 150)
+
+
+@pytest.mark.parametrize("grid", [{"demand": [0.8, 1.0, 1.1]}, {"capacity.E_A": [5e-5, 1.0]},
+                                  {"voll": [50.0, 200.0]}])
+def test_sweeps_with_peak_days_equal_cold_solves(grid):
+    # Demand and capacities reach the day blocks' own rows (E_A at 5e-5 of its 10⁶: 50 a
+    # day, the peak day short by more): each point equals its own solve.
+    from gasmix import sweep
+    case = peak_case(0.5)
+    table = sweep(case, grid)
+    key = next(iter(grid))
+    for value, objective in zip(table[key], table["objective_musd"]):
+        if key == "demand":
+            cold = solve(case.with_demand(scale=value))
+        elif key == "voll":
+            cold = solve(case.with_settings(voll_usd_mmbtu=value))
+        else:
+            entries = tuple(dataclasses.replace(e, capacity_mmcfd=e.capacity_mmcfd * value)
+                            for e in case.entries)
+            cold = solve(case.edited(entries=entries))
+        assert objective == pytest.approx(cold.objective, rel=1e-9)
+
+
+def filling_case(first_day: int):
+    # 30 days, demand 100, US gas up to 120 a day at 3; an empty store that can take 20 a
+    # day. A cut to 40% of the plan's US flow (100) for days first_day … first_day + 4
+    # leaves 60 a day to bridge, 0.3 Bcf: by day 21 the rest days before can have put
+    # 20 × 20 = 0.4 Bcf in store (covered); by day 6 only 5 × 20 = 0.1 (0.2 Bcf short).
+    from gasmix.models import Disruption, Scenario
+    cut = Disruption("supplier", "US", "P1", "P1", capacity_factor=0.4, first_day=first_day, days=5)
+    return tiny_case(sources=[source("A", 3.0, supplier="US", max=120)], demand=100,
+                     storage=[storage(working_gas=1, initial=0, injection=20, withdrawal=100,
+                                      end_target=0)],
+                     scenarios=[Scenario("base", 0.5), Scenario("cut", 0.5, (cut,))])
+
+
+@pytest.mark.parametrize("first_day, short_bcf", [(21, 0.0), (6, 0.2)])
+def test_a_cut_finds_the_stock_the_days_before_it_put_in(first_day, short_bcf):
+    from gasmix import solve_stochastic
+    plan = solve_stochastic(filling_case(first_day))
+    scenarios = plan.extra["scenarios"].set_index("scenario")
+    assert scenarios.loc["cut", "unserved_bcf"] == pytest.approx(short_bcf, abs=1e-6)
