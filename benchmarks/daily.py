@@ -190,7 +190,7 @@ def build_case_folder(target, years: int = 1, daily: bool = True, weekend: float
                 f, l = new.get("first_period", ""), new.get("last_period", "")
                 if f and f > horizon[-1]:
                     continue  # starts after the horizon
-                if l and (l >= horizon[-1] or (l == case_last and extra_years)):
+                if l and (l >= horizon[-1] or (l == case_last and extra_years and not in_last_year)):
                     l = ""    # runs to the end of the horizon
                 if l and l < horizon[0]:
                     continue
@@ -216,7 +216,8 @@ def build_case_folder(target, years: int = 1, daily: bool = True, weekend: float
         if line.startswith("name = "):
             line = f'name = "mexico-{resolution}-{years}y"'
         elif line.startswith("title = "):
-            line = (f'title = "Mexico natural-gas supply mix, {horizon[0][:4]}-{horizon[-1][:4]} '
+            span = horizon[0][:4] + ("" if years == 1 else f"-{horizon[-1][:4]}")
+            line = (f'title = "Mexico natural-gas supply mix, {span} '
                     f'({resolution}, seven regions; benchmarks/daily.py)"')
         lines.append(line)
     (target / "case.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
