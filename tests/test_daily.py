@@ -44,7 +44,8 @@ def test_a_daily_case_solves_from_the_command_line(run_gasmix, tmp_path, monkeyp
     demand_bcf = pd.read_csv(case / "demand.csv")["demand_mmcfd"].sum() / 1000
     assert prices["demand_mmcfd"].sum() / 1000 == pytest.approx(demand_bcf, rel=1e-9)
     net_withdrawal = (storage["withdrawal_mmcfd"] - storage["injection_mmcfd"]).sum() / 1000
-    assert summary["supply_bcf"] + summary["unserved_bcf"] + net_withdrawal == pytest.approx(demand_bcf, rel=1e-6)
+    served = summary["supply_bcf"] + summary["unserved_bcf"] + net_withdrawal
+    assert served == pytest.approx(demand_bcf, rel=1e-6)
     # A stock moves by one day's net injection a day.
     initial = pd.read_csv(case / "storage.csv").set_index("storage")["initial_bcf"]
     for site, rows in storage.groupby("storage"):
