@@ -109,6 +109,7 @@ def gasmix_worker(folder: str, max_share: float | None, stages: bool) -> dict:
            # passModel + HiGHS run + reading the solution back, as gasmix measures it
            "gasmix_solver_seconds": summary.get("solve_seconds"),
            "objective_musd": summary["objective_musd"], "unserved_bcf": summary["unserved_bcf"],
+           "cash_cost_musd": summary["cash_cost_musd"],
            "binding_constraints": _binding_counts(plan),
            "peak_rss_mb": peak_rss_mb()}  # before the stage run, which would add its own
     if stages:
@@ -414,6 +415,11 @@ def _fmt(value) -> str:
 
 # --- command line -----------------------------------------------------------------------
 
+def _share(text: str) -> float | None:
+    """A --max-share value: a number, or `none` for no cap."""
+    return None if text.strip().lower() == "none" else float(text)
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="gasmix benchmarks (figures are reported, not asserted).")
     large = parser.add_argument_group("large case")
@@ -423,8 +429,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     large.add_argument("--sources", type=int, default=700, help="sources (default 700)")
     large.add_argument("--storage", type=int, default=10, help="storage sites (default 10)")
     large.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
-    large.add_argument("--max-share", type=float, default=0.6,
-                       help="max_share policy for the large case (default 0.6; adds the share rows)")
+    large.add_argument("--max-share", type=_share, default=0.6,
+                       help="max_share policy for the large case (default 0.6; adds the share "
+                            "rows; none: no cap)")
     large.add_argument("--case", default=None, help="use this case folder instead of generating one")
     large.add_argument("--stages", action="store_true",
                        help="also time one gasmix run step by step (load, prepare, build, HiGHS, check, plan)")

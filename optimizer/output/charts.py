@@ -168,9 +168,10 @@ def to_svg(fig, name: str, label: str, form: str | None = None) -> str:
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     text = text[text.index("<svg"):]
-    for i, (_, tip_text) in enumerate(tips):
-        gid = f'<g id="{ident}-tip-{i}">'
-        text = text.replace(gid, f"{gid}<title>{escape(tip_text)}</title>", 1)
+    if tips:  # one pass over the text (a replace per tip is quadratic in a chart of days)
+        titles = {str(i): f"<title>{escape(tip_text)}</title>" for i, (_, tip_text) in enumerate(tips)}
+        text = re.sub(f'<g id="{re.escape(ident)}-tip-(\\d+)">',
+                      lambda m: m.group(0) + titles.pop(m.group(1), ""), text)
     # Every id unique in a page of many charts: prefixed, and so are the references to it.
     text = text.replace(' id="', f' id="{ident}-').replace("url(#", f"url(#{ident}-")
     text = text.replace('href="#', f'href="#{ident}-')

@@ -234,7 +234,8 @@ def print_summary(console: Console, plan, written: Path) -> None:
         if lim["group_type"] == "supplier":
             limits.setdefault(lim["group"], []).append(lim)
     shares = Table(title=f"supplier shares of {shown(s['share_of'])}", title_justify="left")
-    for col in ("supplier", "horizon", "largest month", "limit"):
+    word = period_word(getattr(getattr(plan, "data", None), "days", None))
+    for col in ("supplier", "horizon", f"largest {word}", "limit"):
         shares.add_column(col, justify="left" if col == "supplier" else "right")
     for code, share in sorted(s["base_shares"].items(), key=lambda kv: -(kv[1] or 0.0)):
         if share is None or (share < 5e-4 and code not in limits):
@@ -244,7 +245,7 @@ def print_summary(console: Console, plan, written: Path) -> None:
     console.print(shares)
     if "lng_prices" in plan.extra:
         console.print(_lng_price_table(plan.extra["lng_prices"]))
-    for table in savings_tables(plan.savings):
+    for table in savings_tables(plan.savings, word):
         console.print(table)
     console.print(f"plan written to {shown(written)}")
 
@@ -253,19 +254,31 @@ def print_summary(console: Console, plan, written: Path) -> None:
 SAVINGS_SHOWN = 8
 
 
-def savings_tables(savings: pd.DataFrame) -> list[Table]:
+def period_word(days) -> str:
+    """What a plan's periods are called in the terminal: day (all 1 day long), month (all
+    28–31 days; also when the lengths are unknown) or period."""
+    if days is None or not len(days):
+        return "month"
+    days = np.asarray(days)
+    if (days == 1).all():
+        return "day"
+    return "month" if ((days >= 28) & (days <= 31)).all() else "period"
+
+
+def savings_tables(savings: pd.DataFrame, word: str = "month") -> list[Table]:
     """The binding limits, one table per unit of saving (share limits per pp, capacities
-    per 100 MMcf/d, storage per Bcf): the saving over the horizon and in the largest month,
-    as results/savings.py computes them for every output. Narrow enough for 60 columns."""
+    per 100 MMcf/d, storage per Bcf): the saving over the horizon and in the largest month
+    (or day, or period: `word`), as results/savings.py computes them for every output.
+    Narrow enough for 60 columns."""
     out = []
     for unit, group in savings.groupby("unit", sort=False):
         step = SAVING_STEPS.get(unit, unit)
         table = Table(title=f"binding: MUSD saved {step}", title_justify="left", box=None,
                       header_style="bold", pad_edge=False)
         table.add_column("limit", no_wrap=True, overflow="ellipsis", max_width=26)
-        table.add_column("months", justify="right", no_wrap=True)
+        table.add_column(f"{word}s", justify="right", no_wrap=True)
         table.add_column("horizon", justify="right", no_wrap=True)
-        table.add_column("largest month", justify="right", no_wrap=True)
+        table.add_column(f"largest {word}", justify="right", no_wrap=True)
         for row in group.head(SAVINGS_SHOWN).itertuples():
             table.add_row(shown(limit_label(row.family, row.name)), str(row.binding_periods),
                           _money(row.horizon_saving),
