@@ -242,6 +242,18 @@ def _check_output(path, kind: str) -> None:
         _fail_on(exc, f"cannot write the {kind}: ")
 
 
+def _check_file_output(path, kind: str) -> None:
+    """An output file (a JSON plan, a workbook) whose folder cannot be written is found
+    before solving, not after."""
+    from .optimizer.errors import PlanWriteError
+    from .optimizer.output.files import check_file
+
+    try:
+        check_file(Path(path))
+    except PlanWriteError as exc:
+        _fail_on(exc, f"cannot write the {kind}: ")
+
+
 def _check_report_target(target: str) -> None:
     from .optimizer.output import report
 
@@ -366,6 +378,16 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
     case, choices = policy.case_and_choices(case_dir)
     if fmt == "csv" and output != "-":
         _check_output(output or "plan", "plan")
+    elif output != "-":
+        _check_file_output(output or f"plan.{fmt}", "plan")
+    if fmt == "xlsx":  # a table longer than a sheet is found before the solve, not after
+        from .optimizer.errors import PlanWriteError
+        from .optimizer.output.preflight import check_workbook_rows, plan_table_rows
+
+        try:
+            check_workbook_rows(plan_table_rows(case), "plan")
+        except PlanWriteError as exc:
+            _fail_on(exc, "cannot write the plan as a workbook: ")
     try:
         with terminal.busy(quiet or output == "-", "solving"):
             if scenarios is None:
@@ -671,6 +693,7 @@ def _study_target(output: str | None, fmt: str, kind: str) -> str:
     if path.exists() and (path.is_dir() or not is_study_workbook(path, kind)):
         _fail(f"cannot write the {kind}: {target} exists and is not a gasmix {kind} workbook; "
               "choose a new file name", EXIT_INPUT)
+    _check_file_output(target, kind)
     return target
 
 

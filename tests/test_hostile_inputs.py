@@ -191,7 +191,9 @@ def test_control_character_in_an_id_is_refused(folder, char):
 
 def test_control_character_in_a_workbook_id_is_refused(workbook):
     book = openpyxl.load_workbook(workbook)
-    book["nodes"]["A2"] = "N\x1b[31mX"
+    # XML (and openpyxl) refuse C0 controls such as ESC in a cell; C1 controls (CSI,
+    # U+009B) and format characters such as the right-to-left override pass.
+    book["nodes"]["A2"] = "N\x9b31mX\u202e"
     book.save(workbook)
     refused(validate(workbook), "sheet nodes", "row 2", "column node", "ids must be printable")
 
