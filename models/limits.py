@@ -52,7 +52,7 @@ def _not_regular(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     kind = next((name for test, name in _KINDS if test(mode)), "not a plain file")
-    return (f"not a regular file ({kind}): gasmix reads case files only from regular files")
+    return f"cannot read the file: not a regular file ({kind}); gasmix reads only regular files"
 
 
 def _megabytes(size: int) -> str:

@@ -79,7 +79,7 @@ class Column:
 
 
 def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
+    return f"{int(x):,}" if float(x).is_integer() else str(x)
 
 
 @dataclass(frozen=True)
@@ -662,4 +662,47 @@ def reference_markdown() -> str:
         if s.dtype == "choice":
             what = " or ".join(f"`{c}`" for c in s.choices)
         out.append(f"| `{s.section}` | `{s.name}{suffix}` | {what} |")
+    out.append("")
+    out.append(_rules_markdown())
     return "\n".join(out) + "\n"
+
+
+def _rules_markdown() -> str:
+    """The rules every table obeys beyond its columns: ids and text, number ceilings, and
+    the reading limits of models/limits.py."""
+    from . import limits
+
+    ceilings = "; ".join(f"{unit}: {_fmt(top)}" for unit, top in UNIT_CEILINGS.items())
+    return "\n".join([
+        "#### Ids, text and numbers\n",
+        f"* **Ids** (every `id` column, and supplier codes and offers in case.toml) are "
+        f"non-empty and hold no spaces; {PRINTABLE_ID_RULE} — checked in tables, settings and "
+        "cases built in code alike. Markup-like ids such as `[red]` or `MX:warning:` are "
+        "allowed: outputs print them literally.",
+        "* **Free text** (names, titles, descriptions) may hold any printable character, "
+        "tabs and line breaks (a quoted CSV cell over two lines, a workbook cell's Alt+Enter) "
+        "and spaces such as the no-break space; other control characters are refused. "
+        "The terminal output escapes what it must.",
+        "* **Numbers** are finite and within the range of their column above. A column with "
+        "no maximum of its own takes its unit's ceiling, physically generous but finite so "
+        f"that a typo such as 1e308 is named at its cell: {ceilings}.",
+        "",
+        "#### Reading limits\n",
+        "Every case file is read within these limits (`gasmix.models.limits`), so a small "
+        "hostile file is refused at once with exit 2 and a message naming it:\n",
+        "| limit | value |",
+        "|---|---|",
+        "| kind of file | a regular file (after following links): a FIFO, device, socket "
+        "or folder is refused before it is opened |",
+        f"| size of a file (CSV, case.toml, workbook, disruptions file) | "
+        f"{limits.MAX_FILE_BYTES // 2**20} MB |",
+        f"| unpacked size of each part of a workbook | {limits.MAX_UNPACKED_BYTES // 2**20} MB |",
+        f"| rows of a table or sheet (header and blank rows included) | "
+        f"{limits.MAX_TABLE_ROWS:,} |",
+        f"| columns of a sheet | the table's columns + {limits.COLUMN_MARGIN} |",
+        f"| characters of a CSV line | {limits.MAX_LINE_CHARS:,} |",
+        "",
+        "A workbook is read row by row as far as its data goes; the dimension a sheet "
+        "declares is ignored, and blank rows below a table are skipped (within the row "
+        "limit).",
+    ])

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import tomllib
 import zipfile
 from datetime import date, datetime
@@ -151,9 +152,31 @@ class Formula:
 
 
 def _formula_ws(book, title: str):
+    """Sheet `title` of the formulas' reading, or None if no cell of it holds a formula
+    (then its values are read in one pass, not two)."""
     if book is None or title not in book.sheetnames:
         return None
-    return book[title]
+    ws = book[title]
+    member = getattr(ws, "_worksheet_path", None)  # openpyxl's name for the sheet's XML
+    if member is None:
+        return ws
+    return ws if _holds_formulas(book._archive, member) else None
+
+
+# A formula element of a sheet's XML: <f>, <f t="shared" …/>, or with a namespace prefix.
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _holds_formulas(archive, member: str, chunk: int = 1 << 20) -> bool:
+    """Whether the sheet XML `member` has a formula element: read at C speed, in chunks
+    (a chunk keeps the end of the one before, where a tag may have been cut)."""
+    tail = b""
+    with archive.open(member) as stream:
+        while block := stream.read(chunk):
+            if _FORMULA_TAG.search(tail + block):
+                return True
+            tail = block[-16:]
+    return False
 
 
 def _is_formula(cell) -> bool:
