@@ -373,3 +373,18 @@ def test_plan_too_long_for_a_workbook_is_refused_before_the_solve(tmp_path, no_s
     result = invoke("solve", str(case), "--format", "xlsx", "-o", str(tmp_path / "p.xlsx"))
     assert result.exit_code == 2, (result.output, result.exception)
     assert f"{EXCEL_MAX_ROWS:,}" in result.output and "--format csv" in result.output
+
+
+@pytest.mark.parametrize("command", ["sweep", "frontier"])
+def test_study_workbook_under_a_file_is_refused_before_solving(tmp_path, monkeypatch, command):
+    import gasmix.optimizer
+
+    def study(*args, **kwargs):
+        raise AssertionError("solved: the check came after the solve")
+
+    monkeypatch.setattr(gasmix.optimizer, command, study)
+    (tmp_path / "afile").write_text("x")
+    args = ["--param", "cap.US=0.6,0.7"] if command == "sweep" else []
+    result = invoke(command, *args, "--format", "xlsx", "-o", str(tmp_path / "afile" / "s.xlsx"))
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert "is a file, not a folder" in result.output
