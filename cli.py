@@ -98,6 +98,9 @@ def _load(case_dir: str | None):
     from .models import default_case_path, embedded_cases, load_case
     from .optimizer.errors import CaseError, MissingExtra
 
+    if case_dir is not None and not case_dir.strip():  # '' is a mistake, not "the default"
+        raise click.BadParameter("empty: give a case folder, a workbook or an embedded case's "
+                                 "name (leave CASE out for the Mexico case)", param_hint="CASE")
     try:
         if case_dir and not Path(case_dir).exists() and case_dir in embedded_cases():
             return load_case(default_case_path(case_dir))

@@ -107,9 +107,9 @@ def mutate(folder: Path, mutation) -> None:
         rows[row % len(rows)][column % width] = value
     elif operation == "duplicate":
         rows.append(list(rows[1 + row % (len(rows) - 1)]))
-    elif operation == "drop_column":
+    elif operation == "drop_column" and width > 1:  # keep a header: the workbook writer needs one
         rows = [r[:column % width] + r[column % width + 1:] for r in rows]
-    else:
+    elif operation == "append":
         rows.append([value] * width)
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)

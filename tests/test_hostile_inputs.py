@@ -388,3 +388,10 @@ def test_study_workbook_under_a_file_is_refused_before_solving(tmp_path, monkeyp
     result = invoke(command, *args, "--format", "xlsx", "-o", str(tmp_path / "afile" / "s.xlsx"))
     assert result.exit_code == 2, (result.output, result.exception)
     assert "is a file, not a folder" in result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "solve"])
+def test_empty_case_name_is_a_usage_error(command):
+    result = invoke(command, "")
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert "CASE" in result.output and "empty" in result.output
