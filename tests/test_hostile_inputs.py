@@ -391,7 +391,8 @@ def test_study_workbook_under_a_file_is_refused_before_solving(tmp_path, monkeyp
 
 
 @pytest.mark.parametrize("command", ["validate", "solve"])
-def test_empty_case_name_is_a_usage_error(command):
-    result = invoke(command, "")
+def test_empty_case_name_is_a_usage_error(command, tmp_path):
+    out = ["-o", str(tmp_path / "plan")] if command == "solve" else []
+    result = invoke(command, "", *out)
     assert result.exit_code == 2, (result.output, result.exception)
     assert "CASE" in result.output and "empty" in result.output
