@@ -171,11 +171,14 @@ def _holds_formulas(archive, member: str, chunk: int = 1 << 20) -> bool:
     """Whether the sheet XML `member` has a formula element: read at C speed, in chunks
     (a chunk keeps the end of the one before, where a tag may have been cut)."""
     tail = b""
-    with archive.open(member) as stream:
-        while block := stream.read(chunk):
-            if _FORMULA_TAG.search(tail + block):
-                return True
-            tail = block[-16:]
+    try:
+        with archive.open(member) as stream:
+            while block := stream.read(chunk):
+                if _FORMULA_TAG.search(tail + block):
+                    return True
+                tail = block[-16:]
+    except Exception:  # a broken part: the reading of the sheet says what is wrong
+        return True
     return False
 
 
@@ -209,9 +212,19 @@ def _sheet_rows(ws, columns: int, formulas=None) -> list[tuple[int, list]]:
 
 def _streamed(ws):
     """A read-only sheet's rows as value tuples, as long as the data in each row (not the
-    dimension the sheet declares)."""
+    dimension the sheet declares). A sheet whose XML is broken is found only here, as it
+    is streamed: InputRefused, for a problem naming the sheet."""
     ws.reset_dimensions()
-    return ws.iter_rows(values_only=True)
+    rows = ws.iter_rows(values_only=True)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # XML, zip and openpyxl's own errors: all unreadable
+            raise InputRefused(f"not a readable sheet ({type(exc).__name__}: {exc}); save the "
+                               "workbook from Excel as .xlsx") from None
+        yield row
 
 
 def _within(cells: tuple, widest: int, number: int) -> tuple:

@@ -396,3 +396,21 @@ def test_empty_case_name_is_a_usage_error(command, tmp_path):
     result = invoke(command, "", *out)
     assert result.exit_code == 2, (result.output, result.exception)
     assert "CASE" in result.output and "empty" in result.output
+
+
+@pytest.mark.parametrize("xml", [
+    b"<worksheet><sheetData><row r='1'><c r='A1'><v>1</v>",  # cut short
+    b"<worksheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'><sheetData>"
+    b"<row r='1'><c r='A1' t='s'><v>99999</v></c></row></sheetData></worksheet>",  # no such string
+    b"<worksheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'><sheetData>"
+    b"<row r='1'><c r='A1'><v>not a number</v></c></row></sheetData></worksheet>",
+])
+def test_workbook_with_a_broken_sheet_is_refused(workbook, xml):
+    """A workbook is streamed: a broken sheet is found while reading it, and named."""
+    member = sheet_member(workbook, "nodes")
+    source = workbook.with_suffix(".src.xlsx")
+    workbook.rename(source)
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(workbook, "w") as zout:
+        for item in zin.infolist():
+            zout.writestr(item, xml if item.filename == member else zin.read(item.filename))
+    refused(validate(workbook), workbook.name)
