@@ -50,6 +50,7 @@ class Column:
     `required=False` may be missing from the file or left empty in a row; it then takes
     `default` (None means "not set": an open bound, an unset period).
     `references` names another table whose key the value must be ("nodes", "periods", …).
+    A number column given no `maximum` takes its unit's ceiling (UNIT_CEILINGS).
     """
 
     name: str
