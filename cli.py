@@ -131,6 +131,9 @@ def _load(case_dir: str | None):
     from .models import default_case_path, embedded_cases, load_case
     from .optimizer.errors import CaseError, MissingExtra
 
+    if case_dir is not None and not case_dir.strip():  # '' is a mistake, not "the default"
+        raise click.BadParameter("empty: give a case folder, a workbook or an embedded case's "
+                                 "name (leave CASE out for the Mexico case)", param_hint="CASE")
     try:
         if case_dir and not Path(case_dir).exists() and case_dir in embedded_cases():
             return load_case(default_case_path(case_dir))
@@ -275,6 +278,18 @@ def _check_output(path, kind: str) -> None:
         _fail_on(exc, f"cannot write the {kind}: ")
 
 
+def _check_file_output(path, kind: str) -> None:
+    """An output file (a JSON plan, a workbook) whose folder cannot be written is found
+    before solving, not after."""
+    from .optimizer.errors import PlanWriteError
+    from .optimizer.output.files import check_file
+
+    try:
+        check_file(Path(path))
+    except PlanWriteError as exc:
+        _fail_on(exc, f"cannot write the {kind}: ")
+
+
 def _check_report_target(target: str) -> None:
     from .optimizer.output import report
 
@@ -399,6 +414,16 @@ def solve_command(case_dir, output, policy, solver, time_limit, fmt, report_file
     case, choices = policy.case_and_choices(case_dir)
     if fmt == "csv" and output != "-":
         _check_output(output or "plan", "plan")
+    elif output != "-":
+        _check_file_output(output or f"plan.{fmt}", "plan")
+    if fmt == "xlsx":  # a table longer than a sheet is found before the solve, not after
+        from .optimizer.errors import PlanWriteError
+        from .optimizer.output.preflight import check_workbook_rows, plan_table_rows
+
+        try:
+            check_workbook_rows(plan_table_rows(case), "plan")
+        except PlanWriteError as exc:
+            _fail_on(exc, "cannot write the plan as a workbook: ")
     try:
         with terminal.busy(quiet or output == "-", "solving"):
             if scenarios is None:
@@ -704,6 +729,7 @@ def _study_target(output: str | None, fmt: str, kind: str) -> str:
     if path.exists() and (path.is_dir() or not is_study_workbook(path, kind)):
         _fail(f"cannot write the {kind}: {target} exists and is not a gasmix {kind} workbook; "
               "choose a new file name", EXIT_INPUT)
+    _check_file_output(target, kind)
     return target
 
 

@@ -166,10 +166,9 @@ def load_scenarios(path: str | Path, case: Case) -> tuple[Scenario, ...]:
     """Read a disruptions file (same columns as a case's disruptions.csv) for `case`;
     raise CaseError naming file, row, column, value and rule for every problem."""
     path = Path(path)
-    if not path.is_file():
-        raise CaseError([Problem(str(path), "file not found" if not path.exists()
-                                 else "not a file (give a disruptions CSV file)")], case=case.name)
-    problems: list[Problem] = []
+    if not path.exists():
+        raise CaseError([Problem(str(path), "file not found")], case=case.name)
+    problems: list[Problem] = []  # a folder, FIFO or device is refused by the reader
     table = read_table_file(path, TABLES["disruptions"], problems, hashlib.sha256())
     name = path.name
     periods = {p: i for i, p in enumerate(case.period_ids)}

@@ -7,6 +7,7 @@ in code (`solve(case, caps={"US": 0.6})`, `--cap US=0.6`). Both go through the c
 
 * `policy_problems` — a whole policy against its case: unknown suppliers, sources, kinds
   and periods, shares outside 0…1, share limits on a group with no gas in the share base,
+  a storage-days floor the strategic sites cannot hold, cover days with no storage,
   and share limits that contradict each other (which would otherwise be "met" by buying no
   gas at all and leaving all demand unserved).
 
@@ -147,7 +148,7 @@ def _checked(case: Case, policy: Policy, where: str, check_contradictions: bool)
         return [], problems
     base = _base_groups(case, policy.share_of)
     rules = share_rules(case, policy, base)
-    problems += _empty_groups(policy, rules, base, where)
+    problems += _empty_groups(policy, rules, base, where) + _storage_problems(case, policy, where)
     if not problems and check_contradictions:
         problems += contradictions(case, policy, rules, where, base)
     return rules, problems
@@ -209,6 +210,44 @@ def _value_problems(case: Case, policy: Policy, where: str) -> list[Problem]:
                 problems.append(Problem("share limit", "must be a share between 0 and 1",
                                         column=f"{label} {name}", value=value))
     return problems
+
+
+def storage_days_problem(days: float, average_demand: float, working_gas: float,
+                         where: str = "policy") -> Problem | None:
+    """A storage-days floor above the strategic sites' working gas can never be met:
+    `days` of `average_demand` (MMcf/d, weighted by the periods' days) is days·demand/1000
+    Bcf, held in the strategic sites (storage `n1_deliverability` not `no`) of `working_gas`
+    Bcf in all. Also used for a sweep's point whose demand is scaled."""
+    target = days * average_demand / 1000.0
+    if not days or target <= working_gas + 1e-9:
+        return None
+    held = working_gas * 1000.0 / average_demand if working_gas else 0.0
+    return Problem(where, f"{days:g} days of average demand is {target:,.1f} Bcf "
+                          f"but the strategic storage sites (n1_deliverability not 'no') "
+                          f"hold {working_gas:,.1f} Bcf of working gas "
+                          f"({held:.2f} days): lower storage_days or add storage",
+                   column="storage_days", value=days)
+
+
+def cover_days_problem(days: float, sites: int, where: str = "policy") -> Problem | None:
+    """Cover days need a storage site to hold the cover."""
+    if not days or sites:
+        return None
+    return Problem(where, "cover_days needs storage: the case has no storage site",
+                   column="cover_days", value=days)
+
+
+def _storage_problems(case: Case, policy: Policy, where: str) -> list[Problem]:
+    """The storage policy against the case's sites and demand (see storage_days_problem,
+    cover_days_problem)."""
+    days = {p.id: p.days for p in case.periods}
+    total_days = sum(days.values())
+    demand = sum(float(v) * days.get(period, 0) for (_, period), v in case.demand.items())
+    average = demand / total_days if total_days else 0.0
+    strategic = sum(k.working_gas_bcf for k in case.storage if k.n1_deliverability != "no")
+    found = (storage_days_problem(policy.storage_days, average, strategic, where),
+             cover_days_problem(policy.cover_days, len(case.storage), where))
+    return [p for p in found if p is not None]
 
 
 def _empty_groups(policy: Policy, rules: list[ShareRule], base: dict[str, set[str]],

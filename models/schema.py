@@ -8,6 +8,7 @@ reference is written from it.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 
 KINDS = ("pipeline", "lng", "domestic")
@@ -20,6 +21,27 @@ PRICINGS = ("delivered", "fob", "netback")
 CANALS = ("none", "panama", "suez")
 
 
+# The largest value a number of each unit may take where its column sets no maximum of its
+# own: physically generous (far above any country's gas system) but finite, so that a typo
+# such as 1e308 is an input error naming its cell, not an overflow in the solve or a model
+# HiGHS rejects without saying where. A case built in code obeys the same ceilings
+# (models/validation.py reads them from the columns).
+UNIT_CEILINGS = {
+    # 10 million MMcf/d: about 25 times the world's gas consumption (~400,000 MMcf/d).
+    # Tests and users write "unlimited" capacity as 1e6.
+    "MMcf/d": 1e7,
+    # 1 million Bcf: about 60 times the world's working gas in storage (~15,000 Bcf).
+    "Bcf": 1e6,
+    # A tariff, charge or cost per MMBtu: the highest value of lost load the settings allow
+    # (voll_usd_mmbtu ≤ 10,000): gas dearer than that to carry is never worth carrying.
+    "USD/MMBtu": 10_000.0,
+    # A multiplier on a price: as a disruption's price_multiplier.
+    "–": 100.0,
+    # One-way sea distance: more than twice the Earth's circumference (21,600 nm).
+    "nautical miles": 50_000.0,
+}
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a table.
@@ -28,6 +50,7 @@ class Column:
     `required=False` may be missing from the file or left empty in a row; it then takes
     `default` (None means "not set": an open bound, an unset period).
     `references` names another table whose key the value must be ("nodes", "periods", …).
+    A number column given no `maximum` takes its unit's ceiling (UNIT_CEILINGS).
     """
 
     name: str
@@ -41,6 +64,11 @@ class Column:
     choices: tuple[str, ...] = ()
     references: str | None = None
 
+    def __post_init__(self):
+        if self.dtype in ("float", "int") and self.maximum is None:
+            # A number with no explicit maximum takes its unit's ceiling (UNIT_CEILINGS).
+            object.__setattr__(self, "maximum", UNIT_CEILINGS[self.unit])
+
     def range_text(self) -> str:
         if self.choices:
             return " | ".join(self.choices)
@@ -52,7 +80,7 @@ class Column:
 
 
 def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
+    return f"{int(x):,}" if float(x).is_integer() else str(x)
 
 
 @dataclass(frozen=True)
@@ -538,18 +566,20 @@ def check_setting(name: str, value) -> tuple | str:
     if value is None and s.default is None:  # an optional setting left unset
         return (None,)
     if s.dtype == "str":
-        return (str(value),)
+        rule = text_rule(str(value))
+        return rule if rule else (str(value),)
     if s.dtype == "choice":
         return (value,) if value in s.choices else "must be one of " + ", ".join(s.choices)
     if s.dtype == "list":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return f"must be a list of {s.unit or 'ids'}"
-        return (tuple(value),)
+        rule = next(filter(None, map(id_rule, value)), None)
+        return rule if rule else (tuple(value),)
     if s.dtype == "table":
         if not isinstance(value, dict):
             return "must be a table of supplier = share"
         for k, v in value.items():
-            rule = number_rule(v, 0, 1)
+            rule = id_rule(k) or number_rule(v, 0, 1)
             if rule:
                 return f"cap for {k}: {rule}"
         return ({k: float(v) for k, v in value.items()},)
@@ -560,6 +590,42 @@ def check_setting(name: str, value) -> tuple | str:
             return "not a number"
     rule = number_rule(value, s.minimum, s.maximum)
     return rule if rule else (float(value),)
+
+
+# The rule every id obeys (a node, supplier, source, entry, hub, storage site, scenario,
+# period … in a table, a setting or a case built in code). Ids are printed in terminals,
+# reports and workbooks and used as keys: a control character (ESC, BEL, NUL) would act on
+# the terminal or vanish from view, so it is refused; markup-like text such as `[red]` or
+# `MX:warning:` is printable and allowed (outputs show it literally).
+PRINTABLE_ID_RULE = "ids must be printable (no control or format characters such as ESC, BEL, NUL)"
+# Free text (names, titles, descriptions) may also hold tabs, line breaks (a workbook cell's
+# Alt+Enter, a quoted CSV cell over two lines) and spaces such as the no-break space; the
+# terminal output escapes what it must. Other control characters are refused as in ids.
+PRINTABLE_TEXT_RULE = ("text must be printable (tabs and line breaks allowed; no other control "
+                       "characters such as ESC, BEL, NUL)")
+
+
+def id_rule(value) -> str | None:
+    """The rule an id breaks (not text, empty, not printable, holds spaces), or None."""
+    if not isinstance(value, str):
+        return "an id must be text"
+    if not value:
+        return "an id may not be empty"
+    if any(not ch.isprintable() and not ch.isspace() for ch in value):
+        return PRINTABLE_ID_RULE
+    if any(ch.isspace() for ch in value):
+        return "an id may not contain spaces"
+    return None
+
+
+def text_rule(value) -> str | None:
+    """The rule free text breaks (not text, not printable: see PRINTABLE_TEXT_RULE), or None."""
+    if not isinstance(value, str):
+        return "not text"
+    if not all(ch.isprintable() or ch in "\t\n\r" or unicodedata.category(ch) == "Zs"
+               for ch in value):
+        return PRINTABLE_TEXT_RULE
+    return None
 
 
 def number_rule(value, low, high) -> str | None:
@@ -583,7 +649,7 @@ SCALAR_SETTINGS = {k: s for k, s in SETTINGS.items()
 __all__ = [
     "Column", "TableSchema", "TABLES", "Setting", "SETTINGS", "SCALAR_SETTINGS",
     "KINDS", "GROUP_TYPES", "SHARE_BASES", "SHARE_OF", "CONTRACT_TERMS", "TARGET_TYPES",
-    "PRICINGS", "CANALS", "check_setting", "number_rule",
+    "PRICINGS", "CANALS", "UNIT_CEILINGS", "check_setting", "number_rule", "id_rule", "text_rule",
 ]
 
 
@@ -637,4 +703,47 @@ def reference_markdown() -> str:
         if s.dtype == "choice":
             what = " or ".join(f"`{c}`" for c in s.choices)
         out.append(f"| `{s.section}` | `{s.name}{suffix}` | {what} |")
+    out.append("")
+    out.append(_rules_markdown())
     return "\n".join(out) + "\n"
+
+
+def _rules_markdown() -> str:
+    """The rules every table obeys beyond its columns: ids and text, number ceilings, and
+    the reading limits of models/limits.py."""
+    from . import limits
+
+    ceilings = "; ".join(f"{unit}: {_fmt(top)}" for unit, top in UNIT_CEILINGS.items())
+    return "\n".join([
+        "#### Ids, text and numbers\n",
+        f"* **Ids** (every `id` column, and supplier codes and offers in case.toml) are "
+        f"non-empty and hold no spaces; {PRINTABLE_ID_RULE} — checked in tables, settings and "
+        "cases built in code alike. Markup-like ids such as `[red]` or `MX:warning:` are "
+        "allowed: outputs print them literally.",
+        "* **Free text** (names, titles, descriptions) may hold any printable character, "
+        "tabs and line breaks (a quoted CSV cell over two lines, a workbook cell's Alt+Enter) "
+        "and spaces such as the no-break space; other control characters are refused. "
+        "The terminal output escapes what it must.",
+        "* **Numbers** are finite and within the range of their column above. A column with "
+        "no maximum of its own takes its unit's ceiling, physically generous but finite so "
+        f"that a typo such as 1e308 is named at its cell: {ceilings}.",
+        "",
+        "#### Reading limits\n",
+        "Every case file is read within these limits (`gasmix.models.limits`), so a small "
+        "hostile file is refused at once with exit 2 and a message naming it:\n",
+        "| limit | value |",
+        "|---|---|",
+        "| kind of file | a regular file (after following links): a FIFO, device, socket "
+        "or folder is refused before it is opened |",
+        f"| size of a file (CSV, case.toml, workbook, disruptions file) | "
+        f"{limits.MAX_FILE_BYTES // 2**20} MB |",
+        f"| unpacked size of each part of a workbook | {limits.MAX_UNPACKED_BYTES // 2**20} MB |",
+        f"| rows of a table or sheet (header and blank rows included) | "
+        f"{limits.MAX_TABLE_ROWS:,} |",
+        f"| columns of a sheet | the table's columns + {limits.COLUMN_MARGIN} |",
+        f"| characters of a CSV line | {limits.MAX_LINE_CHARS:,} |",
+        "",
+        "A workbook is read row by row as far as its data goes; the dimension a sheet "
+        "declares is ignored, and blank rows below a table are skipped (within the row "
+        "limit).",
+    ])

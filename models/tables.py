@@ -18,7 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from .errors import Problem
-from .schema import Column, TableSchema
+from .limits import MAX_LINE_CHARS, InputRefused, check_line, check_row_number, read_input
+from .schema import Column, TableSchema, id_rule, text_rule
 
 MISSING = object()
 
@@ -67,8 +68,13 @@ def is_workbook(path: str | Path) -> bool:
 
 
 def read_text(path: Path, problems: list[Problem], digest) -> str | None:
+    """The text of the input file `path` (UTF-8), read within the reading limits
+    (models/limits.py), or None after reporting why it cannot be read."""
     try:
-        raw = path.read_bytes()
+        raw = read_input(path)
+    except InputRefused as exc:
+        problems.append(Problem(path.name, exc.rule))
+        return None
     except OSError as exc:
         problems.append(Problem(path.name, f"cannot read the file ({exc.strerror or exc})"))
         return None
@@ -94,21 +100,25 @@ def read_table_file(path: Path, schema: TableSchema, problems: list[Problem], di
     text = read_text(path, problems, digest)
     if text is None:
         return empty
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    if ";" in first_line and "," not in first_line:
+    first_line = next((line for line in io.StringIO(text) if line.strip()), "").rstrip("\r\n")
+    if ";" in first_line and "," not in first_line and len(first_line) <= MAX_LINE_CHARS:
         problems.append(origin.problem("the header looks separated by ';': gasmix reads "
                                        "comma-separated CSV", row=1, value=first_line))
         return empty
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(_bounded_lines(text), strict=True)
     records = []
     started = 1  # the line the record being read starts on
     try:
         for record in reader:
             records.append(record)
+            check_row_number(len(records))
             started = reader.line_num + 1
     except csv.Error as exc:  # e.g. a quote left open: it would swallow the rest of the file
         problems.append(origin.problem(f"CSV syntax error in the row starting here: {exc}",
                                        row=started))
+        return empty
+    except InputRefused as exc:
+        problems.append(origin.problem(exc.rule, row=exc.row))
         return empty
     # Row numbers as a spreadsheet shows them; blank lines are skipped but still counted.
     numbered = [(i + 1, r) for i, r in enumerate(records) if not blank_row(r)]
@@ -117,6 +127,13 @@ def read_table_file(path: Path, schema: TableSchema, problems: list[Problem], di
                                        "at least one data row"))
         return empty
     return parse_table(schema, origin, numbered, problems, lambda column, cell: cell.strip())
+
+
+def _bounded_lines(text: str):
+    """The lines of a CSV file's text for csv.reader, each within MAX_LINE_CHARS."""
+    for number, line in enumerate(io.StringIO(text, newline=""), 1):
+        check_line(line, number)
+        yield line
 
 
 def parse_table(schema: TableSchema, origin: Origin, numbered: list[tuple[int, list]],
@@ -210,9 +227,8 @@ def _convert(column: Column, text: str, origin: Origin, row: int, problems: list
             return bad("required value is empty")
         return column.default
     if column.dtype in ("id", "str"):
-        if column.dtype == "id" and any(ch.isspace() for ch in text):
-            return bad("an id may not contain spaces")
-        return text
+        rule = id_rule(text) if column.dtype == "id" else text_rule(text)
+        return bad(rule) if rule else text
     if column.dtype == "choice":
         return text if text in column.choices else bad("must be one of " + ", ".join(column.choices))
     if column.dtype == "date":

@@ -15,7 +15,7 @@ import weakref
 import numpy as np
 
 from .errors import Problem
-from .schema import SETTINGS, TABLES, check_setting
+from .schema import SETTINGS, TABLES, check_setting, id_rule, text_rule
 
 # Record tables of a Case: attribute → table schema name.
 RECORDS = {"periods": "periods", "nodes": "nodes", "suppliers": "suppliers",
@@ -57,8 +57,8 @@ def case_problems(case) -> list[Problem]:
     for attribute, table in RECORDS.items():
         schema = TABLES[table]
         for record in getattr(case, attribute):
-            ident = getattr(record, "id", None) or "→".join(
-                str(getattr(record, c)) for c in schema.unique)
+            ident = _shown(getattr(record, "id", None) or "→".join(
+                str(getattr(record, c)) for c in schema.unique))
             for column in schema.columns:
                 field = "id" if column.name == schema.key else column.name
                 if not hasattr(record, field):
@@ -117,6 +117,11 @@ def _short_event_problems(case) -> list[Problem]:
     return out
 
 
+def _shown(ident: str) -> str:
+    """An id as a message may print it: escaped if it holds what id_rule refuses."""
+    return ident if ident.isprintable() else ident.encode("unicode_escape").decode("ascii")
+
+
 def _known_ids(case) -> dict[str, set]:
     return {"periods": set(case.period_ids), "nodes": {n.id for n in case.nodes},
             "suppliers": {s.id for s in case.suppliers}, "entries": {e.id for e in case.entries},
@@ -126,7 +131,14 @@ def _known_ids(case) -> dict[str, set]:
 
 
 def _value_problems(table: str, where: str, column, value) -> list[Problem]:
-    if column.dtype not in ("float", "int") or value is None:
+    """A value against its column's rule: an id's or free text's (schema.id_rule,
+    text_rule), a number's type and range."""
+    if value is None:
+        return []
+    if column.dtype in ("id", "str"):
+        rule = id_rule(value) if column.dtype == "id" else text_rule(value)
+        return [Problem(table, rule, column=where, value=value)] if rule else []
+    if column.dtype not in ("float", "int"):
         return []
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         return [Problem(table, "not a number", column=where, value=value)]

@@ -19,13 +19,18 @@ date in an id column), and its sheets (missing, unknown).
 from __future__ import annotations
 
 import hashlib
+import io
 import math
+import re
 import tomllib
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
 from .errors import CaseError, Problem
 from .extras import require
+from .limits import (InputRefused, check_row_number, check_unpacked_sizes, column_limit,
+                     read_input)
 from .safe_text import append_row
 from .tables import CellRule, Origin, ParsedTable, blank, blank_row, parse_table
 from .schema import SETTINGS, TABLES, Column, TableSchema
@@ -48,27 +53,48 @@ def _openpyxl(purpose: str):
 
 def read_workbook(path: Path, problems: list[Problem]):
     """The workbook's config dict, parsed tables, SHA-256 and the places of its settings
-    (for models.loader.validate_case)."""
+    (for models.loader.validate_case). The workbook is read within the reading limits
+    (models/limits.py): streamed sheet by sheet, row by row, as far as its data goes."""
     openpyxl = _openpyxl("reading an .xlsx case")
     name = path.name
     try:
-        raw = path.read_bytes()
+        raw = read_input(path)
     except FileNotFoundError:
         raise CaseError([Problem(str(path), "workbook not found")]) from None
+    except InputRefused as exc:
+        raise CaseError([Problem(name, exc.rule)]) from None
     except OSError as exc:
         raise CaseError([Problem(name, f"cannot read the workbook ({exc.strerror or exc})")]) from None
     try:
-        # data_only: a formula cell gives the value Excel last computed, as a user sees it.
-        book = openpyxl.load_workbook(path, data_only=True)
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            check_unpacked_sizes(archive)
+    except InputRefused as exc:
+        raise CaseError([Problem(name, exc.rule)]) from None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        pass  # not a zip: openpyxl's own words below
+    digest = hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()
+    try:
+        # read_only: rows are streamed from the sheet's XML (its declared dimension is
+        # ignored, see _sheet_rows); data_only: a formula cell gives the value Excel last
+        # computed, as a user sees it.
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, XML errors …: all unreadable
         raise CaseError([Problem(name, f"not a readable .xlsx workbook ({type(exc).__name__}: "
                                        f"{exc}); save it from Excel as .xlsx")]) from None
-    digest = hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()
     try:  # the formulas themselves: a formula cell with no saved result reads as empty above
-        formulas = openpyxl.load_workbook(path, data_only=False)
+        formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception:
         formulas = None
+    try:
+        config, tables, places = _read_book(name, book, formulas, problems)
+        return config, tables, digest, places
+    finally:
+        book.close()
+        if formulas is not None:
+            formulas.close()
 
+
+def _read_book(name: str, book, formulas, problems: list[Problem]):
     sheets = {ws.title: ws for ws in book.worksheets}
     known = [CASE_SHEET, *TABLES]
     lower = {k.lower(): k for k in known}
@@ -109,7 +135,7 @@ def read_workbook(path: Path, problems: list[Problem]):
             place.update(column="key", value=key)
         return place
 
-    return config, tables, digest, places
+    return config, tables, places
 
 
 class Formula:
@@ -127,9 +153,34 @@ class Formula:
 
 
 def _formula_ws(book, title: str):
+    """Sheet `title` of the formulas' reading, or None if no cell of it holds a formula
+    (then its values are read in one pass, not two)."""
     if book is None or title not in book.sheetnames:
         return None
-    return book[title]
+    ws = book[title]
+    member = getattr(ws, "_worksheet_path", None)  # openpyxl's name for the sheet's XML
+    if member is None:
+        return ws
+    return ws if _holds_formulas(book._archive, member) else None
+
+
+# A formula element of a sheet's XML: <f>, <f t="shared" …/>, or with a namespace prefix.
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _holds_formulas(archive, member: str, chunk: int = 1 << 20) -> bool:
+    """Whether the sheet XML `member` has a formula element: read at C speed, in chunks
+    (a chunk keeps the end of the one before, where a tag may have been cut)."""
+    tail = b""
+    try:
+        with archive.open(member) as stream:
+            while block := stream.read(chunk):
+                if _FORMULA_TAG.search(tail + block):
+                    return True
+                tail = block[-16:]
+    except Exception:  # a broken part: the reading of the sheet says what is wrong
+        return True
+    return False
 
 
 def _is_formula(cell) -> bool:
@@ -137,29 +188,75 @@ def _is_formula(cell) -> bool:
         type(cell).__name__ in ("ArrayFormula", "DataTableFormula")
 
 
-def _sheet_rows(ws, formulas=None) -> list[tuple[int, list]]:
-    """The non-blank rows with the numbers Excel shows (blank rows skipped but counted). An
-    empty cell that holds a formula (no saved result) becomes a Formula."""
-    values = list(ws.iter_rows(values_only=True))
-    if formulas is not None:
-        texts = list(formulas.iter_rows(values_only=True))
-        for i, (row, text) in enumerate(zip(values, texts)):
-            if any(v is None and _is_formula(t) for v, t in zip(row, text)):
-                values[i] = tuple(Formula(str(getattr(t, "text", t))) if v is None and _is_formula(t)
-                                  else v for v, t in zip(row, text))
-    return [(number, list(cells)) for number, cells in enumerate(values, 1)
-            if not blank_row(cells)]
+def _sheet_rows(ws, columns: int, formulas=None) -> list[tuple[int, list]]:
+    """The non-blank rows with the numbers Excel shows (blank rows skipped but counted),
+    streamed within the reading limits: the sheet's declared dimension is ignored (a
+    workbook may declare A1:XFD1048576 for one far cell), a row beyond MAX_TABLE_ROWS or a
+    cell right of `columns` + a margin ends the read (InputRefused). An empty cell that
+    holds a formula (no saved result) becomes a Formula."""
+    widest = column_limit(columns)
+    values = _streamed(ws)
+    texts = _streamed(formulas) if formulas is not None else None
+    out = []
+    for number, cells in enumerate(values, 1):
+        check_row_number(number)
+        text = next(texts, ()) if texts is not None else ()
+        if len(cells) > widest:
+            cells = _within(cells, widest, number)
+        if text and any(v is None and _is_formula(t) for v, t in zip(cells, text)):
+            cells = tuple(Formula(str(getattr(t, "text", t))) if v is None and _is_formula(t)
+                          else v for v, t in zip(cells, text))
+        if not blank_row(cells):
+            out.append((number, list(cells)))
+    return out
+
+
+def _streamed(ws):
+    """A read-only sheet's rows as value tuples, as long as the data in each row (not the
+    dimension the sheet declares). A sheet whose XML is broken is found only here, as it
+    is streamed: InputRefused, for a problem naming the sheet."""
+    ws.reset_dimensions()
+    rows = ws.iter_rows(values_only=True)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # XML, zip and openpyxl's own errors: all unreadable
+            raise InputRefused(f"not a readable sheet ({type(exc).__name__}: {exc}); save the "
+                               "workbook from Excel as .xlsx") from None
+        yield row
+
+
+def _within(cells: tuple, widest: int, number: int) -> tuple:
+    """`cells` cut to `widest`, or InputRefused naming the first non-blank cell beyond."""
+    beyond = cells[widest:]
+    if beyond.count(None) != len(beyond):  # C speed: a styled row may run to column XFD
+        for index, cell in enumerate(beyond, widest + 1):
+            if not blank(cell):
+                from openpyxl.utils import get_column_letter
+
+                raise InputRefused(f"a cell beyond the table's columns: a sheet may use at most "
+                                   f"{widest} columns", row=number, column=get_column_letter(index))
+    return cells[:widest]
 
 
 def _read_sheet(ws, schema: TableSchema, origin: Origin, problems: list[Problem],
                 formulas=None) -> ParsedTable:
-    numbered = _sheet_rows(ws, formulas)
+    try:
+        numbered = _sheet_rows(ws, len(schema.columns), formulas)
+    except InputRefused as exc:
+        problems.append(origin.problem(exc.rule, row=exc.row, column=exc.column))
+        return ParsedTable(schema, [], [], origin, present=False)
     if not numbered:
         problems.append(origin.problem("the sheet is empty: it needs a header row and at "
                                        "least one data row"))
         return ParsedTable(schema, [], [], origin, present=False)
     header_row, header = numbered[0]
     numbered[0] = (header_row, ["" if h is None else str(h) for h in header])
+    # A streamed row ends at its last stored cell: empty cells after it are not missing.
+    width = len(header)
+    numbered[1:] = [(n, cells + [None] * (width - len(cells))) for n, cells in numbered[1:]]
     return parse_table(schema, origin, numbered, problems, cell_text)
 
 
@@ -202,9 +299,13 @@ def cell_text(column: Column, cell) -> str:
 
 def _read_case_sheet(ws, origin: Origin, problems: list[Problem], formulas=None) -> tuple[dict, dict]:
     """case.toml's content from the `case` sheet, and the row of each (section, key)."""
-    numbered = _sheet_rows(ws, formulas)
     config: dict = {}
     rows: dict = {}
+    try:
+        numbered = _sheet_rows(ws, len(CASE_COLUMNS) + len(NOTE_COLUMNS), formulas)
+    except InputRefused as exc:
+        problems.append(origin.problem(exc.rule, row=exc.row, column=exc.column))
+        return config, rows
     if not numbered:
         problems.append(origin.problem("the sheet is empty: it needs the header section, "
                                        "key, value"))

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...models import Case, CaseError, Policy, Problem
-from ...models.policy import checked_share_rules, in_share_base
+from ...models import Case, CaseError, Policy
+from ...models.policy import checked_share_rules, in_share_base, storage_days_problem
 from ...models.validation import problems_of
 from ..lp.linear_model import INF
 from .blocks import with_peak_days
@@ -571,14 +571,11 @@ def storage_days_floor(d: ModelData, case_name: str = "") -> np.ndarray:
         return np.zeros(T)
     average = float((d.demand.sum(axis=0) * d.days).sum() / d.days.sum())
     target = days * average / 1000.0
-    capacity = float(d.working_gas[d.storage_strategic].sum())
-    if target > capacity + 1e-9:
-        held = capacity * 1000.0 / average if capacity else 0.0
-        raise CaseError([Problem("policy", f"{days:g} days of average demand is {target:,.1f} Bcf "
-                                 f"but the strategic storage sites (n1_deliverability not 'no') "
-                                 f"hold {capacity:,.1f} Bcf of working gas "
-                                 f"({held:.2f} days): lower storage_days or add storage",
-                                 column="storage_days", value=days)], case=case_name)
+    # The case's own demand was checked with the policy (models/policy.py); a sweep's
+    # point scales demand, so the same rule is asked again here.
+    problem = storage_days_problem(days, average, float(d.working_gas[d.storage_strategic].sum()))
+    if problem is not None:
+        raise CaseError([problem], case=case_name)
     in_service = d.storage_active[d.storage_strategic].any(axis=0)
     return np.where(in_service, np.minimum(target, strategic_reach(d)), 0.0)
 
@@ -595,9 +592,6 @@ def cover_days(d: ModelData) -> np.ndarray:
     T = len(d.period_ids)
     if not days:
         return np.zeros(T)
-    if not len(d.storage_ids):
-        raise CaseError([Problem("policy", "cover_days needs storage: the case has no storage "
-                                 "site", column="cover_days", value=days)], case=d.info.name)
     strategic = d.storage_strategic
     capacity = (d.storage_active[strategic] * d.working_gas[strategic, None]).sum(axis=0)
     reach = strategic_reach(d)

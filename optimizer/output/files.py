@@ -245,11 +245,16 @@ def _read_manifest(path: Path):
 
 
 def _check_parents(path: Path) -> None:
-    """A clear message when a folder on the way is a file (not "[Errno 17] File exists")."""
+    """A clear message when a folder on the way is a file (not "[Errno 17] File exists"),
+    or when the folder the output would be made in cannot be written (checked before a
+    long solve, not after it: the output is made beside `path`, in its nearest existing
+    folder)."""
     for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():
                 raise PlanWriteError(f"{parent} is a file, not a folder: cannot write {path}")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise PlanWriteError(f"the folder {parent} is not writable: cannot write {path}")
             return
 
 
