@@ -198,6 +198,14 @@ def build_case_folder(target, years: int = 1, daily: bool = True, weekend: float
                     new["first_period"] = first_of[f] if f else ""
                 if "last_period" in window:
                     new["last_period"] = last_of[l] if l else ""
+                short = pd.notna(new.get("first_day")) and str(new.get("first_day", "")) != ""
+                if daily and short and f:
+                    # A short event (some days of one month) runs on exactly those days.
+                    y, m = _month(f)
+                    first_day, days = int(float(new["first_day"])), int(float(new["days"]))
+                    new["first_period"] = f"{y:04d}-{m:02d}-{first_day:02d}"
+                    new["last_period"] = f"{y:04d}-{m:02d}-{first_day + days - 1:02d}"
+                    new["first_day"] = new["days"] = ""
                 rows.append(new)
         tables[name] = pd.DataFrame(rows, columns=table.columns)
 

@@ -104,3 +104,13 @@ def test_the_mexico_case_by_day_solves_like_by_month(tmp_path, monkeypatch):
     # The same gas over the year (days resolve peaks; the costs are reported, not compared).
     assert by_day.summary["supply_bcf"] == pytest.approx(by_month.summary["supply_bcf"], rel=1e-6)
     assert by_day.summary["unserved_bcf"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_the_mexico_case_by_day_runs_short_events_on_their_days(mexico_daily):
+    # Uri's six days (first_day 14, days 6 of February 2027) become the six daily periods.
+    _, case = mexico_daily
+    uri = {s.id: s for s in case.scenarios}["uri"]
+    storm = {(e.target_type, e.target, e.first_period, e.last_period, e.first_day)
+             for e in uri.events if e.target_type == "hub"}
+    assert storm == {("hub", "HH", "2027-02-14", "2027-02-19", None),
+                     ("hub", "WAHA", "2027-02-14", "2027-02-19", None)}
