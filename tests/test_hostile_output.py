@@ -318,3 +318,14 @@ def test_oversized_manifest_and_json_plan_are_not_gasmix_output(tmp_path):
     plan.write_text('{"kind": "plan", "x": "' + "x" * (files.MANIFEST_LIMIT + 1)
                     + '", "generator": "gasmix"}')
     assert not files._is_gasmix_json(plan)
+
+
+def test_charts_draw_a_dollar_in_an_id_as_written(case_copy, tmp_path):
+    # A supplier id holding `$x^$`: mathtext would typeset it, and this one cannot be
+    # typeset (ValueError: the drawing stops); the report's charts draw it as written.
+    pytest.importorskip("matplotlib")
+    from gasmix import solve
+    _rename_supplier(case_copy, "PE", "PE$x^$")
+    plan = solve(load_case(case_copy), caps={"US": 0.7})
+    page = plan.report(tmp_path / "plan.html").read_text(encoding="utf-8")
+    assert "PE$x^$" in page

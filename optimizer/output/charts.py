@@ -150,6 +150,14 @@ def series(fig) -> list[str]:
     return [label for label in dict.fromkeys(labels) if label and not label.endswith(":")]
 
 
+def literal_text(fig) -> None:
+    """Draw every text of `fig` as written: a `$` in a user's id or title is not maths
+    (mathtext would typeset it, and an unbalanced one would stop the drawing)."""
+    from matplotlib.text import Text
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+
+
 def to_svg(fig, name: str, label: str, form: str | None = None) -> str:
     """A figure as an inline <svg> element that scales with the page: no width/height
     (the viewBox scales it), text kept as text, every id prefixed with the chart's name
@@ -162,6 +170,7 @@ def to_svg(fig, name: str, label: str, form: str | None = None) -> str:
     for i, (artist, _) in enumerate(tips):
         artist.set_gid(f"{ident}-tip-{i}")
     buffer = io.StringIO()
+    literal_text(fig)
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": ident}):
         # laid out already (constrained layout, legends outside the axes included): no
         # "tight" box, which would draw the figure twice
@@ -185,6 +194,7 @@ def to_svg(fig, name: str, label: str, form: str | None = None) -> str:
 
 def save_png(fig, path) -> None:
     """A figure as a PNG file (laid out already: no "tight" box, which draws it twice)."""
+    literal_text(fig)
     fig.savefig(path, dpi=120, metadata={"Software": None})
 
 
