@@ -55,6 +55,12 @@ def _not_regular(mode: int) -> str | None:
     return f"cannot read the file: not a regular file ({kind}); gasmix reads only regular files"
 
 
+def not_regular(path: Path) -> str | None:
+    """Why the existing `path` (links followed) is not a regular file gasmix may open —
+    a FIFO would block the open, a device read without end — or None."""
+    return _not_regular(os.stat(path).st_mode)
+
+
 def _megabytes(size: int) -> str:
     return f"{size / 2**20:,.0f} MB"
 

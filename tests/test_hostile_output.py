@@ -9,6 +9,7 @@ titles (`hostile`); everything runs through the real `gasmix` command."""
 from __future__ import annotations
 
 import csv
+import os
 import json
 from pathlib import Path
 
@@ -329,3 +330,25 @@ def test_charts_draw_a_dollar_in_an_id_as_written(case_copy, tmp_path):
     plan = solve(load_case(case_copy), caps={"US": 0.7})
     page = plan.report(tmp_path / "plan.html").read_text(encoding="utf-8")
     assert "PE$x^$" in page
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_as_the_json_target_is_refused_before_solving(run_gasmix):
+    # Checking whether the target is gasmix's own JSON plan opened it, and an open FIFO
+    # waits for a writer: the run hung after its solve.
+    os.mkfifo(run_gasmix.cwd / "plan.json")
+    done = run_gasmix("solve", "--format", "json", "-o", "plan.json")
+    assert done.returncode == 2, done.stderr
+    assert "not a regular file" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_report_reads_its_sources_within_the_input_limits(run_gasmix):
+    # A plan folder whose summary.json is a FIFO: `gasmix report` waited for a writer.
+    assert run_gasmix("solve", "-o", "plan").returncode == 0
+    summary = run_gasmix.cwd / "plan" / "summary.json"
+    summary.unlink()
+    os.mkfifo(summary)
+    done = run_gasmix("report", "plan", "-o", "plan.html")
+    assert done.returncode == 2, done.stderr
+    assert "not a regular file" in done.stderr and "Traceback" not in done.stderr

@@ -43,6 +43,7 @@ try:
 except ImportError:  # not on Windows: there, no locks (and no concurrent-writer safety)
     fcntl = None
 
+from ...models.limits import not_regular
 from ..errors import PlanWriteError
 
 PLAN_MARKER = "summary.json"
@@ -224,6 +225,8 @@ def _is_gasmix_json(path: Path) -> bool:
     it first), not any JSON with a "summary" key. Only the head is read: a plan may be
     large, and a file that is not gasmix's may be anything."""
     try:
+        if not_regular(path):
+            return False
         with path.open("rb") as handle:
             head = handle.read(_JSON_PLAN_HEAD).decode("utf-8", errors="replace")
     except OSError:
@@ -271,6 +274,9 @@ def check_file(path: Path) -> None:
     _refuse_link(path)
     if path.is_dir():
         raise PlanWriteError(f"{path} is a folder; give a file name")
+    if path.exists() and not_regular(path):  # a FIFO would block the check of what it is
+        raise PlanWriteError(f"{path} exists and is not a regular file; gasmix replaces only "
+                             "its own files: choose a new file name")
     _check_parents(path)
 
 

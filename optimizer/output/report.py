@@ -15,11 +15,13 @@ plans to compare. The pages are built in report_plan.py and report_studies.py.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pandas as pd
 
+from ...models.limits import InputRefused, not_regular, read_input
 from ...models.safe_text import from_csv_frame
 from ..errors import ReportError
 from .files import add_to_manifest, write_file
@@ -83,8 +85,11 @@ def _read_csv(path: Path, needed: tuple[str, ...]) -> pd.DataFrame:
     if not path.exists():
         raise ReportError(f"{path}: missing (written by gasmix: is the folder complete?)")
     try:
-        # Ids stay text: "NA" is Namibia and "NO" Norway, not missing values.
-        frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        # Ids stay text: "NA" is Namibia and "NO" Norway, not missing values. Read within
+        # the input limits (a regular file of bounded size: models/limits.py).
+        frame = pd.read_csv(io.BytesIO(read_input(path)), keep_default_na=False, na_values=[""])
+    except InputRefused as exc:
+        raise ReportError(f"{path}: {exc.rule}") from None
     except pd.errors.EmptyDataError:
         raise ReportError(f"{path}: empty (no header row): is the folder complete?") from None
     except (ValueError, OSError) as exc:
@@ -102,7 +107,9 @@ def _check_columns(frame: pd.DataFrame, needed, where: str) -> pd.DataFrame:
 
 def _read_json(path: Path) -> dict:
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
+        content = json.loads(read_input(path).decode("utf-8"))
+    except InputRefused as exc:
+        raise ReportError(f"{path}: {exc.rule}") from None
     except (OSError, ValueError) as exc:
         raise ReportError(f"{path}: cannot read it as JSON ({exc})") from None
     except RecursionError:  # Python's parser recurses once per level of nesting
@@ -344,6 +351,8 @@ def register_report(folder: Path, report: Path) -> None:
 
 def is_report(path: Path) -> bool:
     try:
+        if not_regular(path):  # a FIFO would block the open
+            return False
         with path.open(encoding="utf-8") as handle:
             return f'<meta name="generator" content="{GENERATOR}">' in handle.read(4096)
     except (OSError, UnicodeDecodeError):
