@@ -95,3 +95,28 @@ def test_a_cut_finds_the_stock_the_days_before_it_put_in(first_day, short_bcf):
     plan = solve_stochastic(filling_case(first_day))
     scenarios = plan.extra["scenarios"].set_index("scenario")
     assert scenarios.loc["cut", "unserved_bcf"] == pytest.approx(short_bcf, abs=1e-6)
+
+
+def test_a_capacity_that_binds_on_the_peak_day_only_is_worth_that_day():
+    # Entry E_A 120 a day; demand 100 on average, 150 on the peak day: the month's average
+    # stays below the entry's capacity, the peak day does not. 100 MMcf/d more entry
+    # capacity serves 100 more on that one day: 100·E·(VOLL − 3) = 100·E·97 million USD.
+    case = tiny_case(sources=[source("A", 3.0, entry_capacity=120)], demand=100)
+    case = case.edited(nodes=(Node("N1", peak_day_factor=1.5),)).with_settings(peak_day="block")
+    plan = solve(case)
+    row = plan.constraints.set_index(["family", "name", "period"]).loc[("entry_capacity", "E_A", "P1")]
+    assert row["value"] < row["limit"] - 1  # the month's average is below the capacity
+    assert row["shadow_price"] == pytest.approx(100 * E * 97, rel=1e-9)
+    assert bool(row["binding"])
+
+
+def test_peak_days_that_do_not_bind_leave_every_saving_as_it_was():
+    # The Mexico case with the US held to 70%: its peak days are served, so what loosening
+    # each limit saves must not change when they are days of the model (their duals are
+    # added to the period's limit, not lost in the day rows).
+    from gasmix.models import default_case
+    plans = [solve(default_case().with_settings(peak_day=mode), caps={"US": 0.7})
+             for mode in ("check", "block")]
+    check, block = (p.savings.set_index(["family", "name"])["horizon_saving"] for p in plans)
+    assert set(check.index) == set(block.index)
+    assert block.loc[check.index].to_numpy() == pytest.approx(check.to_numpy(), rel=1e-6, abs=1e-6)

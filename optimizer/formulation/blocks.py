@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from .arrays import ModelData
 
 PEAK_DAY = "peak day"
+# What a row of the family limits, the first word of its label's item: "entry NET_MEXICO".
+SUPPLY, FLOW, INJECT, WITHDRAW, ENTRY, ORIGIN = "supply", "flow", "inject", "withdraw", "entry", "origin"
+REST = "rest"
+
+
+def _named(kind: str, ids) -> list[str]:
+    return [f"{kind} {i}" for i in ids]
 
 
 @dataclass(frozen=True)
@@ -281,7 +288,8 @@ def define_day_blocks(m, d: "ModelData", c) -> None:
         cols.append(x.curtailed.ravel())
         vals.append(-np.ones(x.curtailed.size))
     capacity_b = np.column_stack([b.capacity(d) for b in d.blocks])           # E × B
-    m.add_rows(DAY_CAPACITY, [(d.entry_ids[e], name) for e in used for name in names], "<=",
+    m.add_rows(DAY_CAPACITY, [(item, name) for item in _named(ENTRY, [d.entry_ids[e] for e in used])
+                              for name in names], "<=",
                np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
                (capacity_b - reserved[:, period])[used].ravel())
 
@@ -292,7 +300,7 @@ def define_day_blocks(m, d: "ModelData", c) -> None:
         for o, origin in enumerate(d.origin_ids):
             members = d.source_origin == o
             if members.any() and np.isfinite(available[o]):
-                capacity.add((origin, label), x.supply[members, j], 1.0, available[o])
+                capacity.add((f"{ORIGIN} {origin}", label), x.supply[members, j], 1.0, available[o])
         for sources, phi in b.limits:  # a cut on a supplier or a source (two-stage)
             reference = np.maximum(d.reference_flow[sources, t], 0.0).sum()
             capacity.add((f"cut {','.join(d.source_ids[s] for s in sources[:2])}", label),
@@ -368,7 +376,7 @@ def _rest_rows(d, c, x, demand, rest, reserved, upper: _Rows, lower: _Rows) -> N
     p_of = np.array([periods.index(b.t) for b in d.blocks])
     D = np.array([b.days for b in d.blocks], dtype=float)
     dt, R = d.days[tP], rest[tP]
-    labels_p = [f"{d.period_ids[t]} rest" for t in periods]
+    labels_p = [f"{d.period_ids[t]} {REST}" for t in periods]
     # What the blocks' days of each period ask: Σ_b D_b·demand_b, per node (N × P).
     asked = np.zeros((len(d.node_ids), P))
     np.add.at(asked.T, p_of, (demand * D[None, :]).T)
@@ -378,17 +386,21 @@ def _rest_rows(d, c, x, demand, rest, reserved, upper: _Rows, lower: _Rows) -> N
         """R_t × a per-day limit (n × P); no limit stays none, even with no rest days."""
         return np.where(np.isinf(limit), np.inf, R[None, :] * np.where(np.isinf(limit), 0.0, limit))
 
-    kinds = [(c.supply, x.supply, d.source_ids,
+    kinds = [(c.supply, x.supply, _named(SUPPLY, d.source_ids),
               times_rest(np.where(d.excluded[:, None], 0.0, d.source_max[:, tP]))),
-             (c.flow, x.flow, d.arc_ids, times_rest(np.repeat(d.arc_capacity[:, None], P, axis=1))),
-             (c.inject, x.inject, d.storage_ids, times_rest(d.injection_rate[:, tP])),
-             (c.withdraw, x.withdraw, d.storage_ids, times_rest(d.withdrawal_rate[:, tP])),
-             (c.unserved, x.unserved, d.node_ids, rest_demand)]
+             (c.flow, x.flow, _named(FLOW, d.arc_ids),
+              times_rest(np.repeat(d.arc_capacity[:, None], P, axis=1))),
+             (c.inject, x.inject, _named(INJECT, d.storage_ids), times_rest(d.injection_rate[:, tP])),
+             (c.withdraw, x.withdraw, _named(WITHDRAW, d.storage_ids),
+              times_rest(d.withdrawal_rate[:, tP])),
+             (c.unserved, x.unserved, _named("unserved", d.node_ids), rest_demand)]
     if x.tiers.size:
-        kinds.append((c.tiers, x.tiers, [f"{d.node_ids[n]}:{i}" for n, i in zip(d.tier_node, d.tier_ids)],
+        kinds.append((c.tiers, x.tiers, _named("tier", [f"{d.node_ids[n]}:{i}" for n, i in
+                                                         zip(d.tier_node, d.tier_ids)]),
                       d.tier_share[:, None] * rest_demand[d.tier_node]))
     if x.curtailed.size:
-        kinds.append((c.curtailed, x.curtailed, d.export_ids, times_rest(d.export_feed[:, tP])))
+        kinds.append((c.curtailed, x.curtailed, _named("curtailed", d.export_ids),
+                      times_rest(d.export_feed[:, tP])))
 
     def terms(n, average, block, sign=1.0):
         """(rows, cols, vals) of d_t·x − Σ_b D_b·x_b for n items, row i·P + p."""
@@ -402,7 +414,7 @@ def _rest_rows(d, c, x, demand, rest, reserved, upper: _Rows, lower: _Rows) -> N
         if n == 0:
             continue
         rows, cols, vals = terms(n, average, block)
-        names = [(f"{item} rest", label) for item in items for label in labels_p]
+        names = [(item, label) for item in items for label in labels_p]
         lower.add_rows(names, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
                        np.zeros(n * P))
         upper.add_limited(names, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
@@ -422,7 +434,8 @@ def _rest_rows(d, c, x, demand, rest, reserved, upper: _Rows, lower: _Rows) -> N
         rows.append(item_of_row * P + p_of_row)
         cols += cc
         vals += v
-    upper.add_rows([(f"{d.entry_ids[e]} rest", label) for e in used for label in labels_p],
+    upper.add_rows([(item, label) for item in _named(ENTRY, [d.entry_ids[e] for e in used])
+                    for label in labels_p],
                    np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
                    times_rest(d.entry_capacity[used][:, tP] - reserved[used][:, tP]).ravel())
     sold = [o for o in range(len(d.origin_ids)) if (d.source_origin == o).any()]
@@ -434,6 +447,44 @@ def _rest_rows(d, c, x, demand, rest, reserved, upper: _Rows, lower: _Rows) -> N
         r, cc, v = terms(len(members), c.supply[members], x.supply[members])
         item_of_row = np.concatenate([np.repeat(group, P), np.repeat(group, len(p_of))])
         p_of_row = np.concatenate([np.tile(np.arange(P), len(group)), np.tile(p_of, len(group))])
-        upper.add_limited([(f"{d.origin_ids[o]} rest", label) for o in sold for label in labels_p],
+        upper.add_limited([(item, label) for item in _named(ORIGIN, [d.origin_ids[o] for o in sold])
+                           for label in labels_p],
                           item_of_row * P + p_of_row, np.concatenate(cc), np.concatenate(v),
                           times_rest(d.origin_available[sold][:, tP]).ravel())
+
+
+def capacity_derivatives(d: "ModelData", model, columns, row_dual: np.ndarray,
+                         col_dual: np.ndarray) -> dict[str, np.ndarray]:
+    """What the day blocks add to ∂objective/∂capacity of each period, per kind ("entry",
+    "origin", "flow", "inject", "withdraw" → item × T, items in the case's order): a period's
+    capacity C bounds each block's day (row or column bound: its dual, once) and the rest
+    (rhs R_t·C: its dual × R_t), besides the period's own row. Empty without blocks."""
+    x = columns.blocks
+    if x is None or not d.blocks:
+        return {}
+    T = len(d.period_ids)
+    period = np.array([b.t for b in d.blocks])
+    rest = rest_days(d)
+    ids = {ENTRY: d.entry_ids, ORIGIN: d.origin_ids, FLOW: d.arc_ids, INJECT: d.storage_ids,
+           WITHDRAW: d.storage_ids}
+    out = {kind: np.zeros((len(items), T)) for kind, items in ids.items()}
+    index = {kind: {item: i for i, item in enumerate(items)} for kind, items in ids.items()}
+    period_of = {name: b.t for name, b in zip((b.name(d) for b in d.blocks), d.blocks)}
+    rest_period = {f"{p} {REST}": t for t, p in enumerate(d.period_ids)}
+    for block in model.block(DAY_CAPACITY) + [b for b in model.block(DAY_REST) if b.sense == "<="]:
+        for i, (item, label) in zip(range(block.start, block.stop), block.labels):
+            kind, _, ident = str(item).partition(" ")
+            if kind not in out or ident not in index[kind]:
+                continue
+            if label in rest_period:
+                t = rest_period[label]
+                out[kind][index[kind][ident], t] += rest[t] * row_dual[i]
+            elif label in period_of:
+                out[kind][index[kind][ident], period_of[label]] += row_dual[i]
+    # Capacities held as the block columns' bounds: their reduced costs at the bound.
+    for kind, cols in ((FLOW, x.flow), (INJECT, x.inject), (WITHDRAW, x.withdraw)):
+        if cols.size:
+            upper = model.col_upper[cols]
+            reduced = np.where(upper > model.col_lower[cols], np.minimum(col_dual[cols], 0.0), 0.0)
+            np.add.at(out[kind].T, period, reduced.T)
+    return out

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..formulation.arrays import ModelData, netback, source_prices
+from ..formulation.blocks import ENTRY, FLOW, INJECT, ORIGIN, WITHDRAW, capacity_derivatives
 from ..formulation.constraints import Columns
 from ..formulation.names import (ENTRY_CAPACITY, ORIGIN_CAPACITY, SHARE_LIMIT, STORAGE_COVER,
                                  STORAGE_DAYS)
@@ -297,30 +298,46 @@ def constraint_facts(d: ModelData, cols: Columns, model, x: np.ndarray, row_dual
             add(SHARE_CAP if block.sense == "<=" else SHARE_MIN, names, periods, limit, share,
                 derivative, slack=slack)
 
-    for family in (ENTRY_CAPACITY, ORIGIN_CAPACITY):
+    # A capacity also bounds the day blocks of its period (formulation/blocks.py): what
+    # their rows and bounds add to its derivative, and a capacity that binds on some day
+    # of the period binds (its monthly average may stay below it).
+    days = capacity_derivatives(d, model, cols, y, dj)
+
+    def on_days(kind: str, items: list[str], names, periods) -> np.ndarray:
+        if kind not in days:
+            return np.zeros(len(names))
+        row = {item: i for i, item in enumerate(items)}
+        return np.array([days[kind][row[n], period_index[p]] for n, p in zip(names, periods)])
+
+    for family, kind, items in ((ENTRY_CAPACITY, ENTRY, d.entry_ids), (ORIGIN_CAPACITY, ORIGIN, d.origin_ids)):
         for block in model.block(family):
             i = np.arange(block.start, block.stop)
             names, periods = zip(*block.labels)
-            add(family, names, periods, block.rhs, activity[i], y[i])
+            extra = on_days(kind, items, names, periods)
+            slack = np.where(extra < 0, 0.0, block.rhs - activity[i])
+            add(family, names, periods, block.rhs, activity[i], y[i] + extra, slack=slack)
 
     # Capacities held as column bounds: the reduced cost of a column at its upper bound is
     # ∂obj/∂bound (≤ 0), per MMcf/d of a rate or per Bcf of working gas, in its period.
-    def bound_capacity(family, names, columns):
+    def bound_capacity(family, names, columns, kind=None):
         upper = model.col_upper[columns]
         value = x[columns]
         at_upper = upper - value <= BINDING_TOLERANCE * (1 + np.abs(upper))
         shadow = np.where(at_upper, np.minimum(dj[columns], 0.0), 0.0)
+        extra = days[kind] if kind in days else np.zeros_like(shadow)
+        shadow = shadow + extra
         # A column fixed at zero (a site not yet in service) has no defined marginal value:
         # its reduced cost is whatever the degenerate basis makes it. Leave it blank.
         fixed = upper <= model.col_lower[columns] + BINDING_TOLERANCE
         shadow = np.where(fixed, np.nan, shadow)
+        slack = np.where(extra < 0, 0.0, upper - value)
         add(family, np.repeat(np.asarray(names, dtype=object), T),
             np.tile(np.asarray(d.period_ids, dtype=object), len(names)),
-            upper.ravel(), value.ravel(), shadow.ravel())
+            upper.ravel(), value.ravel(), shadow.ravel(), slack=slack.ravel())
 
-    bound_capacity(ARC_CAPACITY, d.arc_ids, cols.flow)
-    bound_capacity(STORAGE_INJECTION, d.storage_ids, cols.inject)
-    bound_capacity(STORAGE_WITHDRAWAL, d.storage_ids, cols.withdraw)
+    bound_capacity(ARC_CAPACITY, d.arc_ids, cols.flow, FLOW)
+    bound_capacity(STORAGE_INJECTION, d.storage_ids, cols.inject, INJECT)
+    bound_capacity(STORAGE_WITHDRAWAL, d.storage_ids, cols.withdraw, WITHDRAW)
     bound_capacity(STORAGE_WORKING_GAS, d.storage_ids, cols.stock)
 
     # Storage policy rows (storage_policy.py), in Bcf: the stock held against the stock
