@@ -30,6 +30,7 @@ import pandas as pd
 from ..models import Case, CaseError, Policy, Problem, Scenario, ShareLimit, load_scenarios
 from .deterministic import checked_data, solve_data, solve_verified
 from .formulation.arrays import ModelData
+from .formulation.blocks import demand_derivatives
 from .formulation.build import build_stochastic
 from .formulation.names import BALANCE
 from .formulation.scenarios import apply_scenario
@@ -99,7 +100,8 @@ def scenario_table(sm: StochasticModel, result) -> pd.DataFrame:
         if cols.curtailed.size:  # export feed not carried: valued like unserved gas, not cash
             unserved_cost += float((wt * d.export_curtailment * x[cols.curtailed]).sum())
         balance = [b for b in sm.model.rows[sc.rows[0]:sc.rows[1]] if b.family == BALANCE][0]
-        dual = result.row_dual[balance.start:balance.stop]
+        dual = result.row_dual[balance.start:balance.stop] + \
+            demand_derivatives(d, sm.model, result.row_dual, sc.rows).ravel()
         marginal = marginal_cost(d, dual, weight) if weight > 1e-12 else \
             np.full((len(d.node_ids), len(d.period_ids)), np.nan)
         served = d.demand * d.days[None, :]

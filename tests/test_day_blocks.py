@@ -120,3 +120,14 @@ def test_peak_days_that_do_not_bind_leave_every_saving_as_it_was():
     check, block = (p.savings.set_index(["family", "name"])["horizon_saving"] for p in plans)
     assert set(check.index) == set(block.index)
     assert block.loc[check.index].to_numpy() == pytest.approx(check.to_numpy(), rel=1e-6, abs=1e-6)
+
+
+def test_the_marginal_cost_of_demand_counts_its_peak_day():
+    # One more MMcf/d of average demand is 1.5 more on the peak day (unserved: 100) and
+    # (30 − 1.5)/29 more on each other day (gas A at 3): (1.5·100 + 28.5·3)/30 = 7.85 a day,
+    # which a re-solve with a little more demand confirms.
+    case = peak_case(1.0)
+    plan = solve(case)
+    assert plan.prices["marginal_cost_usd_mmbtu"].item() == pytest.approx(7.85, rel=1e-9)
+    more = solve(case.with_demand(scale=1.0001))
+    assert (more.objective - plan.objective) / (0.01 * E * 30) == pytest.approx(7.85, rel=1e-6)

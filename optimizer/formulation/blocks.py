@@ -488,3 +488,25 @@ def capacity_derivatives(d: "ModelData", model, columns, row_dual: np.ndarray,
             reduced = np.where(upper > model.col_lower[cols], np.minimum(col_dual[cols], 0.0), 0.0)
             np.add.at(out[kind].T, period, reduced.T)
     return out
+
+
+def demand_derivatives(d: "ModelData", model, row_dual: np.ndarray,
+                       within: tuple[int, int] | None = None) -> np.ndarray:
+    """N × T: what the day blocks add to ∂objective/∂demand[n,t] when a period's demand
+    moves with its days' (a block's demand is κ_b × the period's): Σ_b κ_b[n]·y_b[n], y_b the
+    dual of the block's node balance (rows `within` a range of the model: one scenario's).
+    Zeros without blocks."""
+    out = np.zeros((len(d.node_ids), len(d.period_ids)))
+    if not d.blocks:
+        return out
+    node = {n: i for i, n in enumerate(d.node_ids)}
+    block_of = {b.name(d): b for b in d.blocks}
+    first, last = within or (0, model.n_rows)
+    for rows in model.block(DAY_BALANCE):
+        if not first <= rows.start < last:
+            continue
+        for i, (item, label) in zip(range(rows.start, rows.stop), rows.labels):
+            b = block_of.get(label)
+            if b is not None and item in node:  # (not the tiers' rows: "NES tiers")
+                out[node[item], b.t] += b.demand_factor[node[item]] * row_dual[i]
+    return out

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..formulation.arrays import PROTECTED, ModelData
+from ..formulation.blocks import demand_derivatives
 from ..formulation.constraints import Columns
 from ..formulation.names import BALANCE, STORAGE_COVER
 from ..lp.solvers import SolverResult
@@ -203,7 +204,9 @@ def make_plan(data: ModelData, cols: Columns, model, result: SolverResult, check
                    curtailed=x[cols.curtailed].reshape(len(data.export_ids), len(data.period_ids)),
                    tiers=x[cols.tiers].reshape(len(data.tier_ids), len(data.period_ids)))
     balance = model.block(BALANCE)[0]
-    marginal = marginal_cost(data, result.row_dual[balance.start:balance.stop], 1.0)
+    # The period's demand moves its days' too (a peak day is κ × the average): their duals.
+    marginal = marginal_cost(data, result.row_dual[balance.start:balance.stop]
+                             + demand_derivatives(data, model, result.row_dual).ravel(), 1.0)
     facts = constraint_facts(data, cols, model, x, result.row_dual, result.col_dual,
                              check.activity)
     figures = headline(data, raw.supply, raw.flow, raw.inject, raw.withdraw, raw.unserved,
@@ -234,7 +237,8 @@ def tier_volumes(d: ModelData, tiers: np.ndarray) -> dict:
 
 def marginal_cost(d: ModelData, balance_dual: np.ndarray, weight: float) -> np.ndarray:
     """N × T, USD/MMBtu: the marginal cost of demand at each node, min(y, ρ·w_t·VOLL)/(ρ·w_t)
-    with y the balance row's dual and ρ the weight of the model's cost (1, or a scenario's
+    with y the balance row's dual (and, with day blocks, what the days' balances add:
+    blocks.demand_derivatives) and ρ the weight of the model's cost (1, or a scenario's
     weight in the mean-risk objective). One more MMcf/d of demand also raises the bound of
     its unserved gas (u ≤ demand), so it costs at most VOLL: where y is above, the bound
     binds and the extra demand goes unserved."""
