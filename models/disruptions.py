@@ -22,6 +22,7 @@ import hashlib
 
 from .case import Case, Disruption, Scenario
 from .errors import CaseError, Problem
+from .validation import overlapping_windows, short_event_rule
 from .schema import TABLES
 from .tables import Origin, is_workbook, read_table_file
 
@@ -36,6 +37,7 @@ def check_disruptions(rows: list[dict], numbers: list[int], file: Origin, keys: 
     a workbook's sheet); `keys` maps a target type (entry, supplier, source, hub) to its
     known ids; `period_order` a period id to its position; `period_days` its days."""
     declared: dict[str, int] = {}
+    windows: list[tuple] = []  # short events: (scenario, period, first day, days, row)
     total = 0.0
     events_of: dict[str, list[int]] = {}
     for row, n in zip(rows, numbers):
@@ -91,7 +93,14 @@ def check_disruptions(rows: list[dict], numbers: list[int], file: Origin, keys: 
                 and period_order[a] > period_order[b]:
             problems.append(file.problem(f"first_period {a} is after last_period {b}", row=n,
                                     column="first_period", value=a))
-        _check_short_event(row, n, file, period_days, problems)
+        rule = short_event_rule(row.get("first_day"), row.get("days"), a, b, target_type,
+                                period_days or {})
+        if rule:
+            problems.append(file.problem(rule[1], row=n, column=rule[0], value=row.get(rule[0])))
+        elif row.get("first_day") is not None:
+            windows.append((scenario, a, row["first_day"], row["days"], n))
+    for n, rule in overlapping_windows(windows):
+        problems.append(file.problem(rule, row=n, column="first_day"))
     for scenario, rows_ in events_of.items():
         if scenario not in declared:
             problems.append(file.problem("scenario has no declaration row (a row with its "
@@ -129,32 +138,6 @@ def build_scenarios(rows: list[dict]) -> tuple[Scenario, ...]:
                 days=row.get("days")))
     return tuple(Scenario(s, probability[s], tuple(events.get(s, ())), description[s])
                  for s in order)
-
-
-def _check_short_event(row: dict, n: int, file: Origin, period_days: dict[str, int] | None,
-                       problems: list[Problem]) -> None:
-    """A short event (first_day and days) lies inside one period: both given, on an event
-    row whose first_period and last_period name the same period, days within its length."""
-    first_day, days = row.get("first_day"), row.get("days")
-    if first_day is None and days is None:
-        return
-    if first_day is None or days is None:
-        missing = "first_day" if first_day is None else "days"
-        problems.append(file.problem(f"a short event needs both first_day and days ({missing} "
-                                     "is empty)", row=n, column=missing))
-        return
-    a, b = row["first_period"], row["last_period"]
-    if a is None or a != b:
-        problems.append(file.problem("a short event (first_day, days) lies inside one period: "
-                                     "give first_period and last_period, the same period",
-                                     row=n, column="last_period", value=b or ""))
-        return
-    length = (period_days or {}).get(a)
-    if isinstance(first_day, int) and isinstance(days, int) and length is not None \
-            and first_day + days - 1 > length:
-        problems.append(file.problem(f"days {first_day}–{first_day + days - 1} run past the "
-                                     f"end of period {a} ({length} days)", row=n,
-                                     column="days", value=days))
 
 
 def target_keys(case: Case) -> dict[str, set]:

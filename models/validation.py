@@ -82,6 +82,9 @@ def case_problems(case) -> list[Problem]:
             problems.append(Problem("demand_tiers", "'protected' is reserved: it names what a "
                                     "node's tiers leave", column=tier.node, value=tier.tier))
         shares[tier.node] = shares.get(tier.node, 0.0) + float(tier.share)
+        if float(tier.value_usd_mmbtu) > case.settings.voll_usd_mmbtu:
+            problems.append(Problem("demand_tiers", tier_value_rule(case.settings.voll_usd_mmbtu),
+                                    column=f"{tier.node}:{tier.tier}", value=tier.value_usd_mmbtu))
     problems += [Problem("demand_tiers", f"the tiers of node {node} add up to {total:.4g} of "
                          "its demand, above 1", column=node, value=total)
                  for node, total in shares.items() if total > 1.0 + 1e-9]
@@ -97,23 +100,67 @@ def case_problems(case) -> list[Problem]:
     return problems
 
 
+def tier_value_rule(voll: float) -> str:
+    return (f"a demand tier gives way before protected demand: its value must be at most "
+            f"VOLL ({voll:g} USD/MMBtu)")
+
+
+def short_event_rule(first_day, days, first_period, last_period, target_type,
+                     period_days: dict[str, int]) -> tuple[str, str] | None:
+    """(column, rule) a short event (first_day, days) breaks, or None: both given, inside
+    one period (first_period = last_period), within its days, and not on an offer (an
+    offer's availability holds for whole periods)."""
+    if first_day is None and days is None:
+        return None
+    if first_day is None or days is None:
+        missing = "first_day" if first_day is None else "days"
+        return missing, f"a short event needs both first_day and days ({missing} is empty)"
+    if first_period is None or first_period != last_period:
+        return "last_period", ("a short event (first_day, days) lies inside one period: give "
+                               "first_period and last_period, the same period")
+    if target_type == "offer":
+        return "target_type", ("an offer is admitted for whole periods: give it no first_day "
+                               "and days")
+    length = period_days.get(first_period)
+    if isinstance(first_day, int) and isinstance(days, int) and length is not None \
+            and first_day + days - 1 > length:
+        return "days", (f"days {first_day}–{first_day + days - 1} run past the end of period "
+                        f"{first_period} ({length} days)")
+    return None
+
+
+def overlapping_windows(windows: list[tuple]) -> list[tuple[object, str]]:
+    """(where, rule) for each short event whose days overlap another's of the same scenario
+    and period without being the same days: `windows` lists (scenario, period, first_day,
+    days, where). Events on the same days act together (their factors multiply); days that
+    overlap in part would be counted twice."""
+    out, seen = [], {}
+    for scenario, period, first, days, where in windows:
+        last = first + days - 1
+        for (a, b), other in seen.get((scenario, period), {}).items():
+            if (a, b) != (first, last) and first <= b and a <= last:
+                out.append((where, f"days {first}–{last} overlap days {a}–{b} of another short "
+                                   f"event of scenario {scenario} in {period} ({other}): give "
+                                   "events the same days (their factors multiply) or days apart"))
+                break
+        seen.setdefault((scenario, period), {}).setdefault((first, last), where)
+    return out
+
+
 def _short_event_problems(case) -> list[Problem]:
-    """A short event (first_day, days) lies inside one period of the case."""
+    """A case's short events obey short_event_rule and do not overlap in part."""
     days = {p.id: p.days for p in case.periods}
-    out = []
+    out, windows = [], []
     for scenario in case.scenarios:
         for event in scenario.events:
-            if event.first_day is None and event.days is None:
-                continue
             where = f"{scenario.id}.{event.target}"
-            if event.first_day is None or event.days is None or event.first_period is None \
-                    or event.first_period != event.last_period:
-                out.append(Problem("disruptions", "a short event needs first_day, days and one "
-                                   "period (first_period = last_period)", column=where))
-            elif event.first_day + event.days - 1 > days.get(event.first_period, 0):
-                out.append(Problem("disruptions", f"days {event.first_day}–"
-                                   f"{event.first_day + event.days - 1} run past the end of "
-                                   f"period {event.first_period}", column=where, value=event.days))
+            rule = short_event_rule(event.first_day, event.days, event.first_period,
+                                    event.last_period, event.target_type, days)
+            if rule:
+                out.append(Problem("disruptions", rule[1], column=where))
+            elif event.is_short:
+                windows.append((scenario.id, event.first_period, event.first_day, event.days, where))
+    out += [Problem("disruptions", rule, column=where) for where, rule in overlapping_windows(windows)]
     return out
 
 

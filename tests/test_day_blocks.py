@@ -9,7 +9,7 @@ import pytest
 
 from cases import E, source, storage, tiny_case
 from gasmix import solve
-from gasmix.models import Node
+from gasmix.models import DemandTier, Node
 
 
 def peak_case(rho: float = 1.0, *, periods: int = 1, initial: float = 5.0, working_gas: float = 10,
@@ -131,3 +131,85 @@ def test_the_marginal_cost_of_demand_counts_its_peak_day():
     assert plan.prices["marginal_cost_usd_mmbtu"].item() == pytest.approx(7.85, rel=1e-9)
     more = solve(case.with_demand(scale=1.0001))
     assert (more.objective - plan.objective) / (0.01 * E * 30) == pytest.approx(7.85, rel=1e-6)
+
+
+def _stress_change(case):
+    from gasmix import stress_test
+    table, _ = stress_test(case)
+    row = table.set_index("scenario").loc["ev"]
+    return float(row["change_from_base_musd"]), float(row["unserved_bcf"])
+
+
+def _two_sources(*events, days=(30, 30), kappa=1.2, block=True):
+    # Review cases (helper-16, December 2026): A 100 a day at 3, B 50 at 10, demand 100.
+    from gasmix.models import Scenario
+    case = tiny_case(sources=[source("A", [3.0, 3.0], max=100), source("B", 10.0, max=50)],
+                     demand=100, periods=2, days=list(days),
+                     scenarios=(Scenario("base", 0.5), Scenario("ev", 0.5, events=tuple(events))))
+    return case.with_settings(peak_day="block", peak_day_factor=kappa) if block else case
+
+
+def _cut(first_day, days, factor=0.5, target=("source", "A"), **price):
+    from gasmix.models import Disruption
+    return Disruption(target[0], target[1], "P1", "P1", capacity_factor=factor,
+                      first_day=first_day, days=days, **price)
+
+
+def test_short_events_that_overlap_in_part_are_refused():
+    # Days 10–12 and 11–14 at ×0.5 each would count days 11–12 twice (at 0.5, not 0.25).
+    from gasmix.models import CaseError
+    with pytest.raises(CaseError, match="overlap days 10–12"):
+        _two_sources(_cut(10, 3), _cut(11, 4), block=False).edited()
+
+
+def test_events_on_the_same_days_act_together():
+    # Two ×0.5 cuts on days 10–12: A gives 25 on those days; B's 50 leaves 25 unserved a
+    # day (0.075 Bcf); the days cost 3·(50·10 − 75·3 + 25·100)·E more than the base.
+    change, unserved = _stress_change(_two_sources(_cut(10, 3), _cut(10, 3), block=False))
+    assert unserved == pytest.approx(3 * 25 / 1000)
+    assert change == pytest.approx(3 * (50 * 10 - 75 * 3 + 25 * 100) * E, rel=1e-9)
+
+
+def test_events_leaving_no_rest_days_still_add_up():
+    # A cut on days 2–30 with a peak day (κ 1.2): the peak day takes day 1, the event's
+    # days the rest of the volume; it used to leave the rest a negative demand (infeasible).
+    change, unserved = _stress_change(_two_sources(_cut(2, 29)))
+    assert change > 0 and unserved >= 0
+
+
+def test_a_peak_factor_above_a_periods_days_has_no_peak_day():
+    # A 2-day period cannot hold a peak day at 3 × its average: it has none (was infeasible).
+    case = tiny_case(sources=[source("A", 3.0, max=150)], demand=100, periods=2, days=[2, 30])
+    case = case.edited(nodes=(Node("N1", peak_day_factor=3.0),)).with_settings(peak_day="block")
+    plan = solve(case)
+    assert [b.t for b in plan.data.blocks] == [1]
+
+
+def test_a_no_op_event_over_every_day_changes_nothing():
+    # ×1.0 on a hub for days 1–30: the peak day moves into the event's first day (it had
+    # vanished, so the "disrupted" scenario was cheaper than the base); and a factor of 1
+    # on a source changes nothing either.
+    from gasmix.models import Disruption
+    noop = Disruption("hub", "H_A", "P1", "P1", price_multiplier=1.0, first_day=1, days=30)
+    assert _stress_change(_two_sources(noop)) == pytest.approx((0.0, 0.0), abs=1e-9)
+    assert _stress_change(_two_sources(_cut(10, 3, factor=1.0))) == pytest.approx((0.0, 0.0), abs=1e-9)
+
+
+def test_short_events_on_offers_and_tiers_above_voll_are_refused():
+    from gasmix.models import CaseError
+    with pytest.raises(CaseError, match="whole periods"):
+        _two_sources(_cut(10, 3, factor=1.0, target=("offer", "OFF")), block=False).edited()
+    with pytest.raises(CaseError, match="at most VOLL"):
+        tiny_case(sources=[source("A", 3.0)]).edited(
+            demand_tiers=(DemandTier("N1", "industry", 0.2, 150.0),))
+
+
+def test_validate_names_the_row_of_an_overlapping_event(case_copy, run_gasmix):
+    # The Mexico case's Uri storm is days 14–19 of February 2027; a second US cut on days
+    # 16–22 overlaps it in part.
+    path = case_copy / "disruptions.csv"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "uri,,supplier,US,2027-02,2027-02,16,7,0.5,,a second cut\n", encoding="utf-8")
+    done = run_gasmix("validate", str(case_copy))
+    assert done.returncode == 2
+    assert "disruptions.csv" in done.stderr and "overlap days 14–19" in done.stderr

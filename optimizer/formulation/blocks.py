@@ -13,7 +13,7 @@ The family's equations are in `define_day_blocks` (constraints of the registry).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -84,15 +84,34 @@ def peak_block(d: "ModelData", t: int, first_day: int = 1) -> DayBlock:
 
 def with_peak_days(d: "ModelData", others: tuple[DayBlock, ...] = ()) -> tuple[DayBlock, ...]:
     """`others` (short events' blocks) and, where the case asks for peak days
-    (case.toml `peak_day = "block"`), a peak day in every period, on its first day no other
-    block takes; in time order."""
+    (case.toml `peak_day = "block"`), a peak day in every period of more than one day whose
+    volume can hold it (κ_n ≤ d_t for every node; a one-day period is its own peak day), in
+    time order. The peak day is the period's first day no other block takes; where short
+    events take every day, it is the first day of the first of them (a peak day with the
+    event's supply). Every other day of a period with a peak day then takes
+    (d_t − κ_n)/(d_t − 1) of the average demand, so that the days add up to the period."""
     blocks = list(others)
-    if d.peak_day_blocks:
-        for t in range(len(d.period_ids)):
-            taken = {day for b in others if b.t == t for day in range(b.first_day, b.last_day + 1)}
-            free = [day for day in range(1, int(d.days[t]) + 1) if day not in taken]
-            if free and d.days[t] > 1:  # a one-day period is its own peak day
-                blocks.append(peak_block(d, t, free[0]))
+    if not d.peak_day_blocks:
+        return tuple(sorted(blocks, key=lambda b: (b.t, b.first_day)))
+    kappa = d.node_peak_factor
+    for t in range(len(d.period_ids)):
+        days = float(d.days[t])
+        if days <= 1 or (kappa > days).any():
+            continue
+        own = sorted((b for b in blocks if b.t == t), key=lambda b: b.first_day)
+        taken = {day for b in own for day in range(b.first_day, b.last_day + 1)}
+        free = [day for day in range(1, int(days) + 1) if day not in taken]
+        share = (days - kappa) / (days - 1)  # N: what every other day takes of the average
+        others_t = [replace(b, demand_factor=share * b.demand_factor) for b in own]
+        if free:
+            peak = peak_block(d, t, free[0])
+        else:  # every day is an event's: the first event's first day is also the peak day
+            first = others_t.pop(0)
+            peak = replace(first, days=1, label=PEAK_DAY, demand_factor=kappa.copy())
+            if first.days > 1:
+                others_t.insert(0, replace(first, first_day=first.first_day + 1, days=first.days - 1,
+                                           label=f"days {first.first_day + 1}–{first.last_day}"))
+        blocks = [b for b in blocks if b.t != t] + others_t + [peak]
     return tuple(sorted(blocks, key=lambda b: (b.t, b.first_day)))
 
 
@@ -174,6 +193,12 @@ def define_day_blocks(m, d: "ModelData", c) -> None:
     Each block b, D_b days of period t (the period's other days, R_t = d_t − Σ_b D_b, are
     its rest), has columns x_b ≥ 0 of every kind the period has (q, f, y_in, y_out, u, ℓ, r)
     and
+    κ_b[n] = the node's peak-day factor on the peak day; on every other day of a period
+    with a peak day (d_t − κ_n)/(d_t − 1), so that the days add up to the period's demand;
+    1 without one. The peak day is the period's first day no short event takes (the first
+    event day when events take them all); a period of one day, or of fewer days than some
+    node's κ, has none. Short events of one scenario lie on the same days or on days apart
+    (the input rules), so no day is in two blocks.
 
         balance_b[n]:   the balance family's row with the block's columns
                         = demand[n,t]·κ_b[n] + transit[n,t]       (κ: the peak-day factor, or 1)

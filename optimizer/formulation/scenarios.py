@@ -118,19 +118,23 @@ def apply_scenario(d: ModelData, scenario: Scenario,
         d, price=price, entry_capacity=capacity, source_max=source_max, source_min=source_min,
         origin_available=origin_available, availability=availability,
         export_limits=tuple(limits), reference_flow=reference_flow)
-    seen.blocks = with_peak_days(seen, short_blocks(seen, scenario, d.hub_price * hub_factor))
+    seen.blocks = with_peak_days(seen, short_blocks(seen, scenario, d.hub_price * hub_factor, d))
     return ScenarioView(scenario, seen)
 
 
-def short_blocks(d: ModelData, scenario: Scenario, hub_price: np.ndarray) -> tuple[DayBlock, ...]:
-    """The day blocks of a scenario's short events (first_day, days): one per window, with
-    the events of that window on top of what holds for the whole period in `d` (the
-    scenario's data; `hub_price` its hub prices). A capacity factor φ on a supplier or a
-    source: those sources deliver at most φ·min(maximum, entry capacity) on those days and
-    together at most (the period's factor on them) × φ × their reference flow; on an entry
-    or an origin it scales its capacity on those days. A price multiplier on a hub moves
-    every price formula on it (netbacks included) by what it adds on those days; on a
-    supplier, source, entry or origin it scales the commodity part, as for a whole period."""
+def short_blocks(d: ModelData, scenario: Scenario, hub_price: np.ndarray,
+                 base: ModelData) -> tuple[DayBlock, ...]:
+    """The day blocks of a scenario's short events (first_day, days): one per window (the
+    events of one window act together: their factors multiply), on top of what holds for
+    the whole period in `d` (the scenario's data; `hub_price` its hub prices; `base` the
+    case's own, before the scenario). A capacity factor φ on a supplier or a source: those
+    sources deliver at most (the period's factor on them) × φ × min(maximum, entry
+    capacity) on those days, and, φ < 1, together at most that share of their reference
+    flow; on an entry or an origin it scales its capacity on those days; on an offer it is
+    the share of the offered volume available on those days, admitted or not. A price
+    multiplier on a hub moves every price formula on it (netbacks included) by what it adds
+    on those days; on a supplier, source, entry or origin it scales the commodity part, as
+    for a whole period."""
     windows: dict[tuple[int, int, int], list[Disruption]] = {}
     for event in scenario.events:
         if event.is_short:
@@ -146,13 +150,17 @@ def short_blocks(d: ModelData, scenario: Scenario, hub_price: np.ndarray) -> tup
         capacity, available = d.entry_capacity[:, t].copy(), d.origin_available[:, t].copy()
         period = d.availability[:, t] if d.availability is not None else np.ones(len(d.source_ids))
         availability, cut = period.copy(), []
+        offered = np.full(len(d.source_ids), np.nan)  # an offer's share on those days
         for event in window:
             if event.target_type == "hub":
                 continue
             hit = sources_hit(d, event.target_type, event.target)
             if event.capacity_factor is not None:
-                availability[hit] *= event.capacity_factor
-                if event.target_type in ("supplier", "source"):
+                if event.target_type == "offer":
+                    offered[hit] = event.capacity_factor
+                else:
+                    availability[hit] *= event.capacity_factor
+                if event.target_type in ("supplier", "source") and event.capacity_factor < 1:
                     cut.append(np.flatnonzero(hit))
                 if event.target_type == "entry":
                     capacity[d.entry_ids.index(event.target)] *= event.capacity_factor
@@ -161,8 +169,12 @@ def short_blocks(d: ModelData, scenario: Scenario, hub_price: np.ndarray) -> tup
             if event.price_multiplier is not None:
                 firm = d.firm_part[hit]
                 price[hit] = firm + event.price_multiplier * (price[hit] - firm)
-        deliverable = np.minimum(d.source_max[:, t], d.entry_capacity[d.source_entry, t])
-        source_max = np.where(availability < period, deliverable * availability, d.source_max[:, t])
+        by_offer = ~np.isnan(offered)
+        availability = np.where(by_offer, np.nan_to_num(offered), availability)
+        case_max = np.where(by_offer, base.offer_max[:, t], base.source_max[:, t])
+        deliverable = np.minimum(case_max, base.entry_capacity[base.source_entry, t])
+        reduced = (availability < period) | by_offer
+        source_max = np.where(reduced, deliverable * availability, d.source_max[:, t])
         limits = tuple((hit, float(availability[hit].max())) for hit in cut)
         blocks.append(DayBlock(t, first, days, f"days {first}–{first + days - 1}",
                                np.ones(len(d.node_ids)), source_max, capacity, available,

@@ -97,7 +97,8 @@ def plan_report(summary: dict, tables: dict[str, pd.DataFrame], progress=None) -
         anchor="prices"))
     step("security")
     if "security" in tables and len(tables["security"]):
-        add("security", "Security", _security(summary, tables["security"], periods))
+        add("security", "Security", _security(summary, tables["security"], periods,
+                                                tables.get("adequacy")))
     if "lng_prices" in tables:
         add("lng", "LNG", _lng_section(tables["lng_prices"], of))
 
@@ -282,8 +283,33 @@ def _savings(savings: pd.DataFrame | None, of: str) -> str:
     return html.section(title, text + "".join(body), "binds", "binding")
 
 
-def _security(summary: dict, security: pd.DataFrame, periods: list[str]) -> str:
-    """N−1 by period (its worst area) against the standard, and the table of its terms."""
+def _adequacy(adequacy: pd.DataFrame) -> str:
+    """The peak day of every period and the flow-based N−1 of each area beside the formula
+    (adequacy.csv), one row per period."""
+    frame = adequacy.copy()
+    for c in ("served_pct", "protected_served_pct", "n1_formula_pct"):
+        frame[c] = pd.to_numeric(frame[c], errors="coerce")
+    peak = frame[frame["check"] == "peak_day"].set_index("period")
+    rows = pd.DataFrame({"period": list(dict.fromkeys(frame["period"].astype(str)))})
+    rows["peak day served (%)"] = rows["period"].map(peak["served_pct"])
+    rows["protected served (%)"] = rows["period"].map(peak["protected_served_pct"])
+    n1 = frame[frame["check"] == "n1"]
+    for area, block in n1.groupby("area", sort=False):
+        block = block.set_index("period")
+        rows[f"{area}: on the network (%)"] = rows["period"].map(block["served_pct"])
+        if block["n1_formula_pct"].notna().any():
+            rows[f"{area}: formula (%)"] = rows["period"].map(block["n1_formula_pct"])
+    lead = ("<p>The peak day of each period (each node's average demand × its peak-day "
+            "factor) and N−1 solved on the network: the peak day without the area's largest "
+            "infrastructure, storage full, arcs at their capacity, beside the Regulation's "
+            "formula, which counts capacity as if gas reached every node of its area.</p>")
+    return lead + html.table(rows, list(rows.columns), headers={c: c for c in rows.columns})
+
+
+def _security(summary: dict, security: pd.DataFrame, periods: list[str],
+              adequacy: pd.DataFrame | None = None) -> str:
+    """N−1 by period (its worst area) against the standard, the table of its terms, and
+    (adequacy.csv) the peak day and the flow-based N−1."""
     low = summary.get("n1_min_pct")
     lead = ""
     if isinstance(low, (int, float)):
@@ -308,7 +334,9 @@ def _security(summary: dict, security: pd.DataFrame, periods: list[str]) -> str:
                                "pm_mmcfd", "sm_mmcfd", "lngm_mmcfd", "im_mmcfd", "dmax_mmcfd",
                                "hhi", "shannon"],
                        headers={"largest_infrastructure": "without (largest)"})
-    return html.section("Security of supply: N−1 and diversity", lead + chart + table, "security")
+    days = _adequacy(adequacy) if adequacy is not None and len(adequacy) else ""
+    return html.section("Security of supply: N−1 and diversity", lead + chart + table + days,
+                        "security")
 
 
 def _commitments(table: pd.DataFrame) -> str:

@@ -89,8 +89,9 @@ def blocks_served(d: ModelData, columns, x: np.ndarray) -> list[tuple]:
 
 
 def peak_demand(d: ModelData, t: int) -> np.ndarray:
-    """N, MMcf/d: each node's design-day demand in period t (average × its peak factor)."""
-    return d.demand[:, t] * d.node_peak_factor
+    """N, MMcf/d: each node's design-day demand in period t (average × its peak factor; a
+    one-day period is its own peak day)."""
+    return d.demand[:, t] * (d.node_peak_factor if d.days[t] > 1 else 1.0)
 
 
 def supply_capacity(d: ModelData, t: int) -> np.ndarray:
