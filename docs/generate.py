@@ -785,15 +785,15 @@ def mexico_days(r: Runs) -> str:
     first = uri.iloc[0]
     tiers = ", ".join(f"{tier.replace('_', ' ')} {num(v, 1)}" for tier, v in
                       uri.set_index("tier")["unserved_bcf"].items())
-    where = ("In the plan (each month's peak day is one of its days)" if case.settings.peak_day == "block"
-             else "With the plan's stock")
-    return (f"{where}, the peak day {peak_text}. N−1 solved on the network, "
+    where = ("In the plan, whose days include each month's peak day," if case.settings.peak_day == "block"
+             else "With the plan's stock,")
+    return (f"{where} the peak day {peak_text}. N−1 solved on the network, "
             f"lowest month: {listing(areas)}. Uri as "
             f"six days ({month(first['period'])} {first['first_day']}–{first['first_day'] + first['days'] - 1}): "
             f"{pct(first['served_pct'] / 100)} of demand served, protected demand "
-            f"{pct(first['protected_served_pct'] / 100)}; Bcf given up: {tiers}. At the tiers' "
-            f"values the shortfall costs {num(uri['cost_musd'].sum())} million USD; one VOLL "
-            f"would count {num(uri['cost_at_voll_musd'].sum())}.")
+            f"{pct(first['protected_served_pct'] / 100)}; Bcf lost: {tiers}. At the tiers' "
+            f"values this costs {num(uri['cost_musd'].sum())} million USD, at one VOLL "
+            f"{num(uri['cost_at_voll_musd'].sum())}.")
 
 
 @block("stress")
