@@ -213,3 +213,15 @@ def test_validate_names_the_row_of_an_overlapping_event(case_copy, run_gasmix):
     done = run_gasmix("validate", str(case_copy))
     assert done.returncode == 2
     assert "disruptions.csv" in done.stderr and "overlap days 14–19" in done.stderr
+
+
+def test_reports_show_the_peak_days_and_the_short_events(run_gasmix):
+    pytest.importorskip("matplotlib")
+    assert run_gasmix("stress", "-o", "stress").returncode == 0
+    assert run_gasmix("report", "stress", "-o", "stress.html").returncode == 0
+    page = (run_gasmix.cwd / "stress.html").read_text(encoding="utf-8")
+    assert "Short events, day by day" in page
+    assert "power_switch (Bcf unserved)" in page and "2027-02, days 14–19" in page
+    assert run_gasmix("solve", "-o", "plan", "--report", "plan.html").returncode == 0
+    page = (run_gasmix.cwd / "plan.html").read_text(encoding="utf-8")
+    assert "peak day served (%)" in page and "BC: on the network (%)" in page

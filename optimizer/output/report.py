@@ -75,6 +75,8 @@ OPTIONAL_TABLES = {
     "commitments": ("period", "kind", "item", "stochastic_mmcfd", "deterministic_mmcfd"),
     "lng_prices": LNG_PRICE_COLUMNS,
 }
+SHORT_EVENT_COLUMNS = ("scenario", "period", "first_day", "days", "served_pct",
+                       "protected_served_pct", "tier", "unserved_bcf")
 STRESS_COLUMNS = ("scenario", "probability", "cost_musd", "change_from_base_musd",
                   "cash_cost_musd", "unserved_bcf")
 
@@ -276,7 +278,7 @@ def render(path, progress=None) -> str:
         summary, tables = read_plan(path)
         return plan_report(summary, tables, progress)
     if kind == "stress":
-        return stress_report(*read_stress(path), progress)
+        return stress_report(*read_stress(path), progress=progress)
     meta = _read_json(path / f"{kind}.json")
     if kind == "sweep":
         frame = _study_frame(_read_csv(path / "sweep.csv", SWEEP_COLUMNS), path / "sweep.csv")
@@ -299,8 +301,9 @@ def read_plans(paths) -> list[tuple[str, dict, dict[str, pd.DataFrame]]]:
     return out
 
 
-def read_stress(path: Path) -> tuple[dict, pd.DataFrame]:
-    """The deterministic plan's summary and the scenario table of a stress folder."""
+def read_stress(path: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame | None]:
+    """The deterministic plan's summary, the scenario table of a stress folder and its short
+    events' days (short_events.csv; None without short events)."""
     content = _read_json(path / "summary.json")
     summary = check_summary(content.get("deterministic_plan"), f"{path / 'summary.json'}: "
                                                                "deterministic_plan")
@@ -309,7 +312,13 @@ def read_stress(path: Path) -> tuple[dict, pd.DataFrame]:
         raise ReportError(f"{path / 'stress.csv'}: no scenarios")
     for column in STRESS_COLUMNS[1:]:
         table[column] = _numbers(table, column, path / "stress.csv")
-    return summary, table
+    short = None
+    if (path / "short_events.csv").exists():
+        short = _read_csv(path / "short_events.csv", SHORT_EVENT_COLUMNS)
+        for column in SHORT_EVENT_COLUMNS[2:]:
+            if column != "tier":
+                short[column] = _numbers(short, column, path / "short_events.csv")
+    return summary, table, short
 
 
 def _study_frame(frame: pd.DataFrame, where: Path) -> pd.DataFrame:

@@ -228,9 +228,31 @@ def _failed_note(rows: pd.DataFrame) -> str:
 
 # --- a stress test ---------------------------------------------------------------------------
 
-def stress_report(plan_summary: dict, table: pd.DataFrame, progress=None) -> str:
+def _short_events(short: pd.DataFrame) -> str:
+    """The days of short events: per window, the shares served and the Bcf each demand
+    tier gave up."""
+    keys = ["scenario", "period", "first_day", "days"]
+    rows = []
+    for (scenario, period, first, days), block in short.groupby(keys, sort=False):
+        row = {"scenario": scenario, "days": f"{period}, days {int(first)}–{int(first) + int(days) - 1}",
+               "served (%)": float(block["served_pct"].iloc[0]),
+               "protected served (%)": float(block["protected_served_pct"].iloc[0])}
+        for tier, value in zip(block["tier"], block["unserved_bcf"]):
+            row[f"{tier} (Bcf unserved)"] = float(value)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    text = ("<p>Short events (some days of one month) are days of their scenario's model: "
+            "what storage, other suppliers and demand response could bridge on those days, "
+            "and what each demand tier gave up.</p>")
+    return html.section("Short events, day by day", text + html.table(
+        frame, list(frame.columns), headers={c: c for c in frame.columns}), "short-events")
+
+
+def stress_report(plan_summary: dict, table: pd.DataFrame, short: pd.DataFrame | None = None,
+                  progress=None) -> str:
     """The deterministic plan's commitments under each disruption: what each adds to its
-    cost, and where it sheds demand."""
+    cost, where it sheds demand, and (`short`: short_events.csv) what each demand tier gave
+    up on the days of short events."""
     step = progress or (lambda name: None)
     case = plan_summary.get("case") or {}
     title = f"Stress test — {case.get('title') or case.get('name', 'plan')}"
@@ -266,6 +288,8 @@ def stress_report(plan_summary: dict, table: pd.DataFrame, progress=None) -> str
         table, ["scenario", "probability", "cost_musd", "change_from_base_musd", "cash_cost_musd",
                 "unserved_bcf", "avg_marginal_usd_mmbtu", "peak_marginal_usd_mmbtu", "peak_at"],
         detail="description"), "scenarios"))
+    if short is not None and len(short):
+        parts.append(_short_events(short))
     parts.append(html.footer(f"stress test of case {case.get('name', '')}"))
     return html.page("gasmix stress report", parts)
 
