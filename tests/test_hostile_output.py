@@ -221,15 +221,23 @@ def _assert_clean(done) -> None:
 
 def test_terminal_shows_markup_literally_and_no_control_characters(hostile, run_gasmix_bytes):
     toml = (hostile / "case.toml").read_text(encoding="utf-8")
+    # A title with ESC, BEL and NUL is refused as input (ids and text must be printable);
+    # the refusal shows them escaped.
     title = "t\x1b[31mred\x07bell\x00nul [red]R[/] :warning:"
-    toml = toml.replace(json.dumps(TITLE), json.dumps(title))
-    (hostile / "case.toml").write_text(toml, encoding="utf-8")
+    (hostile / "case.toml").write_text(toml.replace(json.dumps(TITLE), json.dumps(title)),
+                                       encoding="utf-8")
+    done = run_gasmix_bytes("solve", str(hostile), "-o", "p", "--max-share", "0.8")
+    assert done.returncode == 2, done.stderr
+    _assert_clean(done)
+    assert r"t\x1b[31mred\x07bell\x00nul" in done.stderr.decode()
+    # Markup and emoji codes in a title and an id print literally.
+    (hostile / "case.toml").write_text(toml.replace(json.dumps(TITLE), json.dumps("t [red]R[/] :warning:")),
+                                       encoding="utf-8")
     done = run_gasmix_bytes("solve", str(hostile), "-o", "p", "--max-share", "0.8")
     assert done.returncode == 0, done.stderr
     _assert_clean(done)
     out = done.stdout.decode()
     assert MARKUP in out and "[red]R[/] :warning:" in out and "⚠" not in out
-    assert r"t\x1b[31mred\x07bell\x00nul" in out
     done = run_gasmix_bytes("stress", str(hostile), "-o", "st")
     assert done.returncode == 0, done.stderr
     _assert_clean(done)

@@ -659,7 +659,7 @@ def test_unknown_setting(case):
     [p] = problems_of(case)
     check(p, file="case.toml", row=None, column="voll", value="3",
           rule="unknown setting in [settings] (known: heat_content_mmbtu_per_mcf, voll_usd_mmbtu, "
-               "export_curtailment_usd_mmbtu, peak_day_factor)")
+               "export_curtailment_usd_mmbtu, peak_day_factor, peak_day)")
 
 
 def test_unknown_section(case):
