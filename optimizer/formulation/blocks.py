@@ -19,10 +19,6 @@ import numpy as np
 
 from .names import DAY_BALANCE, DAY_CAPACITY, DAY_REST, DAY_STOCK
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .arrays import ModelData
 
 PEAK_DAY = "peak day"
 # What a row of the family limits, the first word of its label's item: "entry NET_MEXICO".
@@ -234,7 +230,6 @@ def define_day_blocks(m, d: "ModelData", c) -> None:
     """
     if not d.blocks:
         return
-    from .two_stage import contracted_sources  # (two_stage imports the arrays, which import this)
 
     B = len(d.blocks)
     names = [b.name(d) for b in d.blocks]
@@ -331,8 +326,7 @@ def define_day_blocks(m, d: "ModelData", c) -> None:
             capacity.add((f"cut {','.join(d.source_ids[s] for s in sources[:2])}", label),
                          x.supply[sources, j], 1.0, phi * reference)
         if b.availability is not None and c.contract.size:
-            contracted = contracted_sources(d)
-            for i, s in enumerate(contracted):
+            for i, s in enumerate(c.contracted):
                 if b.availability[s] < 1.0:
                     capacity.add((f"{d.source_ids[s]} contract", label),
                                  [x.supply[s, j], c.contract[i, t]], [1.0, -b.availability[s]], 0.0)

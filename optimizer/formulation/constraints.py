@@ -39,6 +39,7 @@ class Columns:
     # Two-stage model only (two_stage.py): c[s,t] contracted volume of s ∈ C, shared by the
     # scenarios, and z[s,t] contracted gas paid for but not taken (s ∈ C with τ_s > 0).
     contract: np.ndarray = field(default_factory=lambda: _NONE)
+    contracted: np.ndarray = field(default_factory=lambda: _NONE)  # C: the sources of c's rows
     unpaid: np.ndarray = field(default_factory=lambda: _NONE)
     # r[x,t], X × T, MMcf/d: feed gas of LNG export plants the system does not carry.
     curtailed: np.ndarray = field(default_factory=lambda: _NONE)

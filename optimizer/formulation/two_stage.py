@@ -178,7 +178,8 @@ def define_scenario_variables(m: LinearModel, d: ModelData, sid: str, first: Fir
         m.set_upper(curtailed.ravel(), d.export_feed.ravel())
     cols = Columns(supply=supply, flow=flow, inject=first.inject, withdraw=withdraw,
                    stock=stock, unserved=unserved, share_base=share_base,
-                   contract=first.contract, unpaid=unpaid, curtailed=curtailed, tiers=tiers,
+                   contract=first.contract, contracted=contracted, unpaid=unpaid,
+                   curtailed=curtailed, tiers=tiers,
                    tag=f"[{sid}]", objective_weight=objective_weight, unit_cost=unit)
     return cols, unit
 
