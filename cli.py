@@ -160,7 +160,13 @@ def _apply_settings(case, sets: tuple[str, ...]):
             settings[key] = checked[0]
         else:
             choices[{"risk_weight_usd_mmbtu": "risk_weight"}.get(key, key)] = checked[0]
-    return (case.with_settings(**settings) if settings else case), choices
+    if not settings:
+        return case, choices
+    from .models import CaseError
+    try:
+        return case.with_settings(**settings), choices
+    except CaseError as exc:  # a value the case's other rules refuse with these settings
+        raise click.BadParameter(exc.report(), param_hint="--set") from None
 
 
 # --- the policy options, declared once ---------------------------------------------------

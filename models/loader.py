@@ -31,7 +31,7 @@ from .disruptions import build_scenarios, check_disruptions
 from .errors import CaseError, Problem
 from .policy import policy_problems
 from .schema import KINDS, SETTINGS, TABLES, TableSchema, check_setting
-from .validation import mark_valid, tier_value_rule
+from .validation import mark_valid
 from .tables import MISSING, ParsedTable, is_workbook, read_table_file, read_text
 from .workbook import read_workbook
 
@@ -109,7 +109,6 @@ def validate_case(path: Path, config: dict, tables: dict[str, "ParsedTable"], di
     _check_references(tables, keys, problems)
     _check_rules(tables, keys, problems)
     settings, policy = _build_settings(config, tables, keys, problems, places)
-    _check_tier_values(tables["demand_tiers"], settings.voll_usd_mmbtu, problems)
 
     head = config.get("case") if isinstance(config.get("case"), dict) else {}
     name = str(head.get("name", path.stem if is_workbook(path) else path.name))
@@ -280,15 +279,6 @@ def _check_rules(tables: dict[str, ParsedTable], keys: dict[str, list],
     _check_complete(tables["demand"], "node", keys.get("nodes", []), keys.get("periods", []), problems)
     _check_complete(tables["hub_prices"], "hub", sorted(set(keys["hub_prices"])),
                     keys.get("periods", []), problems)
-
-
-def _check_tier_values(table: ParsedTable, voll: float, problems: list[Problem]) -> None:
-    """A demand tier gives way before protected demand: its value is at most VOLL."""
-    for row, n in zip(table.rows, table.row_numbers):
-        value = row.get("value_usd_mmbtu")
-        if isinstance(value, float) and value > voll:
-            problems.append(table.origin.problem(tier_value_rule(voll), row=n,
-                                                 column="value_usd_mmbtu", value=f"{value:g}"))
 
 
 def _check_tier_shares(table: ParsedTable, problems: list[Problem]) -> None:

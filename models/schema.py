@@ -350,7 +350,8 @@ TABLES: dict[str, TableSchema] = {
                 Column("share", "float", "0–1", "share of the node's demand in the tier",
                        minimum=0, maximum=1),
                 Column("value_usd_mmbtu", "float", "USD/MMBtu",
-                       "what curtailing the tier costs per MMBtu not delivered (at most VOLL)",
+                       "what curtailing the tier costs per MMBtu not delivered (above VOLL: "
+                       "it gives way at VOLL, with protected demand)",
                        minimum=0, maximum=10_000),
                 Column("description", "str", description="who the tier is, and its source",
                        required=False, default=""),

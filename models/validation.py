@@ -82,9 +82,7 @@ def case_problems(case) -> list[Problem]:
             problems.append(Problem("demand_tiers", "'protected' is reserved: it names what a "
                                     "node's tiers leave", column=tier.node, value=tier.tier))
         shares[tier.node] = shares.get(tier.node, 0.0) + float(tier.share)
-        if float(tier.value_usd_mmbtu) > case.settings.voll_usd_mmbtu:
-            problems.append(Problem("demand_tiers", tier_value_rule(case.settings.voll_usd_mmbtu),
-                                    column=f"{tier.node}:{tier.tier}", value=tier.value_usd_mmbtu))
+
     problems += [Problem("demand_tiers", f"the tiers of node {node} add up to {total:.4g} of "
                          "its demand, above 1", column=node, value=total)
                  for node, total in shares.items() if total > 1.0 + 1e-9]
@@ -98,11 +96,6 @@ def case_problems(case) -> list[Problem]:
             problems.append(Problem("settings", rule, column=f.name,
                                     value=getattr(case.settings, f.name)))
     return problems
-
-
-def tier_value_rule(voll: float) -> str:
-    return (f"a demand tier gives way before protected demand: its value must be at most "
-            f"VOLL ({voll:g} USD/MMBtu)")
 
 
 def short_event_rule(first_day, days, first_period, last_period, target_type,

@@ -195,13 +195,20 @@ def test_a_no_op_event_over_every_day_changes_nothing():
     assert _stress_change(_two_sources(_cut(10, 3, factor=1.0))) == pytest.approx((0.0, 0.0), abs=1e-9)
 
 
-def test_short_events_on_offers_and_tiers_above_voll_are_refused():
+def test_short_events_on_offers_are_refused():
     from gasmix.models import CaseError
     with pytest.raises(CaseError, match="whole periods"):
         _two_sources(_cut(10, 3, factor=1.0, target=("offer", "OFF")), block=False).edited()
-    with pytest.raises(CaseError, match="at most VOLL"):
-        tiny_case(sources=[source("A", 3.0)]).edited(
-            demand_tiers=(DemandTier("N1", "industry", 0.2, 150.0),))
+
+
+def test_a_tier_above_voll_gives_way_at_voll_not_before_it():
+    # Industry 20% at 150 with VOLL 100: it gives way at 100, with protected demand (the
+    # review found protected demand shed first while the tier was served). Gas 70 of 100:
+    # 30 short at 100 whichever demand it is.
+    case = tiny_case(sources=[source("A", 3.0, max=70)], demand=100).edited(
+        demand_tiers=(DemandTier("N1", "industry", 0.2, 150.0),))
+    plan = solve(case)
+    assert plan.objective == pytest.approx(E * 30 * (70 * 3 + 30 * 100), rel=1e-9)
 
 
 def test_validate_names_the_row_of_an_overlapping_event(case_copy, run_gasmix):

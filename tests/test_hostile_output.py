@@ -193,7 +193,7 @@ def test_study_csv_fields_are_guarded(run_gasmix, hostile):
     done = run_gasmix("stress", str(hostile), "-o", "st", "-q")
     assert done.returncode == 0, done.stderr
     assert "'" + CALC in assert_no_bare_formula(run_gasmix.cwd / "st")
-    _, table = read_stress(run_gasmix.cwd / "st")
+    _, table, _ = read_stress(run_gasmix.cwd / "st")
     assert CALC in set(table["description"])
     done = run_gasmix("sweep", str(hostile), "--param", "exclude=none,NO", "-o", "sw", "-q")
     assert done.returncode == 0, done.stderr

@@ -151,8 +151,10 @@ class ModelData:
 
     @property
     def tier_values(self) -> np.ndarray:
-        """R, USD/MMBtu: what curtailing each demand tier costs (protected demand: VOLL)."""
-        return np.where(np.isnan(self.tier_value), self.voll, self.tier_value)
+        """R, USD/MMBtu: what curtailing each demand tier costs (protected demand: VOLL). A
+        tier is never dearer than VOLL: one valued above it gives way at VOLL, with the
+        protected demand (a sensitivity that lowers VOLL lowers it too)."""
+        return np.where(np.isnan(self.tier_value), self.voll, np.minimum(self.tier_value, self.voll))
 
     @property
     def pass_through(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
