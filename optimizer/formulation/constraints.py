@@ -201,7 +201,8 @@ def define_demand_tiers(m: LinearModel, d: ModelData, c: Columns) -> None:
 
     ℓ[i,t] is the demand of tier i left unserved, at w_t·value_i in the objective: a node's
     curtailable tiers (fuel switching at the substitute's price, industry at the value of
-    its output) and its protected demand (share 1 − Σ shares, at VOLL). u keeps the node's
+    its output; value_i = min(its value, VOLL)) and its protected demand (share
+    1 − Σ shares, at VOLL). u keeps the node's
     total unserved gas (the balance family) at no cost of its own, so the cheapest tiers
     give way first. Without tiers there are no rows and u costs VOLL.
     """
