@@ -135,18 +135,6 @@ class _Rows:
         self.labels.append(label)
         self.rhs.append(float(rhs))
 
-    def add_many(self, labels: list, cols: np.ndarray, vals: np.ndarray, rhs: np.ndarray) -> None:
-        """len(labels) rows at once, row i over the columns cols[i] (n × m) with the same
-        coefficients `vals` (m)."""
-        n, k = cols.shape
-        if n == 0:
-            return
-        self.rows.append(len(self.labels) + np.repeat(np.arange(n), k))
-        self.cols.append(np.asarray(cols, dtype=int).ravel())
-        self.vals.append(np.tile(np.asarray(vals, dtype=float), n))
-        self.labels.extend(labels)
-        self.rhs.extend(np.broadcast_to(np.asarray(rhs, dtype=float), (n,)).tolist())
-
     def add_rows(self, labels: list, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
                  rhs: np.ndarray) -> None:
         """len(labels) rows from (row within them, column, coefficient) triplets."""

@@ -1,5 +1,7 @@
-"""Days inside a period, as the data of a one-period model: the peak day, a short
-disruption's window, the peak day without the largest infrastructure.
+"""A day after the plan, as the data of a one-period model: the peak day of a period
+(case.toml `peak_day = "check"`) and the peak day without the largest infrastructure (the
+flow-based N−1). With `peak_day = "block"` the peak day is a day of the plan itself
+(blocks.py).
 
 A window is an adequacy question, not a cost one: can the system carry the gas, and whose
 demand gives way when it cannot? Its model is the deterministic one (the same families)
@@ -9,9 +11,9 @@ on one period of `days` days with
 * every cost zero but the cost of gas left unserved: the demand tiers' values (protected
   demand at VOLL) and the export curtailment cost, so the LP serves all it physically can
   and curtails the cheapest tiers first;
-* supply bounded above by `supply_max` (S: the sources' maximums, or the plan's flows for
-  a short event), no contract minimums, no share limits and no storage policy — they are
-  monthly rules, not physical ones;
+* supply bounded above by `supply_max` (S: the sources' maximums and entry capacities), no
+  contract minimums, no share limits and no storage policy — they are monthly rules, not
+  physical ones;
 * storage starting from `stock` (Bcf), withdrawing at its rate (with the ratchet), not
   injecting, with no floor and no end target: a reserve is there to be used on such days;
 * entry capacities and arcs as in the period (`entry_capacity` may replace them, e.g.
@@ -58,8 +60,7 @@ def window_data(d: ModelData, t: int, days: float, *, label: str, demand: np.nda
         blocks=())
 
 
-def stock_at_start(d: ModelData, stock: np.ndarray, t: int, day: int = 1) -> np.ndarray:
-    """K, Bcf: a plan's stock on the morning of `day` of period t, drawn straight from the
-    end of t − 1 (the initial stock for the first period) to the end of t."""
-    before = d.initial if t == 0 else stock[:, t - 1]
-    return before + (stock[:, t] - before) * (day - 1) / d.days[t]
+def stock_at_start(d: ModelData, stock: np.ndarray, t: int) -> np.ndarray:
+    """K, Bcf: a plan's stock on the first morning of period t (the end of t − 1; the
+    initial stock for the first period)."""
+    return d.initial if t == 0 else stock[:, t - 1]
