@@ -1,5 +1,5 @@
-"""Days that matter: the peak day of every period, the flow-based N−1 and short disruptions,
-each solved as a window of days (formulation/windows.py) on the network itself.
+"""Days that matter, as a plan reports them: the peak day of every period, the flow-based
+N−1 (a day solved on the network itself: formulation/windows.py) and short disruptions.
 
 * **Peak day** of period t: the plan's own where the case puts peak days in the model
   (case.toml `peak_day = "block"`); else solved after the plan: design-day demand (the
